@@ -1,0 +1,74 @@
+// LSH banding: signatures -> candidate pairs of documents likely to be near-duplicates.
+//
+// Fifth stage of the dedup pipeline (after MinHash, before verification and grouping). The
+// signature of K = bands * rows values is cut into `bands` bands of `rows` values; two documents
+// whose signatures agree on a whole band are a candidate pair. A pair of Jaccard similarity s is a
+// candidate with probability P(s) = 1 - (1 - s^rows)^bands, the S-curve whose midpoint is near
+// (1/bands)^(1/rows) (Leskovec, Rajaraman, Ullman, "Mining of Massive Datasets", ch. 3.4).
+// Thread-safety: LshBanding is immutable; Candidates() is const and thread-safe.
+#ifndef SAMESTORY_LSH_H_
+#define SAMESTORY_LSH_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "samestory/status.h"
+
+namespace samestory {
+
+struct LshParams {
+  int bands = 0;  // b
+  int rows = 0;   // r; b * r <= num_perm
+};
+
+// Probability that a pair of Jaccard similarity s becomes a candidate: 1 - (1 - s^r)^b.
+double CandidateProbability(double s, LshParams params);
+
+// Chooses (b, r) for a Jaccard threshold t: among all b * r <= num_perm whose candidate
+// probability at s = t is at least `recall_at_threshold`, the one with the least false-positive
+// area, the integral of P(s) over [0, t]. Unlike datasketch's rule, which weighs false positives
+// and negatives alike and so leaves only 31-55% candidate probability exactly at t (issue #2), it
+// puts recall first; verification removes the extra candidates. Errors: InvalidArgument when no
+// (b, r) reaches the recall (num_perm too small for t).
+Result<LshParams> ChooseLshParams(double threshold, int num_perm, double recall_at_threshold);
+
+struct LshOptions {
+  double threshold = 0.8;              // Jaccard t the bands are tuned for; (0, 1]; default 0.8
+  double recall_at_threshold = 0.995;  // min candidate probability at s = t; default 0.995
+  int bands = 0;  // b; 0 = chosen by ChooseLshParams; else rows must be set too
+  int rows = 0;   // r; 0 = chosen by ChooseLshParams
+  uint64_t seed = 0;  // seed of the band-key hashes; default 0
+
+  Status Validate(int num_perm) const;
+};
+
+struct CandidatePair {
+  uint32_t a = 0, b = 0;  // document indices, a < b
+  friend bool operator==(const CandidatePair&, const CandidatePair&) = default;
+};
+
+class LshBanding {
+ public:
+  // Errors: InvalidArgument for bad options, or when (b, r) cannot be chosen.
+  static Result<LshBanding> Create(const LshOptions& options, int num_perm);
+
+  // All distinct candidate pairs among `count` signatures stored row-major in `signatures`
+  // (count, num_perm), sorted by (a, b). Rows whose `eligible` entry is false take no part.
+  // REQUIRES: signatures.size() == count * num_perm; eligible.size() == count.
+  std::vector<CandidatePair> Candidates(std::span<const uint32_t> signatures, size_t count,
+                                        const std::vector<bool>& eligible) const;
+
+  LshParams params() const { return params_; }
+
+ private:
+  LshBanding(const LshOptions& options, int num_perm, LshParams params)
+      : options_(options), num_perm_(num_perm), params_(params) {}
+  LshOptions options_;
+  int num_perm_;
+  LshParams params_;
+};
+
+}  // namespace samestory
+
+#endif  // SAMESTORY_LSH_H_

@@ -1,0 +1,90 @@
+// Pipelines: whole runs from an input file to an output file, the only place that knows the order
+// of the stages. RunDedup: read -> tokenize -> shingle -> MinHash -> LSH -> duplicate groups ->
+// JSON Lines, one output line per input record, in input order.
+//
+// Texts are read and fingerprinted in batches and dropped; only ids, shingle hashes and signatures
+// are kept until grouping. Output is a pure function of (input, options): identical at any thread
+// count. Thread-safety: RunDedup may be called from several threads on different inputs.
+#ifndef SAMESTORY_PIPELINE_H_
+#define SAMESTORY_PIPELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "samestory/dedup.h"
+#include "samestory/document.h"
+#include "samestory/minhash.h"
+#include "samestory/reader.h"
+#include "samestory/shingle.h"
+#include "samestory/status.h"
+#include "samestory/text.h"
+
+namespace samestory {
+
+struct DedupPipelineOptions {
+  // Output-affecting.
+  ReaderOptions reader;
+  TextOptions text;
+  ShingleOptions shingle;
+  MinHashOptions minhash;
+  DedupOptions dedup;
+  // Performance only.
+  int threads = 0;            // worker threads; 0 = all cores
+  size_t batch_size = 4096;   // records read and fingerprinted at a time; 1..1,000,000
+
+  Status Validate() const;
+};
+
+// Where time went, in seconds. Wall time for reading, grouping and writing; thread CPU time summed
+// over workers for the per-document stages.
+struct StageSeconds {
+  double read = 0;          // decompress + JSON parse (wall)
+  double tokenize_cpu = 0;  // text stage
+  double shingle_cpu = 0;
+  double minhash_cpu = 0;
+  double fingerprint = 0;   // wall time of tokenize + shingle + minhash
+  double group = 0;         // LSH, verification, union-find (wall)
+  double write = 0;         // output (wall)
+  double total = 0;         // the whole run (wall)
+};
+
+struct DedupSummary {
+  uint64_t articles = 0;        // records read (blank lines excluded)
+  uint64_t input_bytes = 0;     // uncompressed
+  uint64_t bad_records = 0;     // records in the output with an error
+  uint64_t warnings = 0;
+  uint64_t short_articles = 0;  // too short to shingle
+  uint64_t groups = 0;          // duplicate groups of 2+ articles
+  uint64_t articles_in_groups = 0;
+  uint64_t candidates = 0;
+  uint64_t exact_checks = 0;
+  LshParams lsh;
+  int threads = 1;
+  StageSeconds seconds;
+};
+
+// Called for every record with an error or a warning, in input order, from the calling thread.
+using RecordReporter = std::function<void(const Document&)>;
+// Called after each batch with the records and uncompressed bytes read so far.
+using ProgressReporter = std::function<void(uint64_t records, uint64_t bytes)>;
+
+struct DedupOutputs {
+  std::string output = "-";  // JSON Lines path; "-" is standard output
+  std::string pairs;         // when set: TSV of accepted pairs "id_a\tid_b\tjaccard"
+};
+
+// Runs near-duplicate detection over `input` ("-" is stdin; .gz recognised). Bad records are
+// reported and written with an "error" field; they do not fail the run.
+// Errors: InvalidArgument for bad options; NotFound/IOError when the input cannot be opened or an
+// output not written; Corruption when the input stream breaks off (records read before that are
+// written); Internal on an ICU failure or when memory runs out.
+Result<DedupSummary> RunDedup(std::string_view input, const DedupOutputs& outputs,
+                              const DedupPipelineOptions& options,
+                              const RecordReporter& reporter = nullptr,
+                              const ProgressReporter& progress = nullptr);
+
+}  // namespace samestory
+
+#endif  // SAMESTORY_PIPELINE_H_

@@ -1,0 +1,63 @@
+// JsonlReader: reads articles from JSON Lines (a file, a .gz file, or stdin) in batches.
+//
+// First stage of every pipeline: bytes -> Documents. A bad record (not JSON, invalid UTF-8, no id,
+// a duplicate id, no title and no text, too large) does not stop the read: it becomes a Document
+// with `error` set and its line number, and is counted. Only an unreadable input is a failed
+// Status. Not thread-safe: one reader per input, used from one thread.
+#ifndef SAMESTORY_READER_H_
+#define SAMESTORY_READER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samestory/document.h"
+#include "samestory/status.h"
+
+namespace samestory {
+
+struct ReaderOptions {
+  // Name of the field holding the article's id (a string or an integer). Default "id".
+  std::string id_field = "id";
+  // A line longer than this many bytes is not parsed: it becomes an error record (its id
+  // unknown). Range 1 KiB .. 1 GiB. Default 16 MiB.
+  size_t max_record_bytes = size_t{16} << 20;
+  // Report a record whose id was already seen as an error (the first one is kept). Default true.
+  bool reject_duplicate_ids = true;
+
+  Status Validate() const;
+};
+
+// Counts of what a reader has seen so far.
+struct ReaderStats {
+  uint64_t lines = 0;        // records read, blank lines excluded
+  uint64_t bytes = 0;        // uncompressed bytes read
+  uint64_t bad_records = 0;  // records with `error` set
+  uint64_t warnings = 0;     // records with `warning` set
+};
+
+class JsonlReader {
+ public:
+  // Opens `path` for reading; "-" is standard input. Gzip input is recognised by its magic bytes,
+  // whatever the file is called. Errors: InvalidArgument for bad options, NotFound or IOError when
+  // the file cannot be opened.
+  static Result<std::unique_ptr<JsonlReader>> Open(std::string_view path,
+                                                   const ReaderOptions& options);
+  virtual ~JsonlReader() = default;
+
+  // Replaces *docs with up to `max_docs` next records, in input order. Blank lines are skipped
+  // (they are not articles). At the end of the input *docs is left empty and OK is returned.
+  // Errors: IOError or Corruption when the input itself cannot be read (a truncated gzip stream);
+  // the records read before that point have already been returned.
+  // REQUIRES: max_docs > 0.
+  virtual Status ReadBatch(size_t max_docs, std::vector<Document>* docs) = 0;
+
+  virtual const ReaderStats& stats() const = 0;
+};
+
+}  // namespace samestory
+
+#endif  // SAMESTORY_READER_H_

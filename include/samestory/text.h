@@ -1,0 +1,107 @@
+// Tokenizer: the text stage, Unicode text -> normalized word tokens.
+//
+// Second stage of every pipeline (after the reader; before shingles and TF-IDF). NFKC case folding
+// (Unicode NFKC_Casefold), optional accent folding, Unicode word segmentation (UAX #29, ICU's
+// word BreakIterator) keeping letter and number words, and French/Italian elisions split
+// ("l’intégration" -> "l", "intégration"; ’ and ' alike). A fast path gives exactly ICU's answer
+// for ASCII whitespace-delimited runs (checked by a differential test), ICU does the rest.
+// Thread-safety: a Tokenizer is immutable and shared; each thread needs its own TokenizerScratch.
+#ifndef SAMESTORY_TEXT_H_
+#define SAMESTORY_TEXT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "samestory/status.h"
+
+namespace samestory {
+
+enum class AccentFolding {
+  kKeep,  // "été" stays "été" (default: accents carry meaning in French)
+  kFold,  // "été" -> "ete": NFD, drop nonspacing marks, NFC
+};
+
+enum class Elisions {
+  kSplit,  // "l’homme" -> "l", "homme"; "qu'il" -> "qu", "il" (default)
+  kKeep,   // "l’homme" stays one token, apostrophe normalized to '
+};
+
+enum class TokenizerPath {
+  kFast,     // ASCII runs by the built-in UAX #29 rules, others by ICU (default; same output)
+  kIcuOnly,  // every character through ICU; for differential tests and debugging
+};
+
+struct TextOptions {
+  // Output-affecting.
+  AccentFolding accents = AccentFolding::kKeep;  // accent folding; default kKeep
+  Elisions elisions = Elisions::kSplit;          // elision splitting; default kSplit
+  // Performance only: both paths give identical tokens.
+  TokenizerPath path = TokenizerPath::kFast;
+
+  Status Validate() const;
+};
+
+// The tokens of one text, in order. Owns their bytes; views stay valid until the next Clear().
+class TokenList {
+ public:
+  size_t size() const { return ends_.size(); }
+  bool empty() const { return ends_.empty(); }
+  std::string_view operator[](size_t i) const {
+    uint32_t begin = i == 0 ? 0 : ends_[i - 1];
+    return std::string_view(bytes_).substr(begin, ends_[i] - begin);
+  }
+  void Clear() {
+    bytes_.clear();
+    ends_.clear();
+  }
+  void Add(std::string_view token) {
+    bytes_.append(token);
+    ends_.push_back(static_cast<uint32_t>(bytes_.size()));
+  }
+  // All token bytes back to back (no separators).
+  std::string_view bytes() const { return bytes_; }
+
+ private:
+  std::string bytes_;
+  std::vector<uint32_t> ends_;  // end offset of each token in bytes_
+};
+
+// Per-thread working memory of a Tokenizer (ICU iterators and buffers). Not thread-safe.
+class TokenizerScratch {
+ public:
+  ~TokenizerScratch();
+  TokenizerScratch(TokenizerScratch&&) noexcept;
+  TokenizerScratch& operator=(TokenizerScratch&&) noexcept;
+  struct Impl;
+
+ private:
+  friend class Tokenizer;
+  explicit TokenizerScratch(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+class Tokenizer {
+ public:
+  // Errors: InvalidArgument for bad options; Internal when ICU's data cannot be loaded.
+  static Result<Tokenizer> Create(const TextOptions& options);
+
+  // A fresh scratch for one thread. Errors: Internal when ICU cannot clone its iterator.
+  Result<TokenizerScratch> NewScratch() const;
+
+  // Appends the tokens of `utf8` to *out. Invalid UTF-8 sequences count as U+FFFD (not a word).
+  // Errors: Internal on an ICU failure (then *out holds the tokens found before it).
+  Status Tokenize(std::string_view utf8, TokenizerScratch* scratch, TokenList* out) const;
+
+  const TextOptions& options() const { return options_; }
+
+ private:
+  explicit Tokenizer(const TextOptions& options) : options_(options) {}
+  TextOptions options_;
+};
+
+}  // namespace samestory
+
+#endif  // SAMESTORY_TEXT_H_

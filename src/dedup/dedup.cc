@@ -1,0 +1,255 @@
+#include "samestory/dedup.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "samestory/minhash.h"
+
+namespace samestory {
+
+Status DedupOptions::Validate() const {
+  if (!(threshold > 0.0 && threshold <= 1.0)) {
+    return Status::InvalidArgument("threshold must be in (0, 1]");
+  }
+  if (!(verify_margin >= 0.0 && verify_margin <= 1.0)) {
+    return Status::InvalidArgument("verify_margin must be in [0, 1]");
+  }
+  return Status::OK();
+}
+
+Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options, int num_perm) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  LshOptions lsh;
+  lsh.threshold = options.threshold;
+  lsh.recall_at_threshold = options.recall_at_threshold;
+  lsh.bands = options.bands;
+  lsh.rows = options.rows;
+  auto banding = LshBanding::Create(lsh, num_perm);
+  if (!banding.ok()) return banding.status();
+  return DuplicateFinder(options, num_perm, std::move(banding.value()));
+}
+
+void DuplicateFinder::AddCommon(Kind kind, std::optional<UnixSeconds> date) {
+  kinds_.push_back(kind);
+  dates_.push_back(date ? *date : std::numeric_limits<int64_t>::max());
+  sequence_hash_.push_back(0);
+  shingle_begin_.push_back(shingles_.size());
+  shingle_count_.push_back(0);
+  if (options_.mode == DedupMode::kLsh) signatures_.resize(signatures_.size() + num_perm_, 0);
+}
+
+std::span<const uint64_t> DuplicateFinder::SortedShingles(uint32_t d) {
+  if (shingle_count_[d] == 0) {
+    uint64_t* begin = shingles_.data() + shingle_begin_[d];
+    uint64_t* end = shingles_.data() + shingle_begin_[d + 1];
+    std::sort(begin, end);
+    shingle_count_[d] = static_cast<uint32_t>(std::unique(begin, end) - begin);
+  }
+  return {shingles_.data() + shingle_begin_[d], shingle_count_[d]};
+}
+
+void DuplicateFinder::AddExcluded() { AddCommon(Kind::kExcluded, std::nullopt); }
+
+void DuplicateFinder::AddShort(std::optional<UnixSeconds> date, uint64_t sequence_hash) {
+  AddCommon(Kind::kShort, date);
+  sequence_hash_.back() = sequence_hash;
+}
+
+void DuplicateFinder::Add(std::optional<UnixSeconds> date, std::span<const uint64_t> shingles,
+                          std::span<const uint32_t> signature) {
+  assert(!shingles.empty());
+  shingles_.insert(shingles_.end(), shingles.begin(), shingles.end());
+  AddCommon(Kind::kFull, date);
+  if (options_.mode == DedupMode::kLsh) {
+    assert(signature.size() == static_cast<size_t>(num_perm_));
+    std::copy(signature.begin(), signature.end(), signatures_.end() - num_perm_);
+  }
+}
+
+void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out,
+                                          std::vector<ScoredPair>* accepted) {
+  std::vector<bool> eligible(kinds_.size());
+  for (size_t d = 0; d < kinds_.size(); ++d) eligible[d] = kinds_[d] == Kind::kFull;
+  std::vector<CandidatePair> candidates = banding_.Candidates(signatures_, kinds_.size(), eligible);
+  out->candidates = candidates.size();
+  const double t = options_.threshold, m = options_.verify_margin;
+  for (const CandidatePair& c : candidates) {
+    const double estimate = EstimateJaccard(signature(c.a), signature(c.b));
+    if (estimate >= t + m) {
+      accepted->push_back({c.a, c.b, static_cast<float>(estimate), false});
+    } else if (estimate >= t - m) {
+      ++out->exact_checks;
+      const double exact = ExactJaccard(SortedShingles(c.a), SortedShingles(c.b));
+      if (exact >= t) accepted->push_back({c.a, c.b, static_cast<float>(exact), true});
+    }
+  }
+}
+
+void DuplicateFinder::ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair>* accepted) {
+  const double t = options_.threshold;
+  // Make every set sorted and distinct, and compact the storage.
+  {
+    std::vector<uint64_t> begin(1, 0);
+    size_t w = 0;
+    for (uint32_t d = 0; d < kinds_.size(); ++d) {
+      auto s = SortedShingles(d);
+      std::copy(s.begin(), s.end(), shingles_.begin() + static_cast<ptrdiff_t>(w));
+      w += s.size();
+      begin.push_back(w);
+    }
+    shingles_.resize(w);
+    shingle_begin_ = std::move(begin);
+    for (uint32_t d = 0; d < kinds_.size(); ++d) {
+      shingle_count_[d] = static_cast<uint32_t>(shingle_begin_[d + 1] - shingle_begin_[d]);
+    }
+  }
+  // Global order of shingles: rarest first (then by hash), so prefixes hold rare shingles.
+  std::vector<uint64_t> all(shingles_);
+  std::sort(all.begin(), all.end());
+  std::vector<uint64_t> unique_hash;
+  std::vector<uint32_t> df;
+  for (size_t i = 0; i < all.size();) {
+    size_t j = i + 1;
+    while (j < all.size() && all[j] == all[i]) ++j;
+    unique_hash.push_back(all[i]);
+    df.push_back(static_cast<uint32_t>(j - i));
+    i = j;
+  }
+  std::vector<uint32_t> order(unique_hash.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    return df[x] != df[y] ? df[x] < df[y] : x < y;
+  });
+  std::vector<uint32_t> rank_of(unique_hash.size());
+  for (uint32_t r = 0; r < order.size(); ++r) rank_of[order[r]] = r;
+  // Each document as ascending ranks.
+  const size_t n = kinds_.size();
+  std::vector<uint32_t> ranks(shingles_.size());
+  for (uint32_t d = 0; d < n; ++d) {
+    auto s = shingles(d);
+    uint32_t* r = ranks.data() + shingle_begin_[d];
+    for (size_t i = 0; i < s.size(); ++i) {
+      size_t u = std::lower_bound(unique_hash.begin(), unique_hash.end(), s[i]) - unique_hash.begin();
+      r[i] = rank_of[u];
+    }
+    std::sort(r, r + s.size());
+  }
+  auto prefix_length = [&](size_t size) {
+    size_t need = static_cast<size_t>(std::ceil(t * static_cast<double>(size) - 1e-9));
+    return std::min(size, size - std::min(size, need) + 1);
+  };
+  // Inverted index of prefixes, CSR.
+  std::vector<uint32_t> post_begin(unique_hash.size() + 1, 0);
+  for (uint32_t d = 0; d < n; ++d) {
+    size_t size = shingle_begin_[d + 1] - shingle_begin_[d];
+    for (size_t i = 0; i < prefix_length(size); ++i) ++post_begin[ranks[shingle_begin_[d] + i] + 1];
+  }
+  for (size_t i = 1; i < post_begin.size(); ++i) post_begin[i] += post_begin[i - 1];
+  std::vector<uint32_t> postings(post_begin.back());
+  std::vector<uint32_t> fill(post_begin.begin(), post_begin.end() - 1);
+  for (uint32_t d = 0; d < n; ++d) {
+    size_t size = shingle_begin_[d + 1] - shingle_begin_[d];
+    for (size_t i = 0; i < prefix_length(size); ++i) {
+      postings[fill[ranks[shingle_begin_[d] + i]]++] = d;
+    }
+  }
+  std::vector<uint32_t> seen(n, std::numeric_limits<uint32_t>::max());
+  std::vector<uint32_t> candidates;
+  for (uint32_t x = 0; x < n; ++x) {
+    const size_t xs = shingle_begin_[x + 1] - shingle_begin_[x];
+    if (xs == 0) continue;
+    candidates.clear();
+    for (size_t i = 0; i < prefix_length(xs); ++i) {
+      const uint32_t r = ranks[shingle_begin_[x] + i];
+      for (uint32_t p = post_begin[r]; p < post_begin[r + 1]; ++p) {
+        const uint32_t y = postings[p];
+        if (y <= x || seen[y] == x) continue;
+        seen[y] = x;
+        candidates.push_back(y);
+      }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    for (uint32_t y : candidates) {
+      const size_t ys = shingle_begin_[y + 1] - shingle_begin_[y];
+      ++out->candidates;
+      // Size filter: J <= min/max.
+      if (static_cast<double>(std::min(xs, ys)) < t * static_cast<double>(std::max(xs, ys)) - 1e-9) {
+        continue;
+      }
+      ++out->exact_checks;
+      std::span<const uint32_t> a(ranks.data() + shingle_begin_[x], xs);
+      std::span<const uint32_t> b(ranks.data() + shingle_begin_[y], ys);
+      size_t i = 0, j = 0, common = 0;
+      while (i < a.size() && j < b.size()) {
+        if (a[i] < b[j]) ++i;
+        else if (b[j] < a[i]) ++j;
+        else ++common, ++i, ++j;
+      }
+      const double jac = static_cast<double>(common) / static_cast<double>(xs + ys - common);
+      if (jac >= t) accepted->push_back({x, y, static_cast<float>(jac), true});
+    }
+  }
+}
+
+DuplicateGroups DuplicateFinder::Finish() {
+  DuplicateGroups out;
+  out.lsh = banding_.params();
+  const size_t n = kinds_.size();
+  std::vector<ScoredPair> accepted;
+  if (options_.mode == DedupMode::kLsh) {
+    VerifyLshCandidates(&out, &accepted);
+  } else {
+    ExactAllPairs(&out, &accepted);
+  }
+  // Union-find; the root of a set is always its earliest member (date, then index).
+  std::vector<uint32_t> parent(n);
+  for (uint32_t i = 0; i < n; ++i) parent[i] = i;
+  auto find = [&](uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  auto earlier = [&](uint32_t x, uint32_t y) {
+    return dates_[x] != dates_[y] ? dates_[x] < dates_[y] : x < y;
+  };
+  auto unite = [&](uint32_t x, uint32_t y) {
+    x = find(x);
+    y = find(y);
+    if (x == y) return;
+    if (earlier(x, y)) parent[y] = x;
+    else parent[x] = y;
+  };
+  for (const ScoredPair& p : accepted) unite(p.a, p.b);
+  std::unordered_map<uint64_t, uint32_t> first_short;
+  for (uint32_t d = 0; d < n; ++d) {
+    if (kinds_[d] != Kind::kShort) continue;
+    auto [it, inserted] = first_short.try_emplace(sequence_hash_[d], d);
+    if (!inserted) unite(it->second, d);
+  }
+  out.representative.resize(n);
+  out.score.resize(n);
+  std::vector<uint32_t> group_size(n, 0);
+  for (uint32_t d = 0; d < n; ++d) {
+    const uint32_t r = find(d);
+    out.representative[d] = r;
+    ++group_size[r];
+    float score = 1.0f;
+    if (r != d && kinds_[d] == Kind::kFull) {
+      score = options_.mode == DedupMode::kLsh
+                  ? static_cast<float>(EstimateJaccard(signature(d), signature(r)))
+                  : static_cast<float>(ExactJaccard(SortedShingles(d), SortedShingles(r)));
+    }
+    out.score[d] = score;
+  }
+  for (uint32_t d = 0; d < n; ++d) {
+    if (group_size[d] >= 2) {
+      ++out.groups;
+      out.documents_in_groups += group_size[d];
+    }
+  }
+  if (options_.collect_pairs) out.pairs = std::move(accepted);
+  return out;
+}
+
+}  // namespace samestory

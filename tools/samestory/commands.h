@@ -1,0 +1,16 @@
+// The samestory subcommands. Each Add*Command registers its subcommand and flags on `app`; when the
+// subcommand runs, its callback stores the process exit code in *exit_code. No algorithm code
+// lives here: flags map one-to-one onto library option fields.
+#ifndef SAMESTORY_TOOLS_COMMANDS_H_
+#define SAMESTORY_TOOLS_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace samestory::cli {
+
+void AddDedupCommand(CLI::App& app, int* exit_code);
+void AddEvalCommand(CLI::App& app, int* exit_code);
+
+}  // namespace samestory::cli
+
+#endif  // SAMESTORY_TOOLS_COMMANDS_H_
