@@ -7,7 +7,7 @@
 // arithmetic without primes"), which over a strong 64-bit hash behaves as min-wise independent in
 // practice (Thorup 2013, "Bottom-k and priority sampling, set similarity and subset sums with
 // minimal independence"). Unlike the classic (a*x+b) mod p it needs no division and vectorizes
-// (AVX2/AVX-512 clones are built). Thread-safety: immutable; Sign() is const and thread-safe.
+// (an AVX-512 kernel where the CPU has it, else AVX2 or SSE2). Thread-safety: immutable; Sign() is const and thread-safe.
 #ifndef SAMESTORY_MINHASH_H_
 #define SAMESTORY_MINHASH_H_
 
@@ -42,6 +42,7 @@ class MinHasher {
   MinHashOptions options_;
   std::vector<uint32_t> a_lo_, a_hi_;  // the 64-bit multipliers a_i, split in halves
   std::vector<uint64_t> b_;
+  std::vector<uint64_t> a_lo64_, a_hi64_;  // the same halves widened, for the AVX-512 kernel
 };
 
 // Fraction of equal positions: the MinHash estimate of Jaccard similarity.

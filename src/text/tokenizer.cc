@@ -96,47 +96,49 @@ void EmitWord(std::string_view word, Elisions elisions, TokenList* out) {
 }
 
 // One run of ASCII non-space bytes: UAX #29 rules WB5-WB13b, the only ones ASCII classes reach.
+// A segment starts at a letter, digit or '_' and grows through letters, digits and '_' (WB5,
+// WB8-WB10, WB13a/b) and through one middle character between two letters (WB6/7: '.' '\'') or
+// two digits (WB11/12: '.' ',' ';' '\''). Segments with a letter or digit are words; the rest
+// (punctuation, lone '_' runs) is not.
 void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf, TokenList* out) {
   const size_t n = run.size();
-  auto cls = [&](size_t i) -> uint8_t {
-    return i < n ? kClass[static_cast<unsigned char>(run[i])] : uint8_t{kOther};
-  };
-  size_t start = 0;
-  bool has_alnum = false;
-  for (size_t i = 0; i < n; ++i) {
-    const uint8_t cur = cls(i);
-    bool join = false;
-    if (i > start) {
-      const uint8_t prev = cls(i - 1);
-      if (IsWordish(prev) && IsWordish(cur)) {
-        join = true;  // WB5, WB8, WB9, WB10, WB13a, WB13b
-      } else if (prev == kLetter && IsMidForLetters(cur) && cls(i + 1) == kLetter) {
-        join = true;  // WB6
-      } else if (cur == kLetter && IsMidForLetters(prev) && i >= 2 && cls(i - 2) == kLetter &&
-                 i - 2 >= start) {
-        join = true;  // WB7
-      } else if (prev == kDigit && IsMidForDigits(cur) && cls(i + 1) == kDigit) {
-        join = true;  // WB12
-      } else if (cur == kDigit && IsMidForDigits(prev) && i >= 2 && cls(i - 2) == kDigit &&
-                 i - 2 >= start) {
-        join = true;  // WB11
-      }
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(run.data());
+  size_t i = 0;
+  while (i < n) {
+    if (!IsWordish(kClass[p[i]])) {
+      ++i;
+      continue;
     }
-    if (!join && i > start) {
-      if (has_alnum) {
-        buf->assign(run.substr(start, i - start));
-        for (char& c : *buf) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-        EmitWord(*buf, elisions, out);
+    const size_t start = i;
+    bool has_alnum = false, has_quote = false;
+    while (true) {
+      while (i < n && IsWordish(kClass[p[i]])) {
+        has_alnum |= kClass[p[i]] != kExtendNumLet;
+        ++i;
       }
-      start = i;
-      has_alnum = false;
+      if (i + 1 < n) {
+        const uint8_t prev = kClass[p[i - 1]], mid = kClass[p[i]], next = kClass[p[i + 1]];
+        if ((prev == kLetter && next == kLetter && IsMidForLetters(mid)) ||
+            (prev == kDigit && next == kDigit && IsMidForDigits(mid))) {
+          has_quote |= p[i] == '\'';
+          ++i;
+          continue;
+        }
+      }
+      break;
     }
-    has_alnum |= cur == kLetter || cur == kDigit;
-  }
-  if (n > start && has_alnum) {
-    buf->assign(run.substr(start, n - start));
-    for (char& c : *buf) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    EmitWord(*buf, elisions, out);
+    if (!has_alnum) continue;
+    buf->resize(i - start);
+    char* w = buf->data();
+    for (size_t k = start; k < i; ++k) {
+      const unsigned char c = p[k];
+      w[k - start] = static_cast<char>(static_cast<unsigned>(c - 'A') < 26u ? c + 32 : c);
+    }
+    if (has_quote) {
+      EmitWord(*buf, elisions, out);
+    } else {
+      out->Add(*buf);
+    }
   }
 }
 
