@@ -245,9 +245,9 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
     if (!pairs_out.ok()) return pairs_out.status();
     buf.assign("id_a\tid_b\tjaccard\n");
     for (const ScoredPair& p : groups.pairs) {
-      buf.append(records[p.a].id);
+      internal::AppendTsvField(records[p.a].id, &buf);
       buf.push_back('\t');
-      buf.append(records[p.b].id);
+      internal::AppendTsvField(records[p.b].id, &buf);
       buf.push_back('\t');
       internal::AppendFixed4(p.jaccard, &buf);
       buf.push_back('\n');

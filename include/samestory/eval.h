@@ -21,6 +21,7 @@ struct ClusteringScores {
   size_t gold_clusters = 0;
   size_t pred_clusters = 0;
   size_t missing_in_pred = 0;  // gold documents absent from the prediction (scored as singletons)
+  std::string first_missing_id;  // the first of those in gold order ("" when none)
   double pair_p = 0, pair_r = 0, pair_f1 = 0;
   double bcubed_p = 0, bcubed_r = 0, bcubed_f1 = 0;
   double ari = 0, nmi = 0;

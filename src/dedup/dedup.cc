@@ -225,7 +225,11 @@ DuplicateGroups DuplicateFinder::Finish() {
   for (uint32_t d = 0; d < n; ++d) {
     if (kinds_[d] != Kind::kShort) continue;
     auto [it, inserted] = first_short.try_emplace(sequence_hash_[d], d);
-    if (!inserted) unite(it->second, d);
+    if (!inserted) {
+      unite(it->second, d);
+      // Identical short texts: listed as exact pairs with the first of them.
+      accepted.push_back({it->second, d, 1.0f, true});
+    }
   }
   out.representative.resize(n);
   out.score.resize(n);
@@ -248,7 +252,12 @@ DuplicateGroups DuplicateFinder::Finish() {
       out.documents_in_groups += group_size[d];
     }
   }
-  if (options_.collect_pairs) out.pairs = std::move(accepted);
+  if (options_.collect_pairs) {
+    std::sort(accepted.begin(), accepted.end(), [](const ScoredPair& l, const ScoredPair& r) {
+      return l.a != r.a ? l.a < r.a : l.b < r.b;
+    });
+    out.pairs = std::move(accepted);
+  }
   return out;
 }
 

@@ -19,19 +19,20 @@ Result<LshParams> ChooseLshParams(double threshold, int num_perm, double recall_
   LshParams best;
   double best_area = 0.0;
   for (int rows = 1; rows <= num_perm; ++rows) {
-    const int bands = num_perm / rows;  // more bands only raise recall: take them all
-    LshParams p{bands, rows};
-    if (CandidateProbability(threshold, p) < recall_at_threshold) continue;
-    // False-positive area: integral of P(s) over [0, t], midpoint rule.
-    constexpr int kSteps = 400;
-    double area = 0.0;
-    for (int i = 0; i < kSteps; ++i) {
-      area += CandidateProbability(threshold * (i + 0.5) / kSteps, p);
-    }
-    area *= threshold / kSteps;
-    if (best.bands == 0 || area < best_area) {
-      best = p;
-      best_area = area;
+    for (int bands = 1; bands * rows <= num_perm; ++bands) {
+      LshParams p{bands, rows};
+      if (CandidateProbability(threshold, p) < recall_at_threshold) continue;
+      // False-positive area: integral of P(s) over [0, t], midpoint rule.
+      constexpr int kSteps = 400;
+      double area = 0.0;
+      for (int i = 0; i < kSteps; ++i) {
+        area += CandidateProbability(threshold * (i + 0.5) / kSteps, p);
+      }
+      area *= threshold / kSteps;
+      if (best.bands == 0 || area < best_area) {
+        best = p;
+        best_area = area;
+      }
     }
   }
   if (best.bands == 0) {
@@ -90,8 +91,8 @@ std::vector<CandidatePair> LshBanding::Candidates(std::span<const uint32_t> sign
     for (size_t d = 0; d < count; ++d) {
       if (!eligible[d]) continue;
       const uint32_t* v = signatures.data() + d * num_perm_ + band * rows;
-      entries.push_back({XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed),
-                         static_cast<uint32_t>(d)});
+      entries.push_back(
+          {XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed), static_cast<uint32_t>(d)});
     }
     std::sort(entries.begin(), entries.end());
     for (size_t i = 0; i < entries.size();) {

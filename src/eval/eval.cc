@@ -30,8 +30,11 @@ constexpr uint64_t kMaxDocuments = std::numeric_limits<uint32_t>::max();
 // A label line longer than this is reported as Corruption rather than silently dropped.
 constexpr size_t kMaxLineBytes = size_t{1} << 30;
 
-// Nesting deeper than this is rejected; bounds the recursion of ValidateValue.
-constexpr int kMaxDepth = 1024;
+// Nesting deeper than this is rejected; bounds the recursion of ValidateValue. On Demand itself
+// does not enforce a depth in release builds, and asserts past its max_depth() (1024 by default)
+// when SIMDJSON_DEVELOPMENT_CHECKS is on (unoptimized builds), so stay well below that.
+constexpr int kMaxDepth = 1000;
+static_assert(kMaxDepth + 2 < static_cast<int>(simdjson::DEFAULT_MAX_DEPTH));
 
 // x * (x - 1) / 2 without overflow for any x < 2^32 (halve the even factor first).
 uint64_t Pairs(uint64_t x) {
@@ -99,7 +102,8 @@ ClusteringScores ScoreIds(const std::vector<uint32_t>& gold, const std::vector<u
   // partitions are identical (the denominator is positive otherwise).
   const uint64_t fp = pred_pairs - tp;
   const uint64_t fn = gold_pairs - tp;
-  const uint64_t tn = (Pairs(n) - gold_pairs) - fp;  // pairs apart in gold minus those together in pred
+  // tn: pairs apart in gold, minus those of them together in pred (fp); never negative.
+  const uint64_t tn = (Pairs(n) - gold_pairs) - fp;
   if (fp == 0 && fn == 0) {
     s.ari = 1.0;
   } else {
@@ -125,9 +129,8 @@ ClusteringScores ScoreIds(const std::vector<uint32_t>& gold, const std::vector<u
       }
       return h;
     };
-    const long double normalizer =
-        std::max<long double>((entropy(gold_size) + entropy(pred_size)) / 2,
-                              std::numeric_limits<double>::epsilon());
+    const long double normalizer = std::max<long double>(
+        (entropy(gold_size) + entropy(pred_size)) / 2, std::numeric_limits<double>::epsilon());
     s.nmi = static_cast<double>(std::min<long double>(1, mi / normalizer));
   }
   return s;
@@ -371,20 +374,24 @@ simdjson::error_code ParseRecord(ondemand::parser& parser, std::string_view line
   return simdjson::TRAILING_CONTENT;
 }
 
-bool IsBlank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(), IsJsonSpace);
-}
+bool IsBlank(std::string_view line) { return std::all_of(line.begin(), line.end(), IsJsonSpace); }
 
 // `status` with "<path>: " in front of its message, same code.
 Status WithPath(std::string_view path, const Status& status) {
   std::string msg = std::string(path) + ": " + status.message();
   switch (status.code()) {
-    case Status::Code::kOk: return status;
-    case Status::Code::kInvalidArgument: return Status::InvalidArgument(msg);
-    case Status::Code::kIOError: return Status::IOError(msg);
-    case Status::Code::kCorruption: return Status::Corruption(msg);
-    case Status::Code::kNotFound: return Status::NotFound(msg);
-    case Status::Code::kInternal: return Status::Internal(msg);
+    case Status::Code::kOk:
+      return status;
+    case Status::Code::kInvalidArgument:
+      return Status::InvalidArgument(msg);
+    case Status::Code::kIOError:
+      return Status::IOError(msg);
+    case Status::Code::kCorruption:
+      return Status::Corruption(msg);
+    case Status::Code::kNotFound:
+      return Status::NotFound(msg);
+    case Status::Code::kInternal:
+      return Status::Internal(msg);
   }
   return Status::Internal(msg);
 }
@@ -430,8 +437,7 @@ Result<ClusteringScores> ScoreClustering(const std::vector<std::string>& gold,
                                          const std::vector<std::string>& pred) {
   if (gold.size() != pred.size()) {
     return Status::InvalidArgument("gold has " + std::to_string(gold.size()) +
-                                   " labels but the prediction has " +
-                                   std::to_string(pred.size()));
+                                   " labels but the prediction has " + std::to_string(pred.size()));
   }
   if (gold.size() > kMaxDocuments) return TooMany(gold.size());
   try {
@@ -484,6 +490,7 @@ Result<ClusteringScores> ScoreLabeled(const std::vector<LabeledId>& gold,
     // it is a singleton whatever strings the real labels are.
     size_t next_singleton = pred_label_ids.size();
     size_t missing = 0;
+    std::string first_missing;
     for (const LabeledId& g : gold) {
       if (!gold_seen.insert(g.id).second) {
         return Status::InvalidArgument("duplicate id in the gold labels: " + g.id);
@@ -496,13 +503,14 @@ Result<ClusteringScores> ScoreLabeled(const std::vector<LabeledId>& gold,
         pred_ids.push_back(it->second);
       } else {
         pred_ids.push_back(static_cast<uint32_t>(next_singleton++));
-        ++missing;
+        if (missing++ == 0) first_missing = g.id;
       }
     }
     // next_singleton <= |pred| + |gold| < 2^33 could exceed a uint32 cluster id.
     if (next_singleton > kMaxDocuments) return TooMany(next_singleton);
     ClusteringScores scores = ScoreIds(gold_ids, pred_ids, gold_label_ids.size(), next_singleton);
     scores.missing_in_pred = missing;
+    scores.first_missing_id = std::move(first_missing);
     return scores;
   } catch (...) {
     return FromException();

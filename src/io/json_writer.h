@@ -13,6 +13,10 @@ namespace samestory::internal {
 // Appends `s` to *out as a JSON string literal, quotes included.
 void AppendJsonString(std::string_view s, std::string* out);
 
+// Appends `s` to *out as a TSV field: backslash, tab, newline and carriage return escaped as
+// \\, \t, \n, \r (the PostgreSQL COPY text convention).
+void AppendTsvField(std::string_view s, std::string* out);
+
 // Appends `value` with 4 decimals.
 void AppendFixed4(double value, std::string* out);
 

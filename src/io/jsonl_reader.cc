@@ -52,7 +52,10 @@ class JsonlReaderImpl final : public JsonlReader {
         d.error = "record too large: " + std::to_string(line.size) + " bytes (limit " +
                   std::to_string(options_.max_record_bytes) + ", see --max-record-bytes)";
       } else {
-        Parse(line.text, &d);
+        std::string_view text = line.text;
+        // A UTF-8 byte order mark before the first record is an encoding marker, not content.
+        if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+        Parse(text, &d);
       }
       ++stats_.lines;
       if (!d.error.empty()) ++stats_.bad_records;

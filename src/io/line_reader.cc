@@ -1,6 +1,7 @@
 #include "io/line_reader.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,6 +26,11 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(std::string_view path) {
       std::string msg = p + ": " + std::strerror(e);
       return e == ENOENT ? Status::NotFound(msg) : Status::IOError(msg);
     }
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      close(fd);
+      return Status::IOError(p + ": is a directory");
+    }
     f = gzdopen(fd, "rb");
     if (!f) {
       close(fd);
@@ -32,7 +38,7 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(std::string_view path) {
     }
   }
   gzbuffer(f, 256 * 1024);
-  return std::unique_ptr<LineReader>(new LineReader(f));
+  return std::unique_ptr<LineReader>(new LineReader(f, p == "-" ? "stdin" : p));
 }
 
 LineReader::~LineReader() { gzclose(file_); }
@@ -50,7 +56,7 @@ bool LineReader::Fill() {
   if (n < 0) {
     int err = 0;
     const char* msg = gzerror(file_, &err);
-    status_ = Status::Corruption(std::string("input stream: ") + (msg ? msg : "read error"));
+    status_ = Status::Corruption(path_ + ": " + (msg ? msg : "read error"));
     eof_ = true;
     return false;
   }
@@ -58,7 +64,7 @@ bool LineReader::Fill() {
     int err = 0;
     const char* msg = gzerror(file_, &err);
     if (err != Z_OK && err != Z_STREAM_END) {
-      status_ = Status::Corruption(std::string("input stream: ") + (msg ? msg : "read error"));
+      status_ = Status::Corruption(path_ + ": " + (msg ? msg : "read error"));
     }
     eof_ = true;
     return false;

@@ -39,10 +39,11 @@ class LineReader {
   uint64_t bytes() const { return bytes_; }
 
  private:
-  explicit LineReader(gzFile file) : file_(file) {}
+  LineReader(gzFile file, std::string path) : file_(file), path_(std::move(path)) {}
   bool Fill();  // reads more input after end_; false at EOF or error
 
   gzFile file_;
+  std::string path_;  // for messages
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;  // unread bytes are buf_[begin_, end_)
   bool eof_ = false;

@@ -35,11 +35,11 @@ Status TextOptions::Validate() const { return Status::OK(); }
 
 namespace {
 
-// UAX #29 Word_Break classes of ASCII characters (UCD WordBreakProperty.txt; ICU's word.txt
-// removes ':' from MidLetter).
+// UAX #29 Word_Break classes of ASCII characters (UCD WordBreakProperty.txt, as tailored by ICU's
+// word.txt: ':' is not MidLetter, and '@' is ALetter so that e-mail addresses stay whole).
 enum WordClass : uint8_t {
   kOther,
-  kLetter,        // ALetter: A-Z a-z
+  kLetter,        // ALetter: A-Z a-z @
   kDigit,         // Numeric: 0-9
   kMidNumLet,     // '.'
   kMidNum,        // ',' ';'
@@ -52,6 +52,7 @@ constexpr std::array<uint8_t, 128> MakeClassTable() {
   std::array<uint8_t, 128> t{};
   for (int c = 'a'; c <= 'z'; ++c) t[c] = kLetter;
   for (int c = 'A'; c <= 'Z'; ++c) t[c] = kLetter;
+  t['@'] = kLetter;
   for (int c = '0'; c <= '9'; ++c) t[c] = kDigit;
   t['.'] = kMidNumLet;
   t[','] = kMidNum;
@@ -98,8 +99,8 @@ void EmitWord(std::string_view word, Elisions elisions, TokenList* out) {
 // One run of ASCII non-space bytes: UAX #29 rules WB5-WB13b, the only ones ASCII classes reach.
 // A segment starts at a letter, digit or '_' and grows through letters, digits and '_' (WB5,
 // WB8-WB10, WB13a/b) and through one middle character between two letters (WB6/7: '.' '\'') or
-// two digits (WB11/12: '.' ',' ';' '\''). Segments with a letter or digit are words; the rest
-// (punctuation, lone '_' runs) is not.
+// two digits (WB11/12: '.' ',' ';' '\''). Segments with a letter ('@' included) or a digit are
+// words, and so are runs of two or more '_'; a lone '_' and punctuation are not.
 void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf, TokenList* out) {
   const size_t n = run.size();
   const unsigned char* p = reinterpret_cast<const unsigned char*>(run.data());
@@ -127,7 +128,9 @@ void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf,
       }
       break;
     }
-    if (!has_alnum) continue;
+    // ICU gives "__" the word status (word.txt "$ExtendNumLet $ExFm* $ExtendNumLet {200}", WB13a);
+    // a lone '_' matches only the catch-all rule (status 0).
+    if (!has_alnum && i - start < 2) continue;
     buf->resize(i - start);
     char* w = buf->data();
     for (size_t k = start; k < i; ++k) {

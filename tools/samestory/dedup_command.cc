@@ -23,7 +23,7 @@ struct DedupArgs {
   bool quiet = false;
 };
 
-void PrintSummary(const DedupSummary& s, std::FILE* f) {
+void PrintSummary(const DedupSummary& s, bool exact, std::FILE* f) {
   const double total = s.seconds.total > 0 ? s.seconds.total : 1e-9;
   std::fprintf(f,
                "samestory dedup: %llu articles, %llu duplicate groups holding %llu articles, "
@@ -34,10 +34,16 @@ void PrintSummary(const DedupSummary& s, std::FILE* f) {
                static_cast<unsigned long long>(s.short_articles),
                static_cast<unsigned long long>(s.bad_records),
                static_cast<unsigned long long>(s.warnings));
-  std::fprintf(f,
-               "  lsh: %d bands x %d rows, %llu candidate pairs, %llu exact checks; threads %d\n",
-               s.lsh.bands, s.lsh.rows, static_cast<unsigned long long>(s.candidates),
-               static_cast<unsigned long long>(s.exact_checks), s.threads);
+  if (exact) {
+    std::fprintf(f, "  exact: %llu candidate pairs (prefix filter), %llu exact checks; threads %d\n",
+                 static_cast<unsigned long long>(s.candidates),
+                 static_cast<unsigned long long>(s.exact_checks), s.threads);
+  } else {
+    std::fprintf(f,
+                 "  lsh: %d bands x %d rows, %llu candidate pairs, %llu exact checks; threads %d\n",
+                 s.lsh.bands, s.lsh.rows, static_cast<unsigned long long>(s.candidates),
+                 static_cast<unsigned long long>(s.exact_checks), s.threads);
+  }
   std::fprintf(f,
                "  seconds: read %.3f, fingerprint %.3f (cpu: tokenize %.3f, shingle %.3f, "
                "minhash %.3f), group %.3f, write %.3f, total %.3f\n",
@@ -80,7 +86,7 @@ int RunDedupCommand(DedupArgs& a) {
     // Records read before a broken stream were written: that is a partial success.
     return result.status().code() == Status::Code::kCorruption ? 3 : 1;
   }
-  PrintSummary(result.value(), stderr);
+  PrintSummary(result.value(), a.exact, stderr);
   return 0;
 }
 
