@@ -51,10 +51,13 @@ struct ScoredPair {
 struct DuplicateGroups {
   // Per document, in the order added: its group's representative (itself when alone).
   std::vector<uint32_t> representative;
-  // Per document: estimated Jaccard with its representative (1 for the representative itself;
-  // exact-text short groups score 1).
+  // Per document: Jaccard similarity with its representative: the signature estimate, or the
+  // exact value in exact mode and where the estimate lies within verify_margin of the threshold
+  // (1 for the representative itself; exact-text short groups score 1).
   std::vector<float> score;
-  std::vector<ScoredPair> pairs;  // accepted pairs sorted by (a, b), when collect_pairs
+  // Accepted pairs sorted by (a, b), when collect_pairs: verified near-duplicate pairs, and each
+  // short document paired (jaccard 1, exact) with the first short document of identical text.
+  std::vector<ScoredPair> pairs;
   size_t groups = 0;              // groups of two or more documents
   size_t documents_in_groups = 0;
   size_t candidates = 0;    // candidate pairs considered
@@ -64,7 +67,7 @@ struct DuplicateGroups {
 
 class DuplicateFinder {
  public:
-  // Errors: InvalidArgument for bad options or an impossible LSH banding for num_perm.
+  // Errors: InvalidArgument for bad options or, in LSH mode, an impossible banding for num_perm.
   static Result<DuplicateFinder> Create(const DedupOptions& options, int num_perm);
 
   // Each Add* appends the next document (its index is the number added before it).
@@ -84,7 +87,7 @@ class DuplicateFinder {
 
  private:
   enum class Kind : uint8_t { kExcluded, kShort, kFull };
-  DuplicateFinder(const DedupOptions& options, int num_perm, LshBanding banding)
+  DuplicateFinder(const DedupOptions& options, int num_perm, std::optional<LshBanding> banding)
       : options_(options), num_perm_(num_perm), banding_(std::move(banding)) {}
   std::span<const uint64_t> shingles(uint32_t d) const {
     return {shingles_.data() + shingle_begin_[d], shingle_begin_[d + 1] - shingle_begin_[d]};
@@ -100,7 +103,7 @@ class DuplicateFinder {
 
   DedupOptions options_;
   int num_perm_;
-  LshBanding banding_;
+  std::optional<LshBanding> banding_;  // LSH mode only
   std::vector<Kind> kinds_;
   std::vector<int64_t> dates_;  // INT64_MAX when undated
   std::vector<uint64_t> sequence_hash_;  // short documents only (0 otherwise)

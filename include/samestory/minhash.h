@@ -19,9 +19,17 @@
 
 namespace samestory {
 
+enum class MinHashKernel {
+  kAuto,      // the AVX-512 kernel where the CPU has AVX-512F, else the portable one (default)
+  kPortable,  // the auto-vectorized loop (AVX2 or SSE2); for tests and comparisons
+};
+
 struct MinHashOptions {
+  // Output-affecting.
   int num_perm = 128;  // signature length K; 8..1024 and a multiple of 8; default 128
   uint64_t seed = 1;   // seed of the hash functions' coefficients; default 1
+  // Performance only: every kernel gives identical signatures.
+  MinHashKernel kernel = MinHashKernel::kAuto;
 
   Status Validate() const;
 };

@@ -21,6 +21,7 @@ Status DedupOptions::Validate() const {
 
 Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options, int num_perm) {
   if (Status s = options.Validate(); !s.ok()) return s;
+  if (options.mode == DedupMode::kExact) return DuplicateFinder(options, num_perm, std::nullopt);
   LshOptions lsh;
   lsh.threshold = options.threshold;
   lsh.recall_at_threshold = options.recall_at_threshold;
@@ -72,7 +73,7 @@ void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out,
                                           std::vector<ScoredPair>* accepted) {
   std::vector<bool> eligible(kinds_.size());
   for (size_t d = 0; d < kinds_.size(); ++d) eligible[d] = kinds_[d] == Kind::kFull;
-  std::vector<CandidatePair> candidates = banding_.Candidates(signatures_, kinds_.size(), eligible);
+  std::vector<CandidatePair> candidates = banding_->Candidates(signatures_, kinds_.size(), eligible);
   out->candidates = candidates.size();
   const double t = options_.threshold, m = options_.verify_margin;
   for (const CandidatePair& c : candidates) {
@@ -195,7 +196,7 @@ void DuplicateFinder::ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair
 
 DuplicateGroups DuplicateFinder::Finish() {
   DuplicateGroups out;
-  out.lsh = banding_.params();
+  if (banding_) out.lsh = banding_->params();
   const size_t n = kinds_.size();
   std::vector<ScoredPair> accepted;
   if (options_.mode == DedupMode::kLsh) {
@@ -240,9 +241,14 @@ DuplicateGroups DuplicateFinder::Finish() {
     ++group_size[r];
     float score = 1.0f;
     if (r != d && kinds_[d] == Kind::kFull) {
-      score = options_.mode == DedupMode::kLsh
-                  ? static_cast<float>(EstimateJaccard(signature(d), signature(r)))
-                  : static_cast<float>(ExactJaccard(SortedShingles(d), SortedShingles(r)));
+      // The estimate, or the exact value where the estimate is too close to the threshold to
+      // be told apart from it (as in verification).
+      double s = options_.mode == DedupMode::kLsh ? EstimateJaccard(signature(d), signature(r))
+                                                  : -1.0;
+      if (s < 0 || std::abs(s - options_.threshold) < options_.verify_margin) {
+        s = ExactJaccard(SortedShingles(d), SortedShingles(r));
+      }
+      score = static_cast<float>(s);
     }
     out.score[d] = score;
   }

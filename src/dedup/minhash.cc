@@ -113,7 +113,7 @@ bool HasAvx512() {
 }  // namespace
 
 void MinHasher::Sign(std::span<const uint64_t> shingles, uint32_t* signature) const {
-  if (HasAvx512()) {
+  if (options_.kernel == MinHashKernel::kAuto && HasAvx512()) {
     SignAvx512(shingles.data(), shingles.size(), a_lo64_.data(), a_hi64_.data(), b_.data(),
                b_.size(), signature);
   } else {

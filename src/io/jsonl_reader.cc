@@ -45,16 +45,16 @@ class JsonlReaderImpl final : public JsonlReader {
     docs->clear();
     LineReader::Line line;
     while (docs->size() < max_docs && lines_->Next(options_.max_record_bytes, &line)) {
-      if (!line.skipped && IsBlank(line.text)) continue;
+      std::string_view text = line.text;
+      // A UTF-8 byte order mark before the first record is an encoding marker, not content.
+      if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+      if (!line.skipped && IsBlank(text)) continue;
       Document& d = docs->emplace_back();
       d.line = line.number;
       if (line.skipped) {
         d.error = "record too large: " + std::to_string(line.size) + " bytes (limit " +
                   std::to_string(options_.max_record_bytes) + ", see --max-record-bytes)";
       } else {
-        std::string_view text = line.text;
-        // A UTF-8 byte order mark before the first record is an encoding marker, not content.
-        if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
         Parse(text, &d);
       }
       ++stats_.lines;
@@ -93,6 +93,11 @@ class JsonlReaderImpl final : public JsonlReader {
       else if (key == "lang") target = &d->lang;
       else if (key == "source") target = &d->source;
       if (key != "date" && target == nullptr && rank == 0) continue;  // unknown fields allowed
+      if (key == "date" && !field.value.is_null() && !field.value.is_string()) {
+        // An unusable date costs the record its date, not its place in the output.
+        d->warning = "date is not a string; ignored";
+        continue;
+      }
       std::string_view s;
       if (!ReadOptionalString(field.value, &s, d, key)) return;
       if (key == "date") {

@@ -1,9 +1,14 @@
 // samestory: finds the same news story twice. Dispatches to one file per subcommand.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+
 #include "commands.h"
 
 int main(int argc, char** argv) {
+  // Worker threads sleep between batches instead of spinning (unless the user says otherwise):
+  // spinning workers steal the core the reading thread needs when threads >= cores.
+  setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   CLI::App app{"samestory: near-duplicate articles and same-event stories in news corpora"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(SAMESTORY_VERSION));
