@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <exception>
+#include <future>
 #include <new>
 #include <thread>
 
@@ -104,11 +105,21 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
   std::vector<Fingerprint> prints;
   std::vector<uint32_t> signatures;
   Status read_status;
-  while (true) {
-    Clock::time_point t0 = Clock::now();
-    read_status = reader.value()->ReadBatch(options.batch_size, &batch);
-    summary.seconds.read += Since(t0);
-    if (batch.empty()) break;
+  // With two or more threads the next batch is read (decompressed, parsed) while this one is
+  // fingerprinted; the reader is only ever used by one thread at a time.
+  const bool read_ahead = threads > 1;
+  std::vector<Document> ahead;
+  std::future<Status> pending;
+  JsonlReader& input_reader = *reader.value();
+  Clock::time_point t0 = Clock::now();
+  read_status = input_reader.ReadBatch(options.batch_size, &batch);
+  summary.seconds.read += Since(t0);
+  while (!batch.empty()) {
+    if (read_ahead && read_status.ok()) {
+      pending = std::async(std::launch::async, [&input_reader, &ahead, &options] {
+        return input_reader.ReadBatch(options.batch_size, &ahead);
+      });
+    }
 
     t0 = Clock::now();
     const int64_t n = static_cast<int64_t>(batch.size());
@@ -188,8 +199,16 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
           break;
       }
     }
-    if (progress) progress(records.size(), reader.value()->stats().bytes);
     if (!read_status.ok()) break;
+    t0 = Clock::now();
+    if (pending.valid()) {
+      read_status = pending.get();  // waits only as long as reading outlasted fingerprinting
+      batch.swap(ahead);
+    } else {
+      read_status = input_reader.ReadBatch(options.batch_size, &batch);
+    }
+    summary.seconds.read += Since(t0);
+    if (progress) progress(records.size(), input_reader.stats().bytes);
   }
   summary.articles = records.size();
   summary.input_bytes = reader.value()->stats().bytes;
@@ -199,7 +218,7 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
     summary.seconds.minhash_cpu += w.minhash;
   }
 
-  Clock::time_point t0 = Clock::now();
+  t0 = Clock::now();
   const bool collect_pairs = dedup_options.collect_pairs;
   DuplicateGroups groups = finder->Finish();
   summary.seconds.group = Since(t0);

@@ -40,7 +40,8 @@ struct DedupPipelineOptions {
 // Where time went, in seconds. Wall time for reading, grouping and writing; thread CPU time summed
 // over workers for the per-document stages.
 struct StageSeconds {
-  double read = 0;          // decompress + JSON parse (wall)
+  double read = 0;          // decompress + JSON parse (wall; with 2+ threads, only the time
+                            // reading outlasted fingerprinting, as it overlaps)
   double tokenize_cpu = 0;  // text stage
   double shingle_cpu = 0;
   double minhash_cpu = 0;

@@ -213,8 +213,18 @@ Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
     s->token.clear();
     s->normalized.tempSubStringBetween(start, end).toUTF8String(s->token);
     // U+2019 RIGHT SINGLE QUOTATION MARK, the typographic apostrophe, becomes '.
-    for (size_t p; (p = s->token.find("\xE2\x80\x99")) != std::string::npos;) {
-      s->token.replace(p, 3, "'");
+    if (s->token.find("\xE2\x80\x99") != std::string::npos) {
+      std::string& t = s->token;
+      size_t w = 0;
+      for (size_t r = 0; r < t.size();) {
+        if (t.compare(r, 3, "\xE2\x80\x99") == 0) {
+          t[w++] = '\'';
+          r += 3;
+        } else {
+          t[w++] = t[r++];
+        }
+      }
+      t.resize(w);
     }
     EmitWord(s->token, options.elisions, out);
   }
