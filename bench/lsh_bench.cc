@@ -15,100 +15,21 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <iterator>
 #include <map>
-#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "bench/bench_corpus.h"
 #include "samestory/dedup.h"
-#include "samestory/document.h"
 #include "samestory/lsh.h"
 #include "samestory/minhash.h"
-#include "samestory/reader.h"
 #include "samestory/shingle.h"
 #include "samestory/status.h"
 #include "samestory/text.h"
 
+namespace samestory::bench {
 namespace {
-
-using samestory::CandidatePair;
-using samestory::DedupMode;
-using samestory::DedupOptions;
-using samestory::DuplicateFinder;
-using samestory::DuplicateGroups;
-using samestory::LshBanding;
-using samestory::LshOptions;
-using samestory::Status;
-
-// ---- Corpus (the same block opens every bench/*_bench.cc) --------------------------------------
-
-// The texts every benchmark runs on, read once and kept in memory before any timing.
-struct Corpus {
-  std::string path;
-  std::string label;               // names the corpus in every benchmark's label
-  std::vector<std::string> texts;  // per good record: its body, or its title when it has none
-  std::vector<std::string> ids;    // per text: its record's id, for messages
-  // Per text: its record's date, if valid.
-  std::vector<std::optional<samestory::UnixSeconds>> dates;
-  size_t bytes = 0;   // sum of the texts' sizes
-  std::string error;  // non-empty when the corpus could not be read
-};
-
-Corpus LoadCorpus() {
-  Corpus c;
-  const std::string reuters =
-      std::string(SAMESTORY_SHARED_DATASETS) + "/reuters21578/reuters21578.jsonl.gz";
-  const bool have_reuters = std::filesystem::exists(reuters);
-  c.path = have_reuters ? reuters
-                        : std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sample/articles.jsonl";
-  auto reader = samestory::JsonlReader::Open(c.path, samestory::ReaderOptions{});
-  if (!reader.ok()) {
-    c.error = c.path + ": " + reader.status().ToString();
-    return c;
-  }
-  std::vector<samestory::Document> batch;
-  while (true) {
-    if (Status s = reader.value()->ReadBatch(4096, &batch); !s.ok()) {
-      c.error = c.path + ": " + s.ToString();
-      return c;
-    }
-    if (batch.empty()) break;
-    for (samestory::Document& doc : batch) {
-      if (!doc.error.empty()) continue;
-      std::string& text = doc.text.empty() ? doc.title : doc.text;
-      if (text.empty()) continue;
-      c.bytes += text.size();
-      c.texts.push_back(std::move(text));
-      c.ids.push_back(doc.id);
-      c.dates.push_back(doc.date);
-    }
-  }
-  char label[160];
-  std::snprintf(label, sizeof label, "%s: %zu docs, %.1f MB",
-                have_reuters ? "reuters21578" : "datasets/sample (reuters21578 absent)",
-                c.texts.size(), static_cast<double>(c.bytes) / 1e6);
-  c.label = label;
-  return c;
-}
-
-const Corpus& GetCorpus() {
-  static const Corpus corpus = LoadCorpus();
-  return corpus;
-}
-
-// Set when any correctness check fails: main() then exits 1, so that a fast wrong answer cannot
-// pass for a result.
-bool g_check_failed = false;
-
-void FailCheck(benchmark::State& state, const std::string& what) {
-  g_check_failed = true;
-  std::fprintf(stderr, "CHECK FAILED: %s\n", what.c_str());
-  state.SkipWithError(what.c_str());
-}
 
 // ---- Inputs ------------------------------------------------------------------------------------
 
@@ -133,35 +54,26 @@ struct Fingerprints {
   }
 };
 
-Fingerprints FingerprintCorpus(const Corpus& corpus) {
+Fingerprints FingerprintCorpus(const CorpusTokens& tokens) {
   Fingerprints f;
-  auto tokenizer = samestory::Tokenizer::Create(samestory::TextOptions{});
+  if (!tokens.error.empty()) {
+    f.error = tokens.error;
+    return f;
+  }
   auto shingler = samestory::Shingler::Create(samestory::ShingleOptions{});
   samestory::MinHashOptions minhash_options;
   minhash_options.num_perm = kNumPerm;
   auto hasher = samestory::MinHasher::Create(minhash_options);
-  if (!tokenizer.ok() || !shingler.ok() || !hasher.ok()) {
-    f.error = "Create: " + tokenizer.status().ToString() + ", " + shingler.status().ToString() +
-              ", " + hasher.status().ToString();
+  if (!shingler.ok() || !hasher.ok()) {
+    f.error = "Create: " + shingler.status().ToString() + ", " + hasher.status().ToString();
     return f;
   }
-  auto scratch = tokenizer->NewScratch();
-  if (!scratch.ok()) {
-    f.error = "NewScratch: " + scratch.status().ToString();
-    return f;
-  }
-  samestory::TokenList tokens;
   std::vector<uint64_t> doc;
-  f.signatures.assign(corpus.texts.size() * kNumPerm, 0);
-  for (size_t d = 0; d < corpus.texts.size(); ++d) {
-    tokens.Clear();
-    if (Status s = tokenizer->Tokenize(corpus.texts[d], &scratch.value(), &tokens); !s.ok()) {
-      f.error = "Tokenize of doc " + std::to_string(d) + ": " + s.ToString();
-      return f;
-    }
-    shingler->ShingleUnordered(tokens, &doc);
+  f.signatures.assign(tokens.docs.size() * kNumPerm, 0);
+  for (size_t d = 0; d < tokens.docs.size(); ++d) {
+    shingler->ShingleUnordered(tokens.docs[d], &doc);
     f.full.push_back(!doc.empty());
-    f.sequence_hash.push_back(doc.empty() ? shingler->SequenceHash(tokens) : 0);
+    f.sequence_hash.push_back(doc.empty() ? shingler->SequenceHash(tokens.docs[d]) : 0);
     f.shingles.insert(f.shingles.end(), doc.begin(), doc.end());
     f.begin.push_back(f.shingles.size());
     if (!doc.empty()) hasher->Sign(doc, f.signatures.data() + d * kNumPerm);
@@ -170,7 +82,7 @@ Fingerprints FingerprintCorpus(const Corpus& corpus) {
 }
 
 const Fingerprints& GetFingerprints() {
-  static const Fingerprints fingerprints = FingerprintCorpus(GetCorpus());
+  static const Fingerprints fingerprints = FingerprintCorpus(GetCorpusTokens());
   return fingerprints;
 }
 
@@ -235,20 +147,6 @@ std::string CheckCandidates(const LshBanding& banding, const Fingerprints& f) {
          ", r=" + std::to_string(banding.params().rows) + ")";
 }
 
-std::vector<uint64_t> SortedSet(std::span<const uint64_t> v) {
-  std::vector<uint64_t> s(v.begin(), v.end());
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  return s;
-}
-
-double NaiveJaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  std::vector<uint64_t> common;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
-  const size_t union_size = a.size() + b.size() - common.size();
-  return union_size == 0 ? 0.0 : static_cast<double>(common.size()) / union_size;
-}
-
 constexpr double kThreshold = 0.8;
 constexpr double kMinRecall = 0.95;
 
@@ -280,6 +178,8 @@ FinishCheck CheckFinish(const Corpus& corpus, const Fingerprints& f) {
   }
   // kExact's pairs are what they claim.
   for (const samestory::ScoredPair& p : exact.pairs) {
+    // Documents too short to shingle pair up only on identical text (dedup.h), scored 1.
+    if (f.doc_shingles(p.a).empty() && f.doc_shingles(p.b).empty() && p.jaccard == 1.0f) continue;
     const double j = NaiveJaccard(SortedSet(f.doc_shingles(p.a)), SortedSet(f.doc_shingles(p.b)));
     if (!(p.a < p.b) || j < kThreshold) {
       check.error = "kExact pair (" + std::to_string(p.a) + ", " + std::to_string(p.b) +
@@ -345,10 +245,7 @@ void BM_Candidates(benchmark::State& state) {
     pairs = candidates.size();
     benchmark::DoNotOptimize(candidates.data());
   }
-  const auto iterations = static_cast<double>(state.iterations());
-  state.SetBytesProcessed(static_cast<int64_t>(corpus.bytes * state.iterations()));
-  state.counters["docs"] =
-      benchmark::Counter(static_cast<double>(f.size()) * iterations, benchmark::Counter::kIsRate);
+  SetTextRates(state, corpus.bytes, f.size());
   state.counters["candidates"] = static_cast<double>(pairs);
   const samestory::LshParams p = banding->params();
   state.SetLabel(corpus.label + ", num_perm " + std::to_string(kNumPerm) +
@@ -387,10 +284,7 @@ void BM_Finish(benchmark::State& state) {
     groups = result.groups;
     candidates = result.candidates;
   }
-  const auto iterations = static_cast<double>(state.iterations());
-  state.SetBytesProcessed(static_cast<int64_t>(corpus.bytes * state.iterations()));
-  state.counters["docs"] =
-      benchmark::Counter(static_cast<double>(f.size()) * iterations, benchmark::Counter::kIsRate);
+  SetTextRates(state, corpus.bytes, f.size());
   state.counters["groups"] = static_cast<double>(groups);
   state.counters["candidates"] = static_cast<double>(candidates);
   state.counters["recall"] = check.recall;
@@ -402,15 +296,6 @@ void BM_Finish(benchmark::State& state) {
 BENCHMARK(BM_Finish)->ArgName("exact")->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->MinTime(0.5);
 
 }  // namespace
+}  // namespace samestory::bench
 
-int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  if (g_check_failed) {
-    std::fprintf(stderr, "lsh_bench: a correctness check failed; timings are not valid\n");
-    return 1;
-  }
-  return 0;
-}
+int main(int argc, char** argv) { return samestory::bench::RunBenchmarks(argc, argv, "lsh_bench"); }

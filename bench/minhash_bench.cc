@@ -18,92 +18,19 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
-#include <iterator>
 #include <map>
-#include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
-#include "samestory/document.h"
+#include "bench/bench_corpus.h"
 #include "samestory/minhash.h"
-#include "samestory/reader.h"
 #include "samestory/shingle.h"
-#include "samestory/status.h"
 #include "samestory/text.h"
 
+namespace samestory::bench {
 namespace {
-
-using samestory::MinHasher;
-using samestory::MinHashOptions;
-using samestory::Status;
-
-// ---- Corpus (the same block opens every bench/*_bench.cc) --------------------------------------
-
-// The texts every benchmark runs on, read once and kept in memory before any timing.
-struct Corpus {
-  std::string path;
-  std::string label;               // names the corpus in every benchmark's label
-  std::vector<std::string> texts;  // per good record: its body, or its title when it has none
-  std::vector<std::string> ids;    // per text: its record's id, for messages
-  // Per text: its record's date, if valid.
-  std::vector<std::optional<samestory::UnixSeconds>> dates;
-  size_t bytes = 0;   // sum of the texts' sizes
-  std::string error;  // non-empty when the corpus could not be read
-};
-
-Corpus LoadCorpus() {
-  Corpus c;
-  const std::string reuters =
-      std::string(SAMESTORY_SHARED_DATASETS) + "/reuters21578/reuters21578.jsonl.gz";
-  const bool have_reuters = std::filesystem::exists(reuters);
-  c.path = have_reuters ? reuters
-                        : std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sample/articles.jsonl";
-  auto reader = samestory::JsonlReader::Open(c.path, samestory::ReaderOptions{});
-  if (!reader.ok()) {
-    c.error = c.path + ": " + reader.status().ToString();
-    return c;
-  }
-  std::vector<samestory::Document> batch;
-  while (true) {
-    if (Status s = reader.value()->ReadBatch(4096, &batch); !s.ok()) {
-      c.error = c.path + ": " + s.ToString();
-      return c;
-    }
-    if (batch.empty()) break;
-    for (samestory::Document& doc : batch) {
-      if (!doc.error.empty()) continue;
-      std::string& text = doc.text.empty() ? doc.title : doc.text;
-      if (text.empty()) continue;
-      c.bytes += text.size();
-      c.texts.push_back(std::move(text));
-      c.ids.push_back(doc.id);
-      c.dates.push_back(doc.date);
-    }
-  }
-  char label[160];
-  std::snprintf(label, sizeof label, "%s: %zu docs, %.1f MB",
-                have_reuters ? "reuters21578" : "datasets/sample (reuters21578 absent)",
-                c.texts.size(), static_cast<double>(c.bytes) / 1e6);
-  c.label = label;
-  return c;
-}
-
-const Corpus& GetCorpus() {
-  static const Corpus corpus = LoadCorpus();
-  return corpus;
-}
-
-// Set when any correctness check fails: main() then exits 1, so that a fast wrong answer cannot
-// pass for a result.
-bool g_check_failed = false;
-
-void FailCheck(benchmark::State& state, const std::string& what) {
-  g_check_failed = true;
-  std::fprintf(stderr, "CHECK FAILED: %s\n", what.c_str());
-  state.SkipWithError(what.c_str());
-}
 
 // ---- Inputs ------------------------------------------------------------------------------------
 
@@ -122,28 +49,20 @@ struct Shingles {
   }
 };
 
-Shingles ShingleCorpus(const Corpus& corpus) {
+Shingles ShingleCorpus(const Corpus& corpus, const CorpusTokens& tokens) {
   Shingles out;
-  auto tokenizer = samestory::Tokenizer::Create(samestory::TextOptions{});
+  if (!tokens.error.empty()) {
+    out.error = tokens.error;
+    return out;
+  }
   auto shingler = samestory::Shingler::Create(samestory::ShingleOptions{});
-  if (!tokenizer.ok() || !shingler.ok()) {
-    out.error = "Create: " + tokenizer.status().ToString() + ", " + shingler.status().ToString();
+  if (!shingler.ok()) {
+    out.error = "Shingler::Create: " + shingler.status().ToString();
     return out;
   }
-  auto scratch = tokenizer->NewScratch();
-  if (!scratch.ok()) {
-    out.error = "NewScratch: " + scratch.status().ToString();
-    return out;
-  }
-  samestory::TokenList tokens;
   std::vector<uint64_t> doc;
   for (size_t d = 0; d < corpus.texts.size(); ++d) {
-    tokens.Clear();
-    if (Status s = tokenizer->Tokenize(corpus.texts[d], &scratch.value(), &tokens); !s.ok()) {
-      out.error = "Tokenize of doc " + std::to_string(d) + ": " + s.ToString();
-      return out;
-    }
-    shingler->ShingleUnordered(tokens, &doc);
+    shingler->ShingleUnordered(tokens.docs[d], &doc);
     if (doc.empty()) continue;
     out.shingles.insert(out.shingles.end(), doc.begin(), doc.end());
     out.begin.push_back(out.shingles.size());
@@ -153,7 +72,7 @@ Shingles ShingleCorpus(const Corpus& corpus) {
 }
 
 const Shingles& GetShingles() {
-  static const Shingles shingles = ShingleCorpus(GetCorpus());
+  static const Shingles shingles = ShingleCorpus(GetCorpus(), GetCorpusTokens());
   return shingles;
 }
 
@@ -161,21 +80,6 @@ const Shingles& GetShingles() {
 
 constexpr int kCheckPairs = 200;
 constexpr double kMaxMeanAbsError = 0.05;
-
-std::vector<uint64_t> SortedSet(std::span<const uint64_t> v) {
-  std::vector<uint64_t> s(v.begin(), v.end());
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  return s;
-}
-
-// |a ∩ b| / |a ∪ b| of sorted, distinct sets, by the definition.
-double NaiveJaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
-  std::vector<uint64_t> common;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(common));
-  const size_t union_size = a.size() + b.size() - common.size();
-  return union_size == 0 ? 0.0 : static_cast<double>(common.size()) / union_size;
-}
 
 struct MinHashCheck {
   std::string error;          // "" when every check passed
@@ -309,10 +213,8 @@ void BM_Sign(benchmark::State& state) {
     }
     benchmark::ClobberMemory();
   }
+  SetTextRates(state, shingles.bytes, shingles.size());
   const auto iterations = static_cast<double>(state.iterations());
-  state.SetBytesProcessed(static_cast<int64_t>(shingles.bytes * state.iterations()));
-  state.counters["docs"] = benchmark::Counter(static_cast<double>(shingles.size()) * iterations,
-                                              benchmark::Counter::kIsRate);
   state.counters["shingles"] = benchmark::Counter(
       static_cast<double>(shingles.shingles.size()) * iterations, benchmark::Counter::kIsRate);
   state.counters["mean_abs_err"] = check.mean_abs_error;
@@ -327,15 +229,8 @@ BENCHMARK(BM_Sign)
     ->MinTime(0.5);
 
 }  // namespace
+}  // namespace samestory::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  if (g_check_failed) {
-    std::fprintf(stderr, "minhash_bench: a correctness check failed; timings are not valid\n");
-    return 1;
-  }
-  return 0;
+  return samestory::bench::RunBenchmarks(argc, argv, "minhash_bench");
 }

@@ -22,15 +22,12 @@
 #include <map>
 #include <string>
 
+#include "bench/bench_corpus.h"
 #include "samestory/pipeline.h"
 #include "samestory/status.h"
 
+namespace samestory::bench {
 namespace {
-
-using samestory::DedupOutputs;
-using samestory::DedupPipelineOptions;
-using samestory::DedupSummary;
-using samestory::RunDedup;
 
 // ---- Input -------------------------------------------------------------------------------------
 
@@ -48,12 +45,9 @@ bool IsBlank(const std::string& line) {
 }
 
 Input CountInput() {
+  const CorpusFile file = ChooseCorpusFile();
   Input in;
-  const std::string reuters =
-      std::string(SAMESTORY_SHARED_DATASETS) + "/reuters21578/reuters21578.jsonl.gz";
-  const bool have_reuters = std::filesystem::exists(reuters);
-  in.path = have_reuters ? reuters
-                         : std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sample/articles.jsonl";
+  in.path = file.path;
   // gzread reads plain files as they are.
   gzFile f = gzopen(in.path.c_str(), "rb");
   if (f == nullptr) {
@@ -78,8 +72,7 @@ Input CountInput() {
   if (n < 0) in.error = in.path + ": gzread failed";
   gzclose(f);
   char label[200];
-  std::snprintf(label, sizeof label, "%s: %llu records, %.1f MB",
-                have_reuters ? "reuters21578" : "datasets/sample (reuters21578 absent)",
+  std::snprintf(label, sizeof label, "%s: %llu records, %.1f MB", file.name.c_str(),
                 static_cast<unsigned long long>(in.records), static_cast<double>(in.bytes) / 1e6);
   in.label = label;
   return in;
@@ -88,14 +81,6 @@ Input CountInput() {
 const Input& GetInput() {
   static const Input input = CountInput();
   return input;
-}
-
-bool g_check_failed = false;
-
-void FailCheck(benchmark::State& state, const std::string& what) {
-  g_check_failed = true;
-  std::fprintf(stderr, "CHECK FAILED: %s\n", what.c_str());
-  state.SkipWithError(what.c_str());
 }
 
 // ---- Reference check ---------------------------------------------------------------------------
@@ -191,15 +176,8 @@ BENCHMARK(BM_RunDedup)
     ->Iterations(3);
 
 }  // namespace
+}  // namespace samestory::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  if (g_check_failed) {
-    std::fprintf(stderr, "pipeline_bench: a correctness check failed; timings are not valid\n");
-    return 1;
-  }
-  return 0;
+  return samestory::bench::RunBenchmarks(argc, argv, "pipeline_bench");
 }

@@ -9,92 +9,14 @@
 // label says which.
 #include <benchmark/benchmark.h>
 
-#include <cstdint>
-#include <cstdio>
-#include <filesystem>
-#include <optional>
 #include <string>
-#include <vector>
 
-#include "samestory/document.h"
-#include "samestory/reader.h"
+#include "bench/bench_corpus.h"
 #include "samestory/status.h"
 #include "samestory/text.h"
 
+namespace samestory::bench {
 namespace {
-
-using samestory::Status;
-using samestory::TextOptions;
-using samestory::Tokenizer;
-using samestory::TokenizerPath;
-using samestory::TokenizerScratch;
-using samestory::TokenList;
-
-// ---- Corpus (the same block opens every bench/*_bench.cc) --------------------------------------
-
-// The texts every benchmark runs on, read once and kept in memory before any timing.
-struct Corpus {
-  std::string path;
-  std::string label;               // names the corpus in every benchmark's label
-  std::vector<std::string> texts;  // per good record: its body, or its title when it has none
-  std::vector<std::string> ids;    // per text: its record's id, for messages
-  // Per text: its record's date, if valid.
-  std::vector<std::optional<samestory::UnixSeconds>> dates;
-  size_t bytes = 0;   // sum of the texts' sizes
-  std::string error;  // non-empty when the corpus could not be read
-};
-
-Corpus LoadCorpus() {
-  Corpus c;
-  const std::string reuters =
-      std::string(SAMESTORY_SHARED_DATASETS) + "/reuters21578/reuters21578.jsonl.gz";
-  const bool have_reuters = std::filesystem::exists(reuters);
-  c.path = have_reuters ? reuters
-                        : std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sample/articles.jsonl";
-  auto reader = samestory::JsonlReader::Open(c.path, samestory::ReaderOptions{});
-  if (!reader.ok()) {
-    c.error = c.path + ": " + reader.status().ToString();
-    return c;
-  }
-  std::vector<samestory::Document> batch;
-  while (true) {
-    if (Status s = reader.value()->ReadBatch(4096, &batch); !s.ok()) {
-      c.error = c.path + ": " + s.ToString();
-      return c;
-    }
-    if (batch.empty()) break;
-    for (samestory::Document& doc : batch) {
-      if (!doc.error.empty()) continue;
-      std::string& text = doc.text.empty() ? doc.title : doc.text;
-      if (text.empty()) continue;
-      c.bytes += text.size();
-      c.texts.push_back(std::move(text));
-      c.ids.push_back(doc.id);
-      c.dates.push_back(doc.date);
-    }
-  }
-  char label[160];
-  std::snprintf(label, sizeof label, "%s: %zu docs, %.1f MB",
-                have_reuters ? "reuters21578" : "datasets/sample (reuters21578 absent)",
-                c.texts.size(), static_cast<double>(c.bytes) / 1e6);
-  c.label = label;
-  return c;
-}
-
-const Corpus& GetCorpus() {
-  static const Corpus corpus = LoadCorpus();
-  return corpus;
-}
-
-// Set when any correctness check fails: main() then exits 1, so that a fast wrong answer cannot
-// pass for a result.
-bool g_check_failed = false;
-
-void FailCheck(benchmark::State& state, const std::string& what) {
-  g_check_failed = true;
-  std::fprintf(stderr, "CHECK FAILED: %s\n", what.c_str());
-  state.SkipWithError(what.c_str());
-}
 
 // ---- Reference check ---------------------------------------------------------------------------
 
@@ -175,10 +97,7 @@ void BM_Tokenize(benchmark::State& state) {
     benchmark::DoNotOptimize(token_count);
   }
   if (failed) return FailCheck(state, "Tokenize failed inside the timed loop");
-  const auto iterations = static_cast<double>(state.iterations());
-  state.SetBytesProcessed(static_cast<int64_t>(corpus.bytes * state.iterations()));
-  state.counters["docs"] = benchmark::Counter(static_cast<double>(corpus.texts.size()) * iterations,
-                                              benchmark::Counter::kIsRate);
+  SetTextRates(state, corpus.bytes, corpus.texts.size());
   state.counters["tokens"] =
       benchmark::Counter(static_cast<double>(token_count), benchmark::Counter::kIsRate);
   state.SetLabel(corpus.label + (path == TokenizerPath::kFast ? ", kFast" : ", kIcuOnly"));
@@ -191,15 +110,8 @@ BENCHMARK(BM_Tokenize)
     ->MinTime(1.0);
 
 }  // namespace
+}  // namespace samestory::bench
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  if (g_check_failed) {
-    std::fprintf(stderr, "tokenize_bench: a correctness check failed; timings are not valid\n");
-    return 1;
-  }
-  return 0;
+  return samestory::bench::RunBenchmarks(argc, argv, "tokenize_bench");
 }

@@ -12,20 +12,10 @@
 # listed and the script exits 1 if there was any.
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <path-to-samestory> <repo-root>" >&2
-  exit 2
-fi
-BIN=$1
-PY=/usr/bin/python3
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_test_init bad_input_test "$@"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-  echo "FAIL (bad_input_test): $*" >&2
-  failures=$((failures + 1))
-}
 now() { date +%s.%N; }
 
 # ------------------------------------------------------------------------------------------------
@@ -296,8 +286,4 @@ if got != want:
 PYEOF
 fi
 
-if [[ $failures -gt 0 ]]; then
-  echo "bad_input_test: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "bad_input_test: OK"
+cli_test_finish

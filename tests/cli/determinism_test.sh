@@ -9,32 +9,18 @@
 # <repo-root>/../shared/datasets (that part is skipped, with a message, when it is absent).
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <path-to-samestory> <repo-root>" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-REUTERS=$ROOT/../shared/datasets/reuters21578/reuters21578.jsonl.gz
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_test_init determinism_test "$@"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() {
-  echo "FAIL (determinism_test): $*" >&2
-  exit 1
-}
+REUTERS=$ROOT/../shared/datasets/reuters21578/reuters21578.jsonl.gz
 
 # run <name> <input> <flags...>: writes $tmp/<name>.jsonl and $tmp/<name>.tsv.
 run() {
   local name=$1 input=$2
   shift 2
-  local rc=0
-  "$BIN" dedup -q "$input" -o "$tmp/$name.jsonl" --pairs "$tmp/$name.tsv" "$@" \
-    2>"$tmp/$name.stderr" || rc=$?
-  if [[ $rc -ne 0 ]]; then
-    tail -n 20 "$tmp/$name.stderr" >&2
-    fail "$name: samestory dedup $* exited with $rc"
-  fi
+  run_dedup /dev/null "$tmp/$name.stderr" "$input" -o "$tmp/$name.jsonl" \
+    --pairs "$tmp/$name.tsv" "$@"
 }
 
 # check <corpus> <input> <expected-lines> <min-groups> <extra flags...>
@@ -48,12 +34,12 @@ check() {
   # The reference itself must be a real result, or comparing it proves nothing.
   local n
   n=$(wc -l <"$tmp/$ref.jsonl")
-  [[ $n -eq $lines ]] || fail "$corpus ($mode): $n output lines, expected $lines"
+  [[ $n -eq $lines ]] || die "$corpus ($mode): $n output lines, expected $lines"
   # Articles whose "dup" is not their own id.
   local in_groups
   in_groups=$(awk -F'"' '/"dup":"/ { if ($4 != $8) n++ } END { print n + 0 }' "$tmp/$ref.jsonl")
   [[ $in_groups -ge $min_groups ]] ||
-    fail "$corpus ($mode): only $in_groups articles joined a group, expected >= $min_groups"
+    die "$corpus ($mode): only $in_groups articles joined a group, expected >= $min_groups"
   local variant
   for variant in "--threads 2" "--threads 3" "--threads 2 --batch-size 1" \
     "--threads 3 --batch-size 7" "--threads 1 --batch-size 7"; do
@@ -62,11 +48,11 @@ check() {
     run "$name" "$input" $variant "$@"
     cmp -s "$tmp/$ref.jsonl" "$tmp/$name.jsonl" || {
       diff "$tmp/$ref.jsonl" "$tmp/$name.jsonl" | head -n 20 >&2
-      fail "$corpus ($mode): groups with $variant differ from --threads 1"
+      die "$corpus ($mode): groups with $variant differ from --threads 1"
     }
     cmp -s "$tmp/$ref.tsv" "$tmp/$name.tsv" || {
       diff "$tmp/$ref.tsv" "$tmp/$name.tsv" | head -n 20 >&2
-      fail "$corpus ($mode): pairs with $variant differ from --threads 1"
+      die "$corpus ($mode): pairs with $variant differ from --threads 1"
     }
   done
   echo "determinism_test: $corpus ($mode): $lines records, $in_groups in groups, identical at" \
@@ -82,10 +68,10 @@ if [[ -r "$REUTERS" ]]; then
   # zcat | head closes the pipe early; that SIGPIPE is expected, hence the `|| true`.
   { zcat "$REUTERS" || true; } | head -n 3000 >"$tmp/reuters3000.jsonl"
   lines=$(grep -c . "$tmp/reuters3000.jsonl" || true)
-  [[ $lines -eq 3000 ]] || fail "could not read 3000 lines of $REUTERS (got $lines)"
+  [[ $lines -eq 3000 ]] || die "could not read 3000 lines of $REUTERS (got $lines)"
   check reuters3000 "$tmp/reuters3000.jsonl" 3000 20
   check reuters3000 "$tmp/reuters3000.jsonl" 3000 20 --exact
 else
   echo "determinism_test: SKIPPED the Reuters part: $REUTERS not found" >&2
 fi
-echo "determinism_test: OK"
+cli_test_finish

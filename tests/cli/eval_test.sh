@@ -12,30 +12,13 @@
 # missing_in_pred; and that an unreadable prediction fails with a message naming the file.
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <path-to-samestory> <repo-root>" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-PY=/usr/bin/python3
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_test_init eval_test "$@"
+
 GOLD=$ROOT/datasets/sample/articles.jsonl
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-  echo "FAIL (eval_test): $*" >&2
-  failures=$((failures + 1))
-}
-
-rc=0
-"$BIN" dedup -q "$GOLD" -o "$tmp/pred.jsonl" 2>"$tmp/dedup.stderr" || rc=$?
-if [[ $rc -ne 0 ]]; then
-  cat "$tmp/dedup.stderr" >&2
-  echo "FAIL (eval_test): samestory dedup exited with $rc" >&2
-  exit 1
-fi
+run_dedup /dev/null "$tmp/dedup.stderr" "$GOLD" -o "$tmp/pred.jsonl"
 
 # check_scores <name> <eval stdout> <gold file> <gold field> <pred file> <pred field>
 #              <expected missing_in_pred> [pair_p]
@@ -175,8 +158,4 @@ run_eval nofile "$GOLD" gold_dup "$tmp/no_such_pred.jsonl" dup || rc=$?
 grep -q "no_such_pred.jsonl" "$tmp/nofile.err" ||
   fail "missing pred file: message does not name it: $(cat "$tmp/nofile.err")"
 
-if [[ $failures -gt 0 ]]; then
-  echo "eval_test: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "eval_test: OK"
+cli_test_finish

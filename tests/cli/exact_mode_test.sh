@@ -18,34 +18,17 @@
 # ids of the output.
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <path-to-samestory> <repo-root>" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-PY=/usr/bin/python3
-INPUT=$ROOT/datasets/sample/articles.jsonl
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_test_init exact_mode_test "$@"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() {
-  echo "FAIL (exact_mode_test): $*" >&2
-  failures=$((failures + 1))
-}
-die() {
-  fail "$@"
-  exit 1
-}
+INPUT=$ROOT/datasets/sample/articles.jsonl
 
 for mode in lsh exact; do
   flags=()
   [[ $mode == exact ]] && flags=(--exact)
-  rc=0
-  "$BIN" dedup -q "${flags[@]}" "$INPUT" -o "$tmp/$mode.jsonl" --pairs "$tmp/$mode.tsv" \
-    2>"$tmp/$mode.stderr" || rc=$?
-  [[ $rc -eq 0 ]] || die "$mode: exit $rc: $(tail -n 5 "$tmp/$mode.stderr")"
+  run_dedup /dev/null "$tmp/$mode.stderr" "${flags[@]}" "$INPUT" -o "$tmp/$mode.jsonl" \
+    --pairs "$tmp/$mode.tsv"
   [[ -s "$tmp/$mode.tsv" ]] || die "$mode: --pairs wrote nothing"
   header=$(head -n 1 "$tmp/$mode.tsv")
   [[ "$header" == $'id_a\tid_b\tjaccard' ]] ||
@@ -169,8 +152,4 @@ if errs:
 PYEOF
     fail "ids with a tab or newline break the --pairs TSV ($mode; see above)"
 done
-if [[ $failures -gt 0 ]]; then
-  echo "exact_mode_test: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "exact_mode_test: OK"
+cli_test_finish

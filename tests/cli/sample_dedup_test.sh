@@ -17,34 +17,19 @@
 #   UPDATE_GOLDEN=1 bash tests/cli/sample_dedup_test.sh <path-to-samestory> <repo-root>
 set -euo pipefail
 
-if [[ $# -ne 2 ]]; then
-  echo "usage: $0 <path-to-samestory> <repo-root>" >&2
-  exit 2
-fi
-BIN=$1
-ROOT=$2
-PY=/usr/bin/python3
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cli_test_init sample_dedup_test "$@"
+
 INPUT=$ROOT/datasets/sample/articles.jsonl
 GOLDEN=$ROOT/tests/cli/golden/sample_dedup.jsonl
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() {
-  echo "FAIL (sample_dedup_test): $*" >&2
-  exit 1
-}
-
-rc=0
-"$BIN" dedup -q "$INPUT" >"$tmp/out.jsonl" 2>"$tmp/stderr" || rc=$?
-if [[ $rc -ne 0 ]]; then
-  cat "$tmp/stderr" >&2
-  fail "samestory dedup exited with $rc"
-fi
+run_dedup "$tmp/out.jsonl" "$tmp/stderr" "$INPUT"
 grep -q "samestory dedup: 58 articles" "$tmp/stderr" ||
-  fail "summary on stderr does not say 58 articles: $(cat "$tmp/stderr")"
+  die "summary on stderr does not say 58 articles: $(cat "$tmp/stderr")"
 
 # Step 1: the output against the gold labels.
-"$PY" - "$INPUT" "$tmp/out.jsonl" <<'PYEOF' || fail "gold checks failed (see above)"
+"$PY" - "$INPUT" "$tmp/out.jsonl" <<'PYEOF' || die "gold checks failed (see above)"
 import json, sys
 from collections import defaultdict
 
@@ -112,9 +97,9 @@ if [[ "${UPDATE_GOLDEN:-0}" == 1 ]]; then
   echo "sample_dedup_test: wrote $GOLDEN; review it (git diff) before committing" >&2
   exit 0
 fi
-[[ -f "$GOLDEN" ]] || fail "golden file $GOLDEN is missing (UPDATE_GOLDEN=1 writes it)"
+[[ -f "$GOLDEN" ]] || die "golden file $GOLDEN is missing (UPDATE_GOLDEN=1 writes it)"
 if ! diff -u "$GOLDEN" "$tmp/out.jsonl" >"$tmp/diff"; then
   head -n 60 "$tmp/diff" >&2
-  fail "output differs from $GOLDEN (if the change is intended: UPDATE_GOLDEN=1 $0 <bin> <root>)"
+  die "output differs from $GOLDEN (if the change is intended: UPDATE_GOLDEN=1 $0 <bin> <root>)"
 fi
-echo "sample_dedup_test: OK"
+cli_test_finish

@@ -8,21 +8,21 @@
 //
 //   cmake -S . -B build/gen -G Ninja -DSAMESTORY_BUILD_TESTS=OFF
 //   ninja -C build/gen samestory
-//   g++ -std=c++20 -O2 -Iinclude tests/dedup/golden_generator.cc build/gen/libsamestory.a
+//   g++ -std=c++20 -O2 -Iinclude -Itests tests/dedup/golden_generator.cc build/gen/libsamestory.a
 //       -o /tmp/golden_generator $(pkg-config --libs libxxhash) -licuuc -licui18n -licudata
 //       -lsimdjson -lz -fopenmp -pthread        (one command; the line breaks are for reading)
 //   /tmp/golden_generator
 //
 // then paste the printed arrays over the ones of the same names in shingle_test.cc and
 // minhash_test.cc, run clang-format on the two files (it may re-wrap the literals), and say why in
-// the commit message. The inputs below (kGoldenTokens, GoldenShingleSet) are duplicated in the
-// tests and must stay identical.
+// the commit message. The inputs (kGoldenTokens, GoldenShingleSet) are in test_util.h, which the
+// tests include too.
 #include <cinttypes>
 #include <cstdint>
 #include <cstdio>
-#include <string_view>
 #include <vector>
 
+#include "dedup/test_util.h"
 #include "samestory/minhash.h"
 #include "samestory/shingle.h"
 #include "samestory/text.h"
@@ -34,24 +34,8 @@ using samestory::MinHashOptions;
 using samestory::ShingleKind;
 using samestory::ShingleOptions;
 using samestory::Shingler;
-using samestory::TokenList;
-
-// Same as in shingle_test.cc: ASCII, 2-byte (é, à) and 3-byte (東京) UTF-8 code points.
-constexpr std::string_view kGoldenTokens[] = {"l",   "état",    "a", "annoncé", "mardi",
-                                              "une", "réforme", "à", "paris",   "東京"};
-
-// Same as in minhash_test.cc: 100 SplitMix64 outputs from state 0 (Steele, Lea, Flood 2014).
-std::vector<uint64_t> GoldenShingleSet() {
-  std::vector<uint64_t> out;
-  uint64_t state = 0;
-  for (int i = 0; i < 100; ++i) {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    out.push_back(z ^ (z >> 31));
-  }
-  return out;
-}
+using samestory::test::GoldenShingleSet;
+using samestory::test::GoldenTokens;
 
 void PrintU64Array(const char* comment, const char* name, const std::vector<uint64_t>& v) {
   std::printf("// %s\nconstexpr uint64_t %s[] = {\n", comment, name);
@@ -69,10 +53,8 @@ int ShingleVectors(ShingleKind kind, int size, uint64_t seed, const char* commen
     std::fprintf(stderr, "%s\n", shingler.status().ToString().c_str());
     return 1;
   }
-  TokenList tokens;
-  for (std::string_view t : kGoldenTokens) tokens.Add(t);
   std::vector<uint64_t> hashes;
-  shingler->ShingleUnordered(tokens, &hashes);  // text order, as the test checks it
+  shingler->ShingleUnordered(GoldenTokens(), &hashes);  // text order, as the test checks it
   PrintU64Array(comment, name, hashes);
   return 0;
 }
@@ -92,16 +74,11 @@ int main() {
                      "kGoldenWordK5Seed42") != 0) {
     return 1;
   }
-  {
-    TokenList tokens;
-    for (std::string_view t : kGoldenTokens) tokens.Add(t);
-    std::printf(
-        "// SequenceHash of kGoldenTokens, seeds 0 and 42\n"
-        "constexpr uint64_t kGoldenSequenceHash[] = {0x%016" PRIx64 "ULL, 0x%016" PRIx64
-        "ULL};\n\n",
-        Shingler::Create(ShingleOptions{ShingleKind::kWord, 5, 0})->SequenceHash(tokens),
-        Shingler::Create(ShingleOptions{ShingleKind::kWord, 5, 42})->SequenceHash(tokens));
-  }
+  std::printf(
+      "// SequenceHash of kGoldenTokens, seeds 0 and 42\n"
+      "constexpr uint64_t kGoldenSequenceHash[] = {0x%016" PRIx64 "ULL, 0x%016" PRIx64 "ULL};\n\n",
+      Shingler::Create(ShingleOptions{ShingleKind::kWord, 5, 0})->SequenceHash(GoldenTokens()),
+      Shingler::Create(ShingleOptions{ShingleKind::kWord, 5, 42})->SequenceHash(GoldenTokens()));
   auto hasher = MinHasher::Create(MinHashOptions{});
   if (!hasher.ok()) {
     std::fprintf(stderr, "%s\n", hasher.status().ToString().c_str());
