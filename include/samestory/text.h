@@ -102,6 +102,34 @@ class Tokenizer {
   TextOptions options_;
 };
 
+// Guesses the language of a token list from stop-word hits: the ISO 639-1 code ("en", "fr", "es",
+// "de", "it", "pt", "nl") whose short list of very common words covers the most tokens, or "" when
+// fewer than 3 tokens (or under 5% of them) hit any list. Cheap: one hash lookup a token. For TF-IDF
+// stemming when an article has no `lang`; not a general language identifier.
+std::string_view DetectLanguage(const TokenList& tokens);
+
+// The ISO 639-1 code of a `lang` field: "fr-FR", "FR", "fr_CA" -> "fr"; "" when empty.
+std::string NormalizeLanguageTag(std::string_view lang);
+
+// Stemmer: Snowball stemming (libstemmer) for one language. Not thread-safe: one per thread.
+class Stemmer {
+ public:
+  // `language`: an ISO 639-1/2 code or a Snowball name ("en", "fra", "french"). Errors: NotFound
+  // when Snowball has no stemmer for it.
+  static Result<Stemmer> Create(std::string_view language);
+  ~Stemmer();
+  Stemmer(Stemmer&&) noexcept;
+  Stemmer& operator=(Stemmer&&) noexcept;
+
+  // The stem of one lowercase UTF-8 token; valid until the next call.
+  std::string_view Stem(std::string_view token);
+
+ private:
+  struct Impl;
+  explicit Stemmer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace samestory
 
 #endif  // SAMESTORY_TEXT_H_

@@ -1,0 +1,122 @@
+// TF-IDF: an article's tokens -> a sparse, L2-normalized term-weight vector.
+//
+// First stage of story clustering, after the text stage (the same Tokenizer as dedup). Terms are
+// tokens stemmed by the Snowball stemmer of the article's language (its `lang`, else a guess from
+// stop-word hits, else no stemming), title tokens counted `title_weight` times. Weights follow
+// scikit-learn's TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2"): (1 + ln tf) *
+// (1 + ln((1 + n) / (1 + df))), and terms in more than max_df of the documents are dropped instead
+// of hand-made stop-word lists. Fit (TfidfBuilder) and transform (TfidfModel) are separate.
+// Thread-safety: TermExtractor and TfidfModel are immutable and shared; TermScratch per thread.
+#ifndef SAMESTORY_TFIDF_H_
+#define SAMESTORY_TFIDF_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "samestory/status.h"
+#include "samestory/text.h"
+
+namespace samestory {
+
+enum class Stemming {
+  kByLanguage,  // Snowball stemmer of `lang`, else of the detected language (default)
+  kNone,
+};
+
+struct TfidfOptions {
+  Stemming stemming = Stemming::kByLanguage;
+  double title_weight = 2.0;  // a title token counts this many times; [0, 100]; default 2
+  bool sublinear_tf = true;   // tf -> 1 + ln(tf); default true
+  double max_df = 0.5;        // drop terms in more than this share of documents; (0, 1]; 0.5
+  int min_df = 1;             // drop terms in fewer documents; >= 1; default 1
+  int min_term_bytes = 2;     // shorter tokens ("l", "d", "a") are not terms; default 2
+
+  Status Validate() const;
+};
+
+// One term of a document: the 64-bit hash of its stem and its (title-weighted) count.
+struct TermCount {
+  uint64_t term = 0;
+  float count = 0;
+};
+
+// Per-thread stemmers and buffers.
+class TermScratch {
+ public:
+  TermScratch();
+  ~TermScratch();
+  TermScratch(TermScratch&&) noexcept;
+  TermScratch& operator=(TermScratch&&) noexcept;
+  struct Impl;
+
+ private:
+  friend class TermExtractor;
+  std::unique_ptr<Impl> impl_;
+};
+
+class TermExtractor {
+ public:
+  static Result<TermExtractor> Create(const TfidfOptions& options);
+
+  // Replaces *out with the document's terms sorted by hash, and returns the language used for
+  // stemming ("" when none). When `spellings` is not null, adds hash -> stem for terms not in it.
+  std::string_view Extract(const TokenList& title, const TokenList& body, std::string_view lang,
+                           TermScratch* scratch, std::vector<TermCount>* out,
+                           std::unordered_map<uint64_t, std::string>* spellings) const;
+
+ private:
+  explicit TermExtractor(const TfidfOptions& options) : options_(options) {}
+  TfidfOptions options_;
+};
+
+// A sparse vector: term ids ascending and their weights; L2 norm 1 (or empty).
+struct SparseVector {
+  std::vector<uint32_t> ids;
+  std::vector<float> weights;
+};
+
+// Cosine similarity of two L2-normalized sparse vectors (their dot product).
+double SparseDot(const SparseVector& a, const SparseVector& b);
+
+class TfidfModel {
+ public:
+  // Terms kept: id -> term hash, and idf.
+  size_t num_terms() const { return hashes_.size(); }
+  uint64_t term_hash(uint32_t id) const { return hashes_[id]; }
+  float idf(uint32_t id) const { return idf_[id]; }
+  size_t num_documents() const { return documents_; }
+
+  // The document's TF-IDF vector, L2-normalized; terms unknown to the model are ignored.
+  SparseVector Transform(std::span<const TermCount> terms) const;
+
+ private:
+  friend class TfidfBuilder;
+  TfidfOptions options_;
+  size_t documents_ = 0;
+  std::vector<uint64_t> hashes_;                 // id -> hash (ascending)
+  std::vector<float> idf_;                       // id -> idf
+  std::unordered_map<uint64_t, uint32_t> ids_;   // hash -> id
+};
+
+// Fits document frequencies: Add every document's terms, then Finish.
+class TfidfBuilder {
+ public:
+  explicit TfidfBuilder(const TfidfOptions& options) : options_(options) {}
+  void Add(std::span<const TermCount> terms);
+  // REQUIRES: called once, after the last Add.
+  TfidfModel Finish();
+
+ private:
+  TfidfOptions options_;
+  size_t documents_ = 0;
+  std::unordered_map<uint64_t, uint32_t> df_;
+};
+
+}  // namespace samestory
+
+#endif  // SAMESTORY_TFIDF_H_

@@ -1,0 +1,155 @@
+#include "samestory/tfidf.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace samestory {
+
+Status TfidfOptions::Validate() const {
+  if (!(title_weight >= 0 && title_weight <= 100)) {
+    return Status::InvalidArgument("title_weight must be in [0, 100]");
+  }
+  if (!(max_df > 0 && max_df <= 1)) return Status::InvalidArgument("max_df must be in (0, 1]");
+  if (min_df < 1) return Status::InvalidArgument("min_df must be at least 1");
+  if (min_term_bytes < 1 || min_term_bytes > 64) {
+    return Status::InvalidArgument("min_term_bytes must be in [1, 64]");
+  }
+  return Status::OK();
+}
+
+struct TermScratch::Impl {
+  std::map<std::string, std::unique_ptr<Stemmer>, std::less<>> stemmers;  // null: none exists
+  std::vector<TermCount> raw;
+};
+
+TermScratch::TermScratch() : impl_(std::make_unique<Impl>()) {}
+TermScratch::~TermScratch() = default;
+TermScratch::TermScratch(TermScratch&&) noexcept = default;
+TermScratch& TermScratch::operator=(TermScratch&&) noexcept = default;
+
+Result<TermExtractor> TermExtractor::Create(const TfidfOptions& options) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  return TermExtractor(options);
+}
+
+std::string_view TermExtractor::Extract(const TokenList& title, const TokenList& body,
+                                        std::string_view lang, TermScratch* scratch,
+                                        std::vector<TermCount>* out,
+                                        std::unordered_map<uint64_t, std::string>* spellings) const {
+  TermScratch::Impl& s = *scratch->impl_;
+  std::string language;
+  Stemmer* stemmer = nullptr;
+  if (options_.stemming == Stemming::kByLanguage) {
+    language = NormalizeLanguageTag(lang);
+    if (language.empty()) language = std::string(DetectLanguage(body.empty() ? title : body));
+    if (!language.empty()) {
+      auto it = s.stemmers.find(language);
+      if (it == s.stemmers.end()) {
+        auto created = Stemmer::Create(language);
+        it = s.stemmers
+                 .emplace(language, created.ok()
+                                        ? std::make_unique<Stemmer>(std::move(created.value()))
+                                        : nullptr)
+                 .first;
+      }
+      stemmer = it->second.get();
+      if (stemmer == nullptr) language.clear();
+    }
+  }
+  s.raw.clear();
+  auto add = [&](const TokenList& tokens, float weight) {
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      std::string_view t = tokens[i];
+      if (t.size() < static_cast<size_t>(options_.min_term_bytes)) continue;
+      std::string_view stem = stemmer ? stemmer->Stem(t) : t;
+      const uint64_t h = XXH3_64bits(stem.data(), stem.size());
+      s.raw.push_back({h, weight});
+      if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
+    }
+  };
+  add(title, static_cast<float>(options_.title_weight));
+  add(body, 1.0f);
+  std::sort(s.raw.begin(), s.raw.end(),
+            [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+  out->clear();
+  for (const TermCount& t : s.raw) {
+    if (!out->empty() && out->back().term == t.term) {
+      out->back().count += t.count;
+    } else if (t.count > 0) {
+      out->push_back(t);
+    }
+  }
+  // The returned view must outlive `language`: hand back the scratch's key.
+  if (language.empty()) return "";
+  return s.stemmers.find(language)->first;
+}
+
+double SparseDot(const SparseVector& a, const SparseVector& b) {
+  double dot = 0;
+  size_t i = 0, j = 0;
+  while (i < a.ids.size() && j < b.ids.size()) {
+    if (a.ids[i] < b.ids[j]) {
+      ++i;
+    } else if (b.ids[j] < a.ids[i]) {
+      ++j;
+    } else {
+      dot += static_cast<double>(a.weights[i]) * b.weights[j];
+      ++i;
+      ++j;
+    }
+  }
+  return dot;
+}
+
+void TfidfBuilder::Add(std::span<const TermCount> terms) {
+  ++documents_;
+  for (const TermCount& t : terms) ++df_[t.term];
+}
+
+TfidfModel TfidfBuilder::Finish() {
+  TfidfModel model;
+  model.options_ = options_;
+  model.documents_ = documents_;
+  const double max_docs = options_.max_df * static_cast<double>(documents_);
+  for (const auto& [hash, df] : df_) {
+    if (df < static_cast<uint32_t>(options_.min_df)) continue;
+    if (documents_ > 1 && static_cast<double>(df) > max_docs) continue;
+    model.hashes_.push_back(hash);
+  }
+  std::sort(model.hashes_.begin(), model.hashes_.end());  // ids independent of hash-map order
+  model.idf_.resize(model.hashes_.size());
+  const double n = static_cast<double>(documents_);
+  for (uint32_t id = 0; id < model.hashes_.size(); ++id) {
+    const double df = df_[model.hashes_[id]];
+    model.idf_[id] = static_cast<float>(1.0 + std::log((1.0 + n) / (1.0 + df)));
+    model.ids_.emplace(model.hashes_[id], id);
+  }
+  return model;
+}
+
+SparseVector TfidfModel::Transform(std::span<const TermCount> terms) const {
+  SparseVector v;
+  double norm = 0;
+  for (const TermCount& t : terms) {
+    auto it = ids_.find(t.term);
+    if (it == ids_.end()) continue;
+    const double c = static_cast<double>(t.count);
+    // 1 + ln(tf) for tf >= 1; a count below 1 (title_weight < 1) stays as it is, never negative.
+    const double tf = options_.sublinear_tf && c >= 1.0 ? 1.0 + std::log(c) : c;
+    const double w = tf * idf_[it->second];
+    v.ids.push_back(it->second);
+    v.weights.push_back(static_cast<float>(w));
+    norm += w * w;
+  }
+  // Ids ascend with hashes and the terms came sorted by hash, so v.ids is already sorted.
+  if (norm > 0) {
+    const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+    for (float& w : v.weights) w *= inv;
+  }
+  return v;
+}
+
+}  // namespace samestory
