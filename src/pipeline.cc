@@ -1,14 +1,16 @@
-// The dedup pipeline: the only code that knows the order of the stages.
+// The pipelines: the only code that knows the order of the stages.
 #include "samestory/pipeline.h"
 
 #include <omp.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <future>
 #include <new>
 #include <thread>
+#include <unordered_map>
 
 #include "io/json_writer.h"
 
@@ -25,6 +27,12 @@ Status DedupPipelineOptions::Validate() const {
     return Status::InvalidArgument("batch_size must be in [1, 1000000]");
   }
   return Status::OK();
+}
+
+Status ClusterPipelineOptions::Validate() const {
+  if (Status s = dedup.Validate(); !s.ok()) return s;
+  if (Status s = tfidf.Validate(); !s.ok()) return s;
+  return cluster.Validate();
 }
 
 namespace {
@@ -46,6 +54,8 @@ struct RecordOut {
   std::string id;
   std::string error;
   std::string warning;
+  std::string title;  // kept for story summaries only
+  std::optional<UnixSeconds> date;
   uint64_t line = 0;
   bool is_short = false;
 };
@@ -54,7 +64,9 @@ struct RecordOut {
 struct Worker {
   TokenizerScratch tokenizer;
   TokenList body, title;
-  double tokenize = 0, shingle = 0, minhash = 0;  // thread CPU seconds
+  TermScratch terms;
+  std::unordered_map<uint64_t, std::string> spellings;  // term hash -> stem, for story summaries
+  double tokenize = 0, shingle = 0, minhash = 0;        // thread CPU seconds
 };
 
 // What the per-document stages produce for one document of a batch.
@@ -62,14 +74,26 @@ struct Fingerprint {
   enum class Kind : uint8_t { kExcluded, kShort, kFull } kind = Kind::kExcluded;
   std::vector<uint64_t> shingles;
   uint64_t sequence_hash = 0;
+  std::vector<TermCount> terms;
   Status status;
 };
 
-Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& outputs,
-                                  const DedupPipelineOptions& options,
-                                  const RecordReporter& reporter,
-                                  const ProgressReporter& progress) {
-  const Clock::time_point run_start = Clock::now();
+// Everything the read-and-fingerprint pass leaves for the later stages.
+struct Pass {
+  std::vector<RecordOut> records;
+  DuplicateGroups groups;
+  std::vector<std::vector<TermCount>> terms;  // per record, when terms are extracted
+  std::unordered_map<uint64_t, std::string> spellings;
+  DedupSummary summary;
+  Status read_status;  // not OK when the input broke off; what was read is in `records`
+};
+
+// Reads `input` in batches; tokenizes, fingerprints (and, with `extractor`, extracts TF-IDF terms
+// from) every record in parallel; groups near-duplicates. Texts are dropped batch by batch.
+Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions& options,
+                          bool collect_pairs, const TermExtractor* extractor,
+                          const RecordReporter& reporter, const ProgressReporter& progress,
+                          Pass* pass) {
   if (Status s = options.Validate(); !s.ok()) return s;
   auto tokenizer = Tokenizer::Create(options.text);
   if (!tokenizer.ok()) return tokenizer.status();
@@ -78,15 +102,10 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
   auto minhasher = MinHasher::Create(options.minhash);
   if (!minhasher.ok()) return minhasher.status();
   DedupOptions dedup_options = options.dedup;
-  dedup_options.collect_pairs = !outputs.pairs.empty();
+  dedup_options.collect_pairs = collect_pairs;
   auto finder = DuplicateFinder::Create(dedup_options, options.minhash.num_perm);
   if (!finder.ok()) return finder.status();
-  auto reader = JsonlReader::Open(input, options.reader);
-  if (!reader.ok()) return reader.status();
-  auto out = internal::OutputFile::Open(outputs.output);
-  if (!out.ok()) return out.status();
-
-  DedupSummary summary;
+  DedupSummary& summary = pass->summary;
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -95,24 +114,20 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
   for (int t = 0; t < threads; ++t) {
     auto scratch = tokenizer->NewScratch();
     if (!scratch.ok()) return scratch.status();
-    workers.push_back(Worker{std::move(scratch.value()), {}, {}});
+    workers.push_back(Worker{std::move(scratch.value()), {}, {}, {}, {}});
   }
   const bool want_signatures = options.dedup.mode == DedupMode::kLsh;
   const size_t num_perm = static_cast<size_t>(options.minhash.num_perm);
 
-  std::vector<RecordOut> records;
-  std::vector<Document> batch;
+  std::vector<Document> batch, ahead;
   std::vector<Fingerprint> prints;
   std::vector<uint32_t> signatures;
-  Status read_status;
   // With two or more threads the next batch is read (decompressed, parsed) while this one is
   // fingerprinted; the reader is only ever used by one thread at a time.
   const bool read_ahead = threads > 1;
-  std::vector<Document> ahead;
   std::future<Status> pending;
-  JsonlReader& input_reader = *reader.value();
   Clock::time_point t0 = Clock::now();
-  read_status = input_reader.ReadBatch(options.batch_size, &batch);
+  Status read_status = input_reader.ReadBatch(options.batch_size, &batch);
   summary.seconds.read += Since(t0);
   while (!batch.empty()) {
     if (read_ahead && read_status.ok()) {
@@ -120,7 +135,6 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
         return input_reader.ReadBatch(options.batch_size, &ahead);
       });
     }
-
     t0 = Clock::now();
     const int64_t n = static_cast<int64_t>(batch.size());
     prints.resize(batch.size());
@@ -132,30 +146,34 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
       Fingerprint& fp = prints[static_cast<size_t>(i)];
       fp.kind = Fingerprint::Kind::kExcluded;
       fp.shingles.clear();
+      fp.terms.clear();
       fp.status = Status::OK();
       if (!doc.error.empty()) continue;
-      double c0 = ThreadCpuSeconds();
+      const double c0 = ThreadCpuSeconds();
       // Fingerprint the body; an article with no body is fingerprinted by its title. Copies are
       // often re-headlined, so the title stays out of a body's fingerprint.
       w.body.Clear();
       w.title.Clear();
       fp.status = tokenizer->Tokenize(doc.text, &w.tokenizer, &w.body);
-      if (fp.status.ok() && w.body.empty()) {
-        fp.status = tokenizer->Tokenize(doc.title, &w.tokenizer, &w.body);
+      if (fp.status.ok() && (extractor != nullptr || w.body.size() < 64)) {
+        fp.status = tokenizer->Tokenize(doc.title, &w.tokenizer, &w.title);
       }
-      double c1 = ThreadCpuSeconds();
+      const double c1 = ThreadCpuSeconds();
       w.tokenize += c1 - c0;
       if (!fp.status.ok()) continue;
-      shingler->ShingleUnordered(w.body, &fp.shingles);
+      const TokenList& fingerprinted = w.body.empty() ? w.title : w.body;
+      shingler->ShingleUnordered(fingerprinted, &fp.shingles);
       if (fp.shingles.empty()) {
         // Too short to shingle: only an identical title + text makes it a duplicate.
-        if (!doc.text.empty()) fp.status = tokenizer->Tokenize(doc.title, &w.tokenizer, &w.title);
         fp.sequence_hash = shingler->SequenceHash(w.title) ^ (shingler->SequenceHash(w.body) * 31);
         fp.kind = Fingerprint::Kind::kShort;
       } else {
         fp.kind = Fingerprint::Kind::kFull;
       }
-      double c2 = ThreadCpuSeconds();
+      if (extractor != nullptr) {
+        extractor->Extract(w.title, w.body, doc.lang, &w.terms, &fp.terms, &w.spellings);
+      }
+      const double c2 = ThreadCpuSeconds();
       w.shingle += c2 - c1;
       if (fp.kind == Fingerprint::Kind::kFull && want_signatures) {
         minhasher->Sign(fp.shingles, signatures.data() + static_cast<size_t>(i) * num_perm);
@@ -171,11 +189,16 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
         doc.error = "text processing failed: " + fp.status.ToString();
         fp.kind = Fingerprint::Kind::kExcluded;
       }
-      RecordOut& rec = records.emplace_back();
+      RecordOut& rec = pass->records.emplace_back();
       rec.id = std::move(doc.id);
       rec.line = doc.line;
       rec.error = doc.error;
       rec.warning = doc.warning;
+      rec.date = doc.date;
+      if (extractor != nullptr) {
+        rec.title = std::move(doc.title);
+        pass->terms.push_back(std::move(fp.terms));
+      }
       if (!doc.error.empty()) ++summary.bad_records;
       if (!doc.warning.empty()) ++summary.warnings;
       if ((!doc.error.empty() || !doc.warning.empty()) && reporter) {
@@ -208,43 +231,61 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
       read_status = input_reader.ReadBatch(options.batch_size, &batch);
     }
     summary.seconds.read += Since(t0);
-    if (progress) progress(records.size(), input_reader.stats().bytes);
+    if (progress) progress(pass->records.size(), input_reader.stats().bytes);
   }
-  summary.articles = records.size();
-  summary.input_bytes = reader.value()->stats().bytes;
-  for (const Worker& w : workers) {
+  summary.articles = pass->records.size();
+  summary.input_bytes = input_reader.stats().bytes;
+  for (Worker& w : workers) {
     summary.seconds.tokenize_cpu += w.tokenize;
     summary.seconds.shingle_cpu += w.shingle;
     summary.seconds.minhash_cpu += w.minhash;
+    pass->spellings.merge(w.spellings);
   }
 
   t0 = Clock::now();
-  const bool collect_pairs = dedup_options.collect_pairs;
-  DuplicateGroups groups = finder->Finish();
+  pass->groups = finder->Finish();
   summary.seconds.group = Since(t0);
-  summary.groups = groups.groups;
-  summary.articles_in_groups = groups.documents_in_groups;
-  summary.candidates = groups.candidates;
-  summary.exact_checks = groups.exact_checks;
-  summary.lsh = groups.lsh;
+  summary.groups = pass->groups.groups;
+  summary.articles_in_groups = pass->groups.documents_in_groups;
+  summary.candidates = pass->groups.candidates;
+  summary.exact_checks = pass->groups.exact_checks;
+  summary.lsh = pass->groups.lsh;
+  pass->read_status = read_status;
+  return Status::OK();
+}
 
-  t0 = Clock::now();
+// One JSON line per record, in input order. `story` (may be null) gives each record's story
+// representative (a record index), or UINT32_MAX for none.
+Status WriteRecords(const std::string& path, const Pass& pass,
+                    const std::vector<uint32_t>* story) {
+  auto out = internal::OutputFile::Open(path);
+  if (!out.ok()) return out.status();
+  const auto& records = pass.records;
   std::string buf;
   for (size_t i = 0; i < records.size(); ++i) {
     const RecordOut& r = records[i];
     buf.append("{\"id\":");
-    if (r.id.empty()) buf.append("null");
-    else internal::AppendJsonString(r.id, &buf);
+    if (r.id.empty()) {
+      buf.append("null");
+    } else {
+      internal::AppendJsonString(r.id, &buf);
+    }
     if (!r.error.empty()) {
       buf.append(",\"line\":");
       buf.append(std::to_string(r.line));
-      buf.append(",\"dup\":null,\"dup_score\":null,\"error\":");
+      buf.append(",\"dup\":null,\"dup_score\":null");
+      if (story) buf.append(",\"story\":null");
+      buf.append(",\"error\":");
       internal::AppendJsonString(r.error, &buf);
     } else {
       buf.append(",\"dup\":");
-      internal::AppendJsonString(records[groups.representative[i]].id, &buf);
+      internal::AppendJsonString(records[pass.groups.representative[i]].id, &buf);
       buf.append(",\"dup_score\":");
-      internal::AppendFixed4(groups.score[i], &buf);
+      internal::AppendFixed4(pass.groups.score[i], &buf);
+      if (story) {
+        buf.append(",\"story\":");
+        internal::AppendJsonString(records[(*story)[i]].id, &buf);
+      }
       if (r.is_short) buf.append(",\"short\":true");
     }
     if (!r.warning.empty()) {
@@ -258,26 +299,212 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
     }
   }
   if (Status s = out.value()->Write(buf); !s.ok()) return s;
-  if (Status s = out.value()->Close(); !s.ok()) return s;
-  if (collect_pairs) {
-    auto pairs_out = internal::OutputFile::Open(outputs.pairs);
-    if (!pairs_out.ok()) return pairs_out.status();
-    buf.assign("id_a\tid_b\tjaccard\n");
-    for (const ScoredPair& p : groups.pairs) {
-      internal::AppendTsvField(records[p.a].id, &buf);
-      buf.push_back('\t');
-      internal::AppendTsvField(records[p.b].id, &buf);
-      buf.push_back('\t');
-      internal::AppendFixed4(p.jaccard, &buf);
-      buf.push_back('\n');
-    }
-    if (Status s = pairs_out.value()->Write(buf); !s.ok()) return s;
-    if (Status s = pairs_out.value()->Close(); !s.ok()) return s;
+  return out.value()->Close();
+}
+
+Status WritePairs(const std::string& path, const Pass& pass) {
+  auto out = internal::OutputFile::Open(path);
+  if (!out.ok()) return out.status();
+  std::string buf("id_a\tid_b\tjaccard\n");
+  for (const ScoredPair& p : pass.groups.pairs) {
+    internal::AppendTsvField(pass.records[p.a].id, &buf);
+    buf.push_back('\t');
+    internal::AppendTsvField(pass.records[p.b].id, &buf);
+    buf.push_back('\t');
+    internal::AppendFixed4(p.jaccard, &buf);
+    buf.push_back('\n');
   }
-  summary.seconds.write = Since(t0);
-  summary.seconds.total = Since(run_start);
-  if (!read_status.ok()) return read_status;
+  if (Status s = out.value()->Write(buf); !s.ok()) return s;
+  return out.value()->Close();
+}
+
+Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& outputs,
+                                  const DedupPipelineOptions& options,
+                                  const RecordReporter& reporter,
+                                  const ProgressReporter& progress) {
+  const Clock::time_point start = Clock::now();
+  if (Status s = options.Validate(); !s.ok()) return s;
+  auto reader = JsonlReader::Open(input, options.reader);
+  if (!reader.ok()) return reader.status();
+  // Fail on an unwritable output before doing the work; WriteRecords reopens (truncates) it.
+  if (auto probe = internal::OutputFile::Open(outputs.output); !probe.ok()) return probe.status();
+  Pass pass;
+  if (Status s = ReadAndFingerprint(*reader.value(), options, !outputs.pairs.empty(), nullptr,
+                                    reporter, progress, &pass);
+      !s.ok()) {
+    return s;
+  }
+  const Clock::time_point t0 = Clock::now();
+  if (Status s = WriteRecords(outputs.output, pass, nullptr); !s.ok()) return s;
+  if (!outputs.pairs.empty()) {
+    if (Status s = WritePairs(outputs.pairs, pass); !s.ok()) return s;
+  }
+  pass.summary.seconds.write = Since(t0);
+  pass.summary.seconds.total = Since(start);
+  if (!pass.read_status.ok()) return pass.read_status;
+  return pass.summary;
+}
+
+// Earliest first: by date (undated last), then input order.
+bool Earlier(const Pass& pass, uint32_t a, uint32_t b) {
+  const auto& da = pass.records[a].date;
+  const auto& db = pass.records[b].date;
+  if (da.has_value() != db.has_value()) return da.has_value();
+  if (da && *da != *db) return *da < *db;
+  return a < b;
+}
+
+Status WriteStories(const std::string& path, const Pass& pass, const std::vector<uint32_t>& story,
+                    const TfidfModel& model, const std::vector<SparseVector>& vectors,
+                    const std::vector<uint32_t>& vector_of_record) {
+  auto out = internal::OutputFile::Open(path);
+  if (!out.ok()) return out.status();
+  const size_t n = pass.records.size();
+  std::vector<std::vector<uint32_t>> members(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (story[i] != UINT32_MAX) members[story[i]].push_back(i);
+  }
+  std::string buf;
+  for (uint32_t s = 0; s < n; ++s) {
+    if (members[s].empty()) continue;
+    std::optional<UnixSeconds> first, last;
+    std::unordered_map<uint32_t, double> centroid;
+    for (uint32_t m : members[s]) {
+      if (const auto& d = pass.records[m].date) {
+        if (!first || *d < *first) first = d;
+        if (!last || *d > *last) last = d;
+      }
+      if (vector_of_record[m] == UINT32_MAX) continue;
+      const SparseVector& v = vectors[vector_of_record[m]];
+      for (size_t t = 0; t < v.ids.size(); ++t) centroid[v.ids[t]] += v.weights[t];
+    }
+    std::vector<std::pair<double, uint32_t>> top;
+    for (const auto& [id, w] : centroid) top.push_back({-w, id});
+    std::sort(top.begin(), top.end());
+    buf.append("{\"story\":");
+    internal::AppendJsonString(pass.records[s].id, &buf);
+    buf.append(",\"size\":" + std::to_string(members[s].size()));
+    buf.append(",\"first_date\":");
+    if (first) internal::AppendJsonString(FormatIsoDate(*first), &buf);
+    else buf.append("null");
+    buf.append(",\"last_date\":");
+    if (last) internal::AppendJsonString(FormatIsoDate(*last), &buf);
+    else buf.append("null");
+    buf.append(",\"title\":");
+    internal::AppendJsonString(pass.records[s].title, &buf);
+    buf.append(",\"top_terms\":[");
+    for (size_t t = 0; t < std::min<size_t>(8, top.size()); ++t) {
+      if (t) buf.push_back(',');
+      auto it = pass.spellings.find(model.term_hash(top[t].second));
+      internal::AppendJsonString(it != pass.spellings.end() ? it->second : "", &buf);
+    }
+    buf.append("]}\n");
+  }
+  if (Status st = out.value()->Write(buf); !st.ok()) return st;
+  return out.value()->Close();
+}
+
+Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutputs& outputs,
+                                      const ClusterPipelineOptions& options,
+                                      const RecordReporter& reporter,
+                                      const ProgressReporter& progress) {
+  const Clock::time_point start = Clock::now();
+  if (Status s = options.Validate(); !s.ok()) return s;
+  auto extractor = TermExtractor::Create(options.tfidf);
+  if (!extractor.ok()) return extractor.status();
+  auto reader = JsonlReader::Open(input, options.dedup.reader);
+  if (!reader.ok()) return reader.status();
+  if (auto probe = internal::OutputFile::Open(outputs.output); !probe.ok()) return probe.status();
+  Pass pass;
+  if (Status s = ReadAndFingerprint(*reader.value(), options.dedup, false, &extractor.value(),
+                                    reporter, progress, &pass);
+      !s.ok()) {
+    return s;
+  }
+  ClusterSummary summary;
+  const size_t n = pass.records.size();
+
+  // Near-duplicates collapse to their representative: only representatives are vectorized and
+  // clustered, and document frequencies count each story copy once.
+  Clock::time_point t0 = Clock::now();
+  std::vector<uint32_t> reps;
+  std::vector<uint32_t> vector_of_record(n, UINT32_MAX);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (pass.records[i].error.empty() && pass.groups.representative[i] == i) {
+      vector_of_record[i] = static_cast<uint32_t>(reps.size());
+      reps.push_back(i);
+    }
+  }
+  TfidfBuilder builder(options.tfidf);
+  for (uint32_t r : reps) builder.Add(pass.terms[r]);
+  const TfidfModel model = builder.Finish();
+  std::vector<SparseVector> vectors(reps.size());
+  std::vector<std::optional<UnixSeconds>> dates(reps.size());
+  for (size_t v = 0; v < reps.size(); ++v) {
+    vectors[v] = model.Transform(pass.terms[reps[v]]);
+    dates[v] = pass.records[reps[v]].date;
+  }
+  std::vector<std::vector<TermCount>>().swap(pass.terms);
+  summary.terms = model.num_terms();
+  summary.tfidf_seconds = Since(t0);
+
+  t0 = Clock::now();
+  ClusterOptions cluster_options = options.cluster;
+  if (cluster_options.threads == 0) cluster_options.threads = pass.summary.threads;
+  ClusterStats stats;
+  auto labels = ClusterStories(vectors, dates, cluster_options, &stats);
+  if (!labels.ok()) return labels.status();
+  summary.edges = stats.edges;
+  summary.index = stats.index;
+  summary.cluster_seconds = Since(t0);
+
+  // Each record's story: its representative's cluster, named after the cluster's earliest
+  // article (copies included).
+  std::vector<uint32_t> story(n, UINT32_MAX);
+  std::vector<uint32_t> earliest(reps.size(), UINT32_MAX);  // per cluster label (a vector index)
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!pass.records[i].error.empty()) continue;
+    const uint32_t label = labels.value()[vector_of_record[pass.groups.representative[i]]];
+    uint32_t& e = earliest[label];
+    if (e == UINT32_MAX || Earlier(pass, i, e)) e = i;
+  }
+  std::vector<uint32_t> story_size(n, 0);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!pass.records[i].error.empty()) continue;
+    story[i] = earliest[labels.value()[vector_of_record[pass.groups.representative[i]]]];
+    ++story_size[story[i]];
+  }
+  for (uint32_t s : story_size) {
+    if (s >= 2) {
+      ++summary.stories;
+      summary.articles_in_stories += s;
+    }
+  }
+
+  t0 = Clock::now();
+  if (Status s = WriteRecords(outputs.output, pass, &story); !s.ok()) return s;
+  if (!outputs.stories.empty()) {
+    if (Status s = WriteStories(outputs.stories, pass, story, model, vectors, vector_of_record);
+        !s.ok()) {
+      return s;
+    }
+  }
+  pass.summary.seconds.write = Since(t0);
+  pass.summary.seconds.total = Since(start);
+  summary.dedup = pass.summary;
+  if (!pass.read_status.ok()) return pass.read_status;
   return summary;
+}
+
+template <typename F>
+auto Guarded(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("out of memory");
+  } catch (const std::exception& e) {
+    return Status::Internal(e.what());
+  }
 }
 
 }  // namespace
@@ -285,13 +512,14 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
 Result<DedupSummary> RunDedup(std::string_view input, const DedupOutputs& outputs,
                               const DedupPipelineOptions& options, const RecordReporter& reporter,
                               const ProgressReporter& progress) {
-  try {
-    return RunDedupImpl(input, outputs, options, reporter, progress);
-  } catch (const std::bad_alloc&) {
-    return Status::Internal("out of memory");
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
-  }
+  return Guarded([&] { return RunDedupImpl(input, outputs, options, reporter, progress); });
+}
+
+Result<ClusterSummary> RunCluster(std::string_view input, const ClusterOutputs& outputs,
+                                  const ClusterPipelineOptions& options,
+                                  const RecordReporter& reporter,
+                                  const ProgressReporter& progress) {
+  return Guarded([&] { return RunClusterImpl(input, outputs, options, reporter, progress); });
 }
 
 }  // namespace samestory

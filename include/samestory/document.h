@@ -34,6 +34,9 @@ struct Document {
 // text is not such a date or names an impossible one (month 13, February 30).
 std::optional<UnixSeconds> ParseIsoDate(std::string_view text);
 
+// "YYYY-MM-DDTHH:MM:SSZ" (UTC) for a time; years outside 0..9999 are printed as they are.
+std::string FormatIsoDate(UnixSeconds t);
+
 }  // namespace samestory
 
 #endif  // SAMESTORY_DOCUMENT_H_

@@ -1,6 +1,7 @@
 // Pipelines: whole runs from an input file to an output file, the only place that knows the order
 // of the stages. RunDedup: read -> tokenize -> shingle -> MinHash -> LSH -> duplicate groups ->
-// JSON Lines, one output line per input record, in input order.
+// JSON Lines, one output line per input record, in input order. RunCluster adds TF-IDF -> kNN
+// graph -> story clusters.
 //
 // Texts are read and fingerprinted in batches and dropped; only ids, shingle hashes and signatures
 // are kept until grouping. Output is a pure function of (input, options): identical at any thread
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "samestory/cluster.h"
 #include "samestory/dedup.h"
 #include "samestory/document.h"
 #include "samestory/minhash.h"
@@ -20,6 +22,7 @@
 #include "samestory/shingle.h"
 #include "samestory/status.h"
 #include "samestory/text.h"
+#include "samestory/tfidf.h"
 
 namespace samestory {
 
@@ -85,6 +88,38 @@ Result<DedupSummary> RunDedup(std::string_view input, const DedupOutputs& output
                               const DedupPipelineOptions& options,
                               const RecordReporter& reporter = nullptr,
                               const ProgressReporter& progress = nullptr);
+
+// RunCluster: the dedup pipeline, then TF-IDF -> kNN graph -> story clusters over the groups'
+// representatives (a wire copy is always in its original's story), expanded back to every article.
+struct ClusterPipelineOptions {
+  DedupPipelineOptions dedup;  // reading, text, near-duplicates, threads
+  TfidfOptions tfidf;
+  ClusterOptions cluster;
+
+  Status Validate() const;
+};
+
+struct ClusterSummary {
+  DedupSummary dedup;          // everything up to the duplicate groups
+  uint64_t stories = 0;        // stories of two or more articles
+  uint64_t articles_in_stories = 0;
+  uint64_t terms = 0;          // TF-IDF vocabulary after max_df/min_df pruning
+  uint64_t edges = 0;          // kNN edges kept after re-scoring
+  std::string index;           // FAISS factory string used
+  double tfidf_seconds = 0;    // fit + transform (wall)
+  double cluster_seconds = 0;  // projection, kNN search, re-scoring, linkage (wall)
+};
+
+struct ClusterOutputs {
+  std::string output = "-";  // JSON Lines, one line per input record
+  std::string stories;       // when set: one JSON line per story (size >= 1)
+};
+
+// Errors: as RunDedup, and InvalidArgument for a bad FAISS factory string.
+Result<ClusterSummary> RunCluster(std::string_view input, const ClusterOutputs& outputs,
+                                  const ClusterPipelineOptions& options,
+                                  const RecordReporter& reporter = nullptr,
+                                  const ProgressReporter& progress = nullptr);
 
 }  // namespace samestory
 

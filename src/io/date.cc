@@ -8,6 +8,7 @@
 // (the start of the period the text names). An offset needs a time: after a bare date, "-05"
 // would read as a day. Not accepted: hour 24, leap second 60, a time without minutes
 // ("T10"), ordinal and week dates, expanded years, and a basic-form date with a time.
+#include <cstdio>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -161,6 +162,31 @@ std::optional<UnixSeconds> ParseIsoDate(std::string_view text) {
   const int64_t local = DaysFromCivil(year, month, day) * kSecondsPerDay + int64_t{hour} * 3600 +
                         int64_t{minute} * 60 + second;
   return local - offset_seconds;
+}
+
+}  // namespace samestory
+
+namespace samestory {
+
+std::string FormatIsoDate(UnixSeconds t) {
+  // civil_from_days, Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms".
+  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  int64_t secs = t - days * 86400;
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const int64_t doe = days - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  char buf[128];
+  std::snprintf(buf, sizeof(buf), "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
+                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
+                static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                static_cast<long long>(secs % 60));
+  return buf;
 }
 
 }  // namespace samestory

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(SAMESTORY_VERSION));
   int exit_code = 0;
   samestory::cli::AddDedupCommand(app, &exit_code);
+  samestory::cli::AddClusterCommand(app, &exit_code);
   samestory::cli::AddEvalCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

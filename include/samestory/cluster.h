@@ -1,0 +1,58 @@
+// Story clustering: TF-IDF vectors -> a k-nearest-neighbour graph -> story clusters.
+//
+// Last stage of the story pipeline (after TF-IDF; near-duplicates are collapsed to their
+// representative before it). Vectors are projected to a dense space (a sparse random projection,
+// Achlioptas 2003 / Li, Hastie, Church 2006), L2-normalized and searched with a FAISS index chosen by
+// a factory string, for the k nearest neighbours of each document. Every candidate edge is then
+// re-scored with the exact sparse cosine, damped by date distance when both dates are known, and
+// the graph is clustered by average linkage: two clusters merge while the mean similarity over
+// ALL their cross pairs (pairs without an edge count as 0) is at least the threshold, best pair
+// first. Counting missing edges as 0 is what keeps it from chaining.
+// Thread-safety: ClusterStories is a pure function; it uses `threads` threads inside.
+#ifndef SAMESTORY_CLUSTER_H_
+#define SAMESTORY_CLUSTER_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "samestory/document.h"
+#include "samestory/status.h"
+#include "samestory/tfidf.h"
+
+namespace samestory {
+
+struct ClusterOptions {
+  // Output-affecting.
+  double threshold = 0.2;     // min average cosine similarity to merge two clusters; (0, 1]
+  int knn = 30;               // neighbours searched per document; 1..1000
+  int dim = 256;              // dense projection dimensions; 16..4096, multiple of 16
+  // FAISS index factory string; "" = "Flat" under 200,000 documents, else "HNSW32".
+  std::string index;
+  double window_days = 7;     // dated pairs further apart are damped: exp(-(gap - w) / w); > 0
+  uint64_t seed = 1;          // seed of the random projection
+  // Performance only.
+  int threads = 0;            // 0 = all cores
+
+  Status Validate() const;
+};
+
+struct ClusterStats {
+  size_t edges = 0;      // candidate edges kept after re-scoring
+  size_t clusters = 0;   // clusters of two or more documents
+  std::string index;     // the FAISS factory string used
+};
+
+// Clusters documents 0..n-1 given their TF-IDF vectors and optional dates (n = vectors.size()).
+// Returns, per document, the smallest index in its cluster. Errors: InvalidArgument for bad
+// options or mismatched sizes; Internal when FAISS fails or memory runs out.
+Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vectors,
+                                             std::span<const std::optional<UnixSeconds>> dates,
+                                             const ClusterOptions& options,
+                                             ClusterStats* stats = nullptr);
+
+}  // namespace samestory
+
+#endif  // SAMESTORY_CLUSTER_H_

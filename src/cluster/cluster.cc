@@ -1,0 +1,192 @@
+#include "samestory/cluster.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+#include <thread>
+#include <unordered_map>
+
+#include "cluster/knn_index.h"
+
+namespace samestory {
+
+Status ClusterOptions::Validate() const {
+  if (!(threshold > 0 && threshold <= 1)) return Status::InvalidArgument("threshold must be in (0, 1]");
+  if (knn < 1 || knn > 1000) return Status::InvalidArgument("knn must be in [1, 1000]");
+  if (dim < 16 || dim > 4096 || dim % 16 != 0) {
+    return Status::InvalidArgument("dim must be a multiple of 16 in [16, 4096]");
+  }
+  if (!(window_days > 0)) return Status::InvalidArgument("window_days must be positive");
+  if (threads < 0) return Status::InvalidArgument("threads must be >= 0");
+  return Status::OK();
+}
+
+namespace {
+
+// Very sparse random projection: each term id adds its weight, with a random sign, to
+// kNonZero of the `dim` coordinates picked by a hash of (seed, id). Preserves inner products in
+// expectation (Li, Hastie, Church 2006); only used to find candidates, which are re-scored exactly.
+constexpr int kNonZero = 4;
+
+std::vector<float> Project(std::span<const SparseVector> vectors, int dim, uint64_t seed) {
+  const size_t n = vectors.size();
+  std::vector<float> x(n * static_cast<size_t>(dim), 0.0f);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(kNonZero));
+  for (size_t i = 0; i < n; ++i) {
+    float* row = x.data() + i * static_cast<size_t>(dim);
+    const SparseVector& v = vectors[i];
+    for (size_t t = 0; t < v.ids.size(); ++t) {
+      uint64_t h = XXH3_64bits_withSeed(&v.ids[t], sizeof(uint32_t), seed);
+      for (int j = 0; j < kNonZero; ++j) {
+        const uint32_t bits = static_cast<uint32_t>(h >> (16 * (j % 4)));
+        const int coord = static_cast<int>((bits & 0x7FFF) % static_cast<uint32_t>(dim));
+        row[coord] += ((bits >> 15) & 1 ? scale : -scale) * v.weights[t];
+        if (j % 4 == 3) h = XXH3_64bits_withSeed(&h, sizeof(h), seed);
+      }
+    }
+    double norm = 0;
+    for (int d = 0; d < dim; ++d) norm += static_cast<double>(row[d]) * row[d];
+    if (norm > 0) {
+      const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (int d = 0; d < dim; ++d) row[d] *= inv;
+    }
+  }
+  return x;
+}
+
+struct Edge {
+  uint32_t a, b;
+  double sim;
+};
+
+// Average linkage over a sparse similarity graph; missing pairs count as similarity 0.
+std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, double threshold) {
+  std::vector<std::unordered_map<uint32_t, double>> sums(n);  // cluster -> cluster -> sum of sims
+  for (const Edge& e : edges) {
+    sums[e.a][e.b] += e.sim;
+    sums[e.b][e.a] += e.sim;
+  }
+  std::vector<uint32_t> size(n, 1), version(n, 0), parent(n);
+  for (uint32_t i = 0; i < n; ++i) parent[i] = i;
+  struct Candidate {
+    double avg;
+    uint32_t a, b, va, vb;
+    bool operator<(const Candidate& o) const {  // max-heap: best average, then smallest ids
+      if (avg != o.avg) return avg < o.avg;
+      if (a != o.a) return a > o.a;
+      return b > o.b;
+    }
+  };
+  std::priority_queue<Candidate> queue;
+  for (const Edge& e : edges) {
+    if (e.sim >= threshold) queue.push({e.sim, e.a, e.b, 0, 0});
+  }
+  while (!queue.empty()) {
+    const Candidate c = queue.top();
+    queue.pop();
+    if (c.avg < threshold) break;
+    if (parent[c.a] != c.a || parent[c.b] != c.b || version[c.a] != c.va ||
+        version[c.b] != c.vb) {
+      continue;  // stale: one side merged since
+    }
+    // Keep the smaller id; move the bigger neighbour map into it and fold the other one in.
+    uint32_t keep = std::min(c.a, c.b), gone = std::max(c.a, c.b);
+    if (sums[keep].size() < sums[gone].size()) std::swap(sums[keep], sums[gone]);
+    auto& kept = sums[keep];
+    kept.erase(keep);
+    kept.erase(gone);
+    for (const auto& [other, s] : sums[gone]) {
+      if (other == keep || other == gone) continue;
+      kept[other] += s;
+    }
+    sums[gone].clear();
+    parent[gone] = keep;
+    size[keep] += size[gone];
+    ++version[keep];
+    for (auto& [other, s] : kept) {
+      // The other side's view: its sums to `keep` and `gone` are now one sum, `s`, to `keep`.
+      auto& back = sums[other];
+      back.erase(gone);
+      back[keep] = s;
+      const double avg = s / (static_cast<double>(size[keep]) * size[other]);
+      if (avg >= threshold) {
+        queue.push({avg, std::min(keep, other), std::max(keep, other),
+                    keep < other ? version[keep] : version[other],
+                    keep < other ? version[other] : version[keep]});
+      }
+    }
+  }
+  // Label = smallest index in the cluster; a cluster's root is already its smallest index.
+  std::vector<uint32_t> label(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t r = i;
+    while (parent[r] != r) r = parent[r];
+    label[i] = r;
+  }
+  return label;
+}
+
+}  // namespace
+
+Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vectors,
+                                             std::span<const std::optional<UnixSeconds>> dates,
+                                             const ClusterOptions& options, ClusterStats* stats) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  if (dates.size() != vectors.size()) {
+    return Status::InvalidArgument("ClusterStories: one date slot per vector is required");
+  }
+  const size_t n = vectors.size();
+  const std::string factory =
+      !options.index.empty() ? options.index : (n < 200000 ? "Flat" : "HNSW32");
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  try {
+    std::vector<float> x = Project(vectors, options.dim, options.seed);
+    const int k = static_cast<int>(std::min<size_t>(static_cast<size_t>(options.knn) + 1, n));
+    auto knn = internal::SearchKnn(x, n, options.dim, k, factory, threads);
+    if (!knn.ok()) return knn.status();
+    std::vector<Edge> edges;
+    const double window = options.window_days * 86400.0;
+    for (uint32_t i = 0; i < n; ++i) {
+      for (int r = 0; r < k; ++r) {
+        const int64_t j = knn->ids[static_cast<size_t>(i) * k + r];
+        if (j < 0 || static_cast<uint32_t>(j) == i) continue;
+        const uint32_t a = std::min<uint32_t>(i, static_cast<uint32_t>(j));
+        const uint32_t b = std::max<uint32_t>(i, static_cast<uint32_t>(j));
+        edges.push_back({a, b, 0});
+      }
+    }
+    std::sort(edges.begin(), edges.end(),
+              [](const Edge& l, const Edge& r) { return l.a != r.a ? l.a < r.a : l.b < r.b; });
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [](const Edge& l, const Edge& r) { return l.a == r.a && l.b == r.b; }),
+                edges.end());
+    size_t kept = 0;
+    for (Edge& e : edges) {
+      double sim = SparseDot(vectors[e.a], vectors[e.b]);
+      if (dates[e.a] && dates[e.b]) {
+        const double gap = std::abs(static_cast<double>(*dates[e.a] - *dates[e.b]));
+        if (gap > window) sim *= std::exp(-(gap - window) / window);
+      }
+      if (sim > 0) edges[kept++] = {e.a, e.b, sim};
+    }
+    edges.resize(kept);
+    std::vector<uint32_t> labels = AverageLink(n, edges, options.threshold);
+    if (stats) {
+      stats->edges = edges.size();
+      stats->index = factory;
+      std::vector<uint32_t> count(n, 0);
+      for (uint32_t l : labels) ++count[l];
+      stats->clusters = static_cast<size_t>(std::count_if(count.begin(), count.end(),
+                                                          [](uint32_t c) { return c >= 2; }));
+    }
+    return labels;
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("out of memory while clustering");
+  }
+}
+
+}  // namespace samestory

@@ -1,0 +1,42 @@
+#include "cluster/knn_index.h"
+
+#include <faiss/IndexHNSW.h>
+#include <faiss/impl/FaissException.h>
+#include <faiss/index_factory.h>
+#include <omp.h>
+
+#include <memory>
+#include <new>
+
+namespace samestory::internal {
+
+Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int k,
+                            const std::string& factory, int threads) {
+  KnnResult out;
+  if (n == 0) return out;
+  try {
+    omp_set_num_threads(threads);
+    std::unique_ptr<faiss::Index> index(
+        faiss::index_factory(dim, factory.c_str(), faiss::METRIC_INNER_PRODUCT));
+    if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(index.get())) {
+      hnsw->hnsw.efSearch = std::max(64, 2 * k);
+    }
+    const auto count = static_cast<faiss::Index::idx_t>(n);
+    if (!index->is_trained) index->train(count, x.data());
+    index->add(count, x.data());
+    out.ids.resize(n * static_cast<size_t>(k));
+    out.scores.resize(n * static_cast<size_t>(k));
+    std::vector<faiss::Index::idx_t> labels(out.ids.size());
+    index->search(count, x.data(), k, out.scores.data(), labels.data());
+    for (size_t i = 0; i < labels.size(); ++i) out.ids[i] = labels[i];
+    return out;
+  } catch (const faiss::FaissException& e) {
+    return Status::InvalidArgument(std::string("FAISS index \"") + factory + "\": " + e.what());
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("out of memory in the FAISS index");
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("FAISS: ") + e.what());
+  }
+}
+
+}  // namespace samestory::internal

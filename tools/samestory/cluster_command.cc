@@ -1,0 +1,73 @@
+// `samestory cluster`: near-duplicate groups and same-event stories of a JSON Lines corpus.
+#include <memory>
+#include <string>
+
+#include "commands.h"
+#include "common.h"
+#include "progress.h"
+
+namespace samestory::cli {
+namespace {
+
+struct ClusterArgs {
+  PipelineArgs pipeline;
+  ClusterPipelineOptions options;
+  ClusterOutputs outputs;
+  bool no_stemming = false;
+};
+
+int RunClusterCommand(ClusterArgs& a) {
+  a.pipeline.Apply();
+  a.options.dedup = a.pipeline.options;
+  a.options.tfidf.stemming = a.no_stemming ? Stemming::kNone : Stemming::kByLanguage;
+  BadRecordPrinter bad("cluster");
+  ProgressLine progress("cluster", a.pipeline.quiet);
+  auto result = RunCluster(a.pipeline.input, a.outputs, a.options,
+                           [&](const Document& d) { bad(d); },
+                           [&](uint64_t records, uint64_t bytes) { progress.Update(records, bytes); });
+  progress.Done();
+  bad.Finish();
+  if (!result.ok()) return ReportFailure("cluster", result.status());
+  const ClusterSummary& s = result.value();
+  PrintDedupSummary("cluster", s.dedup, a.pipeline.exact, stderr);
+  std::fprintf(stderr,
+               "  stories: %llu of two or more articles holding %llu articles; %llu terms, "
+               "%llu kNN edges, index \"%s\"; seconds: tfidf %.3f, cluster %.3f\n",
+               static_cast<unsigned long long>(s.stories),
+               static_cast<unsigned long long>(s.articles_in_stories),
+               static_cast<unsigned long long>(s.terms), static_cast<unsigned long long>(s.edges),
+               s.index.c_str(), s.tfidf_seconds, s.cluster_seconds);
+  return 0;
+}
+
+}  // namespace
+
+void AddClusterCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ClusterArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "cluster", "Group articles into stories (same event), on top of near-duplicate groups");
+  args->pipeline.AddFlags(cmd);
+  ClusterOptions& c = args->options.cluster;
+  TfidfOptions& t = args->options.tfidf;
+  cmd->add_option("-o,--output", args->outputs.output, "Output JSON Lines file (default stdout)");
+  cmd->add_option("--stories", args->outputs.stories, "Also write one JSON line per story");
+  cmd->add_option("--story-threshold", c.threshold,
+                  "Minimum average cosine similarity for two stories to merge")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--index", c.index,
+                  "FAISS index factory string (default: Flat under 200k articles, else HNSW32)");
+  cmd->add_option("--knn", c.knn, "Neighbours searched per article")->capture_default_str();
+  cmd->add_option("--dim", c.dim, "Dense projection dimensions")->capture_default_str();
+  cmd->add_option("--window-days", c.window_days,
+                  "Dated articles further apart than this are less alike")
+      ->capture_default_str();
+  cmd->add_option("--title-weight", t.title_weight, "Weight of title words")->capture_default_str();
+  cmd->add_option("--max-df", t.max_df, "Drop terms in more than this share of articles")
+      ->capture_default_str();
+  cmd->add_option("--min-df", t.min_df, "Drop terms in fewer articles")->capture_default_str();
+  cmd->add_flag("--no-stemming", args->no_stemming, "Do not stem (default: Snowball by language)");
+  cmd->callback([args, exit_code] { *exit_code = RunClusterCommand(*args); });
+}
+
+}  // namespace samestory::cli

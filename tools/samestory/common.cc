@@ -1,0 +1,97 @@
+#include "common.h"
+
+namespace samestory::cli {
+
+void PipelineArgs::AddFlags(CLI::App* cmd) {
+  DedupPipelineOptions& o = options;
+  cmd->add_option("input", input, "JSON Lines input (.jsonl, .jsonl.gz, or - for stdin)")
+      ->required();
+  cmd->add_option("--threshold", o.dedup.threshold,
+                  "Jaccard similarity of shingle sets for a near-duplicate")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--num-perm", o.minhash.num_perm, "MinHash signature length")
+      ->capture_default_str();
+  cmd->add_option("--shingle", o.shingle.size, "Words (or characters with --char) per shingle")
+      ->capture_default_str();
+  cmd->add_flag("--char", char_shingles, "Character n-gram shingles instead of words");
+  cmd->add_option("--threads", o.threads, "Worker threads (0 = all cores)")->capture_default_str();
+  cmd->add_flag("--exact", exact,
+                "Exact Jaccard over all pairs (prefix-filtered inverted index) instead of LSH");
+  cmd->add_option("--bands", o.dedup.bands, "LSH bands (0 = chosen from the threshold)")
+      ->capture_default_str();
+  cmd->add_option("--rows", o.dedup.rows, "LSH rows per band (0 = chosen)")->capture_default_str();
+  cmd->add_option("--seed", o.minhash.seed, "MinHash seed")->capture_default_str();
+  cmd->add_flag("--fold-accents", fold_accents, "Fold accents (été = ete)");
+  cmd->add_flag("--keep-elisions", keep_elisions, "Do not split l'/d'/qu' elisions");
+  cmd->add_option("--id-field", o.reader.id_field, "Field holding the article id")
+      ->capture_default_str();
+  cmd->add_option("--max-record-bytes", o.reader.max_record_bytes,
+                  "Longer input lines are reported as errors, not parsed")
+      ->capture_default_str();
+  cmd->add_option("--batch-size", o.batch_size, "Records fingerprinted at a time")
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", quiet, "No progress line");
+}
+
+void PipelineArgs::Apply() {
+  options.dedup.mode = exact ? DedupMode::kExact : DedupMode::kLsh;
+  options.shingle.kind = char_shingles ? ShingleKind::kChar : ShingleKind::kWord;
+  options.text.accents = fold_accents ? AccentFolding::kFold : AccentFolding::kKeep;
+  options.text.elisions = keep_elisions ? Elisions::kKeep : Elisions::kSplit;
+}
+
+void BadRecordPrinter::operator()(const Document& d) {
+  if (++reported_ > kMaxReported) return;
+  const char* kind = d.error.empty() ? "warning" : "error";
+  std::fprintf(stderr, "samestory %s: line %llu%s%s%s: %s: %s\n", command_.c_str(),
+               static_cast<unsigned long long>(d.line), d.id.empty() ? "" : " (id \"",
+               d.id.c_str(), d.id.empty() ? "" : "\")", kind,
+               d.error.empty() ? d.warning.c_str() : d.error.c_str());
+}
+
+void BadRecordPrinter::Finish() const {
+  if (reported_ > kMaxReported) {
+    std::fprintf(stderr, "samestory %s: ... and %d more records with an error or warning\n",
+                 command_.c_str(), reported_ - kMaxReported);
+  }
+}
+
+void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, std::FILE* f) {
+  const double total = s.seconds.total > 0 ? s.seconds.total : 1e-9;
+  std::fprintf(f,
+               "samestory %s: %llu articles, %llu duplicate groups holding %llu articles, "
+               "%llu short, %llu bad records, %llu warnings\n",
+               command, static_cast<unsigned long long>(s.articles),
+               static_cast<unsigned long long>(s.groups),
+               static_cast<unsigned long long>(s.articles_in_groups),
+               static_cast<unsigned long long>(s.short_articles),
+               static_cast<unsigned long long>(s.bad_records),
+               static_cast<unsigned long long>(s.warnings));
+  if (exact) {
+    std::fprintf(f, "  exact: %llu candidate pairs (prefix filter), %llu exact checks; threads %d\n",
+                 static_cast<unsigned long long>(s.candidates),
+                 static_cast<unsigned long long>(s.exact_checks), s.threads);
+  } else {
+    std::fprintf(f,
+                 "  lsh: %d bands x %d rows, %llu candidate pairs, %llu exact checks; threads %d\n",
+                 s.lsh.bands, s.lsh.rows, static_cast<unsigned long long>(s.candidates),
+                 static_cast<unsigned long long>(s.exact_checks), s.threads);
+  }
+  std::fprintf(f,
+               "  seconds: read %.3f, fingerprint %.3f (cpu: tokenize %.3f, shingle %.3f, "
+               "minhash %.3f), group %.3f, write %.3f, total %.3f\n",
+               s.seconds.read, s.seconds.fingerprint, s.seconds.tokenize_cpu,
+               s.seconds.shingle_cpu, s.seconds.minhash_cpu, s.seconds.group, s.seconds.write,
+               s.seconds.total);
+  std::fprintf(f, "  throughput: %.0f articles/s, %.1f MB/s\n",
+               static_cast<double>(s.articles) / total,
+               static_cast<double>(s.input_bytes) / 1e6 / total);
+}
+
+int ReportFailure(const char* command, const Status& status) {
+  std::fprintf(stderr, "samestory %s: %s\n", command, status.ToString().c_str());
+  return status.code() == Status::Code::kCorruption ? 3 : 1;
+}
+
+}  // namespace samestory::cli

@@ -1,0 +1,51 @@
+// Flags, reporting and summaries shared by the subcommands that run a pipeline.
+#ifndef SAMESTORY_TOOLS_COMMON_H_
+#define SAMESTORY_TOOLS_COMMON_H_
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "samestory/pipeline.h"
+
+namespace samestory::cli {
+
+// The reading, text and near-duplicate flags, mapped onto `options`.
+struct PipelineArgs {
+  std::string input;
+  DedupPipelineOptions options;
+  bool exact = false;
+  bool char_shingles = false;
+  bool fold_accents = false;
+  bool keep_elisions = false;
+  bool quiet = false;
+
+  // Registers the flags on `cmd`. `what` names the command in help texts.
+  void AddFlags(CLI::App* cmd);
+  // Copies the flag-only switches into `options`.
+  void Apply();
+};
+
+// Names the first few bad records on stderr, then counts the rest.
+class BadRecordPrinter {
+ public:
+  explicit BadRecordPrinter(std::string command) : command_(std::move(command)) {}
+  void operator()(const Document& d);
+  void Finish() const;
+
+ private:
+  static constexpr int kMaxReported = 10;
+  std::string command_;
+  int reported_ = 0;
+};
+
+void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, std::FILE* f);
+
+// Prints a failed run's status; returns the exit code: 3 when the input broke off (what was read
+// is written), else 1.
+int ReportFailure(const char* command, const Status& status);
+
+}  // namespace samestory::cli
+
+#endif  // SAMESTORY_TOOLS_COMMON_H_
