@@ -3,11 +3,12 @@
 // Last stage of the story pipeline (after TF-IDF; near-duplicates are collapsed to their
 // representative before it). Vectors are projected to a dense space (a sparse random projection,
 // Achlioptas 2003 / Li, Hastie, Church 2006), L2-normalized and searched with a FAISS index chosen by
-// a factory string, for the k nearest neighbours of each document. Every candidate edge is then
-// re-scored with the exact sparse cosine, damped by date distance when both dates are known, and
-// the graph is clustered by average linkage: two clusters merge while the mean similarity over
-// ALL their cross pairs (pairs without an edge count as 0) is at least the threshold, best pair
-// first. Counting missing edges as 0 is what keeps it from chaining.
+// a factory string for `candidates` neighbours of each document. Every candidate is re-scored with
+// the exact sparse cosine, damped by date distance when both dates are known; each document keeps
+// its best `knn` (the graph is their undirected union, edges under `edge_floor` dropped), and the
+// graph is clustered by average linkage: two clusters merge while the sum of their edge
+// similarities over |A| * |B| (pairs without an edge count as 0) is at least the threshold, best
+// pair first. Counting missing edges as 0 is what keeps it from chaining.
 // Thread-safety: ClusterStories is a pure function; it uses `threads` threads inside.
 #ifndef SAMESTORY_CLUSTER_H_
 #define SAMESTORY_CLUSTER_H_
@@ -25,13 +26,18 @@
 namespace samestory {
 
 struct ClusterOptions {
-  // Output-affecting.
-  double threshold = 0.2;     // min average cosine similarity to merge two clusters; (0, 1]
-  int knn = 30;               // neighbours searched per document; 1..1000
-  int dim = 256;              // dense projection dimensions; 16..4096, multiple of 16
+  // Output-affecting. Defaults from bench/research/STORY_STUDY.md: one setting for ECB+ (English)
+  // and RPM2 (French); the kNN graph's rank-based edges make one threshold transfer.
+  double threshold = 0.035;   // min graph average-link score to merge two clusters; (0, 1]
+  int candidates = 20;        // neighbours searched per document in the dense index; >= knn
+  int knn = 5;                // best re-scored neighbours kept per document (undirected); 1..1000
+  double edge_floor = 0.10;   // re-scored edges below this similarity are dropped; [0, 1)
+  int dim = 512;              // dense projection dimensions; 16..4096, multiple of 16
   // FAISS index factory string; "" = "Flat" under 200,000 documents, else "HNSW32".
   std::string index;
-  double window_days = 7;     // dated pairs further apart are damped: exp(-(gap - w) / w); > 0
+  // Date damping for dated pairs: exp(-max(0, gap - date_slack_days) / window_days).
+  double window_days = 3;     // decay scale in days; > 0
+  double date_slack_days = 1; // gaps up to this are not damped; >= 0
   uint64_t seed = 1;          // seed of the random projection
   // Performance only.
   int threads = 0;            // 0 = all cores

@@ -31,10 +31,17 @@ enum class Stemming {
 struct TfidfOptions {
   Stemming stemming = Stemming::kByLanguage;
   double title_weight = 2.0;  // a title token counts this many times; [0, 100]; default 2
+  // A capitalized token not opening a sentence (TokenList::capitalized, most often part of a
+  // name) counts this many times, multiplied with the title weight; [0, 100]; default 2.
+  double capital_weight = 2.0;
   bool sublinear_tf = true;   // tf -> 1 + ln(tf); default true
-  double max_df = 0.5;        // drop terms in more than this share of documents; (0, 1]; 0.5
+  // Drop terms in more than this share of documents; (0, 1]; default 0.4. Applied only to corpora
+  // of at least max_df_min_documents, where a share means something.
+  double max_df = 0.4;
+  int max_df_min_documents = 50;
   int min_df = 1;             // drop terms in fewer documents; >= 1; default 1
-  int min_term_bytes = 2;     // shorter tokens ("l", "d", "a") are not terms; default 2
+  int min_term_bytes = 2;     // shorter tokens ("l", "d", "a") are not terms, unless they hold a
+                              // digit ("2 juillet"); default 2
 
   Status Validate() const;
 };

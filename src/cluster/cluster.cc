@@ -15,6 +15,13 @@ namespace samestory {
 Status ClusterOptions::Validate() const {
   if (!(threshold > 0 && threshold <= 1)) return Status::InvalidArgument("threshold must be in (0, 1]");
   if (knn < 1 || knn > 1000) return Status::InvalidArgument("knn must be in [1, 1000]");
+  if (candidates < knn || candidates > 4096) {
+    return Status::InvalidArgument("candidates must be in [knn, 4096]");
+  }
+  if (!(edge_floor >= 0 && edge_floor < 1)) {
+    return Status::InvalidArgument("edge_floor must be in [0, 1)");
+  }
+  if (!(date_slack_days >= 0)) return Status::InvalidArgument("date_slack_days must be >= 0");
   if (dim < 16 || dim > 4096 || dim % 16 != 0) {
     return Status::InvalidArgument("dim must be a multiple of 16 in [16, 4096]");
   }
@@ -145,35 +152,42 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   try {
     std::vector<float> x = Project(vectors, options.dim, options.seed);
-    const int k = static_cast<int>(std::min<size_t>(static_cast<size_t>(options.knn) + 1, n));
+    const int k = static_cast<int>(std::min<size_t>(static_cast<size_t>(options.candidates) + 1, n));
     auto knn = internal::SearchKnn(x, n, options.dim, k, factory, threads);
     if (!knn.ok()) return knn.status();
+    std::vector<float>().swap(x);
+    // Re-score every candidate exactly; keep each document's best `knn` (ties: smaller index).
+    const double scale = options.window_days * 86400.0;
+    const double slack = options.date_slack_days * 86400.0;
     std::vector<Edge> edges;
-    const double window = options.window_days * 86400.0;
+    std::vector<Edge> mine;
     for (uint32_t i = 0; i < n; ++i) {
+      mine.clear();
       for (int r = 0; r < k; ++r) {
         const int64_t j = knn->ids[static_cast<size_t>(i) * k + r];
         if (j < 0 || static_cast<uint32_t>(j) == i) continue;
-        const uint32_t a = std::min<uint32_t>(i, static_cast<uint32_t>(j));
-        const uint32_t b = std::max<uint32_t>(i, static_cast<uint32_t>(j));
-        edges.push_back({a, b, 0});
+        const uint32_t o = static_cast<uint32_t>(j);
+        double sim = SparseDot(vectors[i], vectors[o]);
+        if (dates[i] && dates[o]) {
+          const double gap = std::abs(static_cast<double>(*dates[i] - *dates[o]));
+          if (gap > slack) sim *= std::exp(-(gap - slack) / scale);
+        }
+        if (sim >= options.edge_floor && sim > 0) {
+          mine.push_back({std::min(i, o), std::max(i, o), sim});
+        }
       }
+      std::sort(mine.begin(), mine.end(), [i](const Edge& l, const Edge& r) {
+        if (l.sim != r.sim) return l.sim > r.sim;
+        return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
+      });
+      if (mine.size() > static_cast<size_t>(options.knn)) mine.resize(options.knn);
+      edges.insert(edges.end(), mine.begin(), mine.end());
     }
     std::sort(edges.begin(), edges.end(),
               [](const Edge& l, const Edge& r) { return l.a != r.a ? l.a < r.a : l.b < r.b; });
     edges.erase(std::unique(edges.begin(), edges.end(),
                             [](const Edge& l, const Edge& r) { return l.a == r.a && l.b == r.b; }),
                 edges.end());
-    size_t kept = 0;
-    for (Edge& e : edges) {
-      double sim = SparseDot(vectors[e.a], vectors[e.b]);
-      if (dates[e.a] && dates[e.b]) {
-        const double gap = std::abs(static_cast<double>(*dates[e.a] - *dates[e.b]));
-        if (gap > window) sim *= std::exp(-(gap - window) / window);
-      }
-      if (sim > 0) edges[kept++] = {e.a, e.b, sim};
-    }
-    edges.resize(kept);
     std::vector<uint32_t> labels = AverageLink(n, edges, options.threshold);
     if (stats) {
       stats->edges = edges.size();

@@ -12,6 +12,9 @@ Status TfidfOptions::Validate() const {
   if (!(title_weight >= 0 && title_weight <= 100)) {
     return Status::InvalidArgument("title_weight must be in [0, 100]");
   }
+  if (!(capital_weight >= 0 && capital_weight <= 100)) {
+    return Status::InvalidArgument("capital_weight must be in [0, 100]");
+  }
   if (!(max_df > 0 && max_df <= 1)) return Status::InvalidArgument("max_df must be in (0, 1]");
   if (min_df < 1) return Status::InvalidArgument("min_df must be at least 1");
   if (min_term_bytes < 1 || min_term_bytes > 64) {
@@ -63,10 +66,15 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
   auto add = [&](const TokenList& tokens, float weight) {
     for (size_t i = 0; i < tokens.size(); ++i) {
       std::string_view t = tokens[i];
-      if (t.size() < static_cast<size_t>(options_.min_term_bytes)) continue;
+      if (t.size() < static_cast<size_t>(options_.min_term_bytes) &&
+          t.find_first_of("0123456789") == std::string_view::npos) {
+        continue;
+      }
       std::string_view stem = stemmer ? stemmer->Stem(t) : t;
       const uint64_t h = XXH3_64bits(stem.data(), stem.size());
-      s.raw.push_back({h, weight});
+      const float w = tokens.capitalized(i) ? weight * static_cast<float>(options_.capital_weight)
+                                            : weight;
+      s.raw.push_back({h, w});
       if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
     }
   };
@@ -116,7 +124,10 @@ TfidfModel TfidfBuilder::Finish() {
   const double max_docs = options_.max_df * static_cast<double>(documents_);
   for (const auto& [hash, df] : df_) {
     if (df < static_cast<uint32_t>(options_.min_df)) continue;
-    if (documents_ > 1 && static_cast<double>(df) > max_docs) continue;
+    if (documents_ >= static_cast<size_t>(options_.max_df_min_documents) &&
+        static_cast<double>(df) > max_docs) {
+      continue;
+    }
     model.hashes_.push_back(hash);
   }
   std::sort(model.hashes_.begin(), model.hashes_.end());  // ids independent of hash-map order

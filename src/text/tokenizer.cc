@@ -11,6 +11,7 @@
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <unicode/unistr.h>
 
 #include <array>
@@ -23,7 +24,7 @@ namespace samestory {
 struct TokenizerScratch::Impl {
   std::unique_ptr<icu::BreakIterator> words;
   icu::UnicodeString input, normalized, decomposed, stripped;
-  std::string token;
+  std::string token, original;
 };
 
 TokenizerScratch::TokenizerScratch(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -82,31 +83,62 @@ bool IsElision(std::string_view prefix) {
   return false;
 }
 
+// True when the code point starting at s[0] is an upper-case letter.
+bool StartsUpper(std::string_view s) {
+  if (s.empty()) return false;
+  const unsigned char c = static_cast<unsigned char>(s[0]);
+  if (c < 0x80) return static_cast<unsigned>(c - 'A') < 26u;
+  int32_t i = 0;
+  UChar32 cp;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), cp);
+  return cp >= 0 && u_isupper(cp);
+}
+
+// Sentence tracking for the "capitalized" bit: a sentence opens at the start of the text and after
+// '.', '!', '?', '…', '。' or a line break.
+struct SentenceState {
+  bool at_start = true;
+};
+
 // Adds one word token (lowercase UTF-8, apostrophes already ASCII), splitting elisions.
-void EmitWord(std::string_view word, Elisions elisions, TokenList* out) {
+// `original`: the same word before case folding when it has the same byte length, else empty
+// (then no part is marked capitalized).
+void EmitWord(std::string_view word, std::string_view original, Elisions elisions,
+              SentenceState* sentence, TokenList* out) {
+  const bool known = original.size() == word.size();
+  size_t offset = 0;
+  auto capitalized = [&] {
+    return known && StartsUpper(original.substr(offset)) && !(offset == 0 && sentence->at_start);
+  };
   if (elisions == Elisions::kSplit) {
     while (true) {
       size_t q = word.find('\'');
       if (q == std::string_view::npos || q == 0 || q + 1 >= word.size()) break;
       if (!IsElision(word.substr(0, q))) break;
-      out->Add(word.substr(0, q));
+      out->Add(word.substr(0, q), capitalized());
       word.remove_prefix(q + 1);
+      offset += q + 1;
     }
   }
-  out->Add(word);
+  out->Add(word, capitalized());
+  sentence->at_start = false;
 }
+
+bool EndsSentence(unsigned char c) { return c == '.' || c == '!' || c == '?'; }
 
 // One run of ASCII non-space bytes: UAX #29 rules WB5-WB13b, the only ones ASCII classes reach.
 // A segment starts at a letter, digit or '_' and grows through letters, digits and '_' (WB5,
 // WB8-WB10, WB13a/b) and through one middle character between two letters (WB6/7: '.' '\'') or
 // two digits (WB11/12: '.' ',' ';' '\''). Segments with a letter ('@' included) or a digit are
 // words, and so are runs of two or more '_'; a lone '_' and punctuation are not.
-void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf, TokenList* out) {
+void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf,
+                      SentenceState* sentence, TokenList* out) {
   const size_t n = run.size();
   const unsigned char* p = reinterpret_cast<const unsigned char*>(run.data());
   size_t i = 0;
   while (i < n) {
     if (!IsWordish(kClass[p[i]])) {
+      if (EndsSentence(p[i])) sentence->at_start = true;
       ++i;
       continue;
     }
@@ -138,9 +170,10 @@ void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf,
       w[k - start] = static_cast<char>(static_cast<unsigned>(c - 'A') < 26u ? c + 32 : c);
     }
     if (has_quote) {
-      EmitWord(*buf, elisions, out);
+      EmitWord(*buf, run.substr(start, i - start), elisions, sentence, out);
     } else {
-      out->Add(*buf);
+      out->Add(*buf, static_cast<unsigned>(p[start] - 'A') < 26u && !sentence->at_start);
+      sentence->at_start = false;
     }
   }
 }
@@ -185,8 +218,23 @@ Result<TokenizerScratch> Tokenizer::NewScratch() const {
 
 namespace {
 
+// U+2019 RIGHT SINGLE QUOTATION MARK, the typographic apostrophe, becomes '.
+void NormalizeApostrophes(std::string* t) {
+  if (t->find("\xE2\x80\x99") == std::string::npos) return;
+  size_t w = 0;
+  for (size_t r = 0; r < t->size();) {
+    if (t->compare(r, 3, "\xE2\x80\x99") == 0) {
+      (*t)[w++] = '\'';
+      r += 3;
+    } else {
+      (*t)[w++] = (*t)[r++];
+    }
+  }
+  t->resize(w);
+}
+
 Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
-                       TokenizerScratch::Impl* s, TokenList* out) {
+                       TokenizerScratch::Impl* s, SentenceState* sentence, TokenList* out) {
   const IcuStatics& icu = Icu();
   UErrorCode status = U_ZERO_ERROR;
   s->input = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(),
@@ -205,28 +253,31 @@ Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
     icu.nfc->normalize(s->stripped, s->normalized, status);
     if (U_FAILURE(status)) return IcuError("NFC", status);
   }
+  // Where normalization kept the UTF-16 length, offsets map back to the source text, which still
+  // has its capitals (true of almost all Latin, Greek and Cyrillic text).
+  const bool aligned = s->input.length() == s->normalized.length();
   icu::BreakIterator& words = *s->words;
   words.setText(s->normalized);
   int32_t start = words.first();
   for (int32_t end = words.next(); end != icu::BreakIterator::DONE; start = end, end = words.next()) {
-    if (words.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;  // spaces, punctuation, symbols
-    s->token.clear();
-    s->normalized.tempSubStringBetween(start, end).toUTF8String(s->token);
-    // U+2019 RIGHT SINGLE QUOTATION MARK, the typographic apostrophe, becomes '.
-    if (s->token.find("\xE2\x80\x99") != std::string::npos) {
-      std::string& t = s->token;
-      size_t w = 0;
-      for (size_t r = 0; r < t.size();) {
-        if (t.compare(r, 3, "\xE2\x80\x99") == 0) {
-          t[w++] = '\'';
-          r += 3;
-        } else {
-          t[w++] = t[r++];
+    if (words.getRuleStatus() < UBRK_WORD_NONE_LIMIT) {  // spaces, punctuation, symbols
+      for (int32_t i = start; i < end; ++i) {
+        const char16_t c = s->normalized.charAt(i);
+        if (c == u'.' || c == u'!' || c == u'?' || c == u'\n' || c == u'\u2026' || c == u'\u3002') {
+          sentence->at_start = true;
         }
       }
-      t.resize(w);
+      continue;
     }
-    EmitWord(s->token, options.elisions, out);
+    s->token.clear();
+    s->normalized.tempSubStringBetween(start, end).toUTF8String(s->token);
+    NormalizeApostrophes(&s->token);
+    s->original.clear();
+    if (aligned) {
+      s->input.tempSubStringBetween(start, end).toUTF8String(s->original);
+      NormalizeApostrophes(&s->original);
+    }
+    EmitWord(s->token, s->original, options.elisions, sentence, out);
   }
   return Status::OK();
 }
@@ -235,12 +286,16 @@ Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
 
 Status Tokenizer::Tokenize(std::string_view utf8, TokenizerScratch* scratch, TokenList* out) const {
   TokenizerScratch::Impl* s = scratch->impl_.get();
-  if (options_.path == TokenizerPath::kIcuOnly) return TokenizeWithIcu(utf8, options_, s, out);
+  SentenceState sentence;
+  if (options_.path == TokenizerPath::kIcuOnly) {
+    return TokenizeWithIcu(utf8, options_, s, &sentence, out);
+  }
   const size_t n = utf8.size();
   size_t i = 0;
   while (i < n) {
     while (i < n && static_cast<unsigned char>(utf8[i]) < 128 &&
            kClass[static_cast<unsigned char>(utf8[i])] == kSpace) {
+      if (utf8[i] == '\n') sentence.at_start = true;
       ++i;
     }
     size_t start = i;
@@ -257,8 +312,8 @@ Status Tokenizer::Tokenize(std::string_view utf8, TokenizerScratch* scratch, Tok
     if (i == start) break;
     std::string_view run = utf8.substr(start, i - start);
     if (ascii) {
-      TokenizeAsciiRun(run, options_.elisions, &s->token, out);
-    } else if (Status st = TokenizeWithIcu(run, options_, s, out); !st.ok()) {
+      TokenizeAsciiRun(run, options_.elisions, &s->token, &sentence, out);
+    } else if (Status st = TokenizeWithIcu(run, options_, s, &sentence, out); !st.ok()) {
       return st;
     }
   }

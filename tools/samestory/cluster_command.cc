@@ -57,12 +57,22 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--index", c.index,
                   "FAISS index factory string (default: Flat under 200k articles, else HNSW32)");
-  cmd->add_option("--knn", c.knn, "Neighbours searched per article")->capture_default_str();
+  cmd->add_option("--knn", c.knn, "Best re-scored neighbours kept per article")
+      ->capture_default_str();
+  cmd->add_option("--candidates", c.candidates, "Neighbours searched per article in the index")
+      ->capture_default_str();
+  cmd->add_option("--edge-floor", c.edge_floor, "Similarities below this are no edge")
+      ->capture_default_str();
   cmd->add_option("--dim", c.dim, "Dense projection dimensions")->capture_default_str();
   cmd->add_option("--window-days", c.window_days,
-                  "Dated articles further apart than this are less alike")
+                  "Similarity of dated articles decays as exp(-(gap - slack) / window)")
+      ->capture_default_str();
+  cmd->add_option("--date-slack-days", c.date_slack_days, "Date gaps up to this are not damped")
       ->capture_default_str();
   cmd->add_option("--title-weight", t.title_weight, "Weight of title words")->capture_default_str();
+  cmd->add_option("--capital-weight", t.capital_weight,
+                  "Weight of capitalized words that do not open a sentence")
+      ->capture_default_str();
   cmd->add_option("--max-df", t.max_df, "Drop terms in more than this share of articles")
       ->capture_default_str();
   cmd->add_option("--min-df", t.min_df, "Drop terms in fewer articles")->capture_default_str();
