@@ -36,7 +36,7 @@ struct TfidfOptions {
   double capital_weight = 2.0;
   bool sublinear_tf = true;   // tf -> 1 + ln(tf); default true
   // Drop terms in more than this share of documents; (0, 1]; default 0.4. Applied only to corpora
-  // of at least max_df_min_documents, where a share means something.
+  // of at least max_df_min_documents (>= 0; default 50), where a share means something.
   double max_df = 0.4;
   int max_df_min_documents = 50;
   int min_df = 1;             // drop terms in fewer documents; >= 1; default 1

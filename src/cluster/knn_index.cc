@@ -16,7 +16,6 @@ Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int 
   KnnResult out;
   if (n == 0) return out;
   try {
-    omp_set_num_threads(threads);
     std::unique_ptr<faiss::Index> index(
         faiss::index_factory(dim, factory.c_str(), faiss::METRIC_INNER_PRODUCT));
     if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(index.get())) {
@@ -29,8 +28,12 @@ Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int 
       ivf->nprobe = std::max<size_t>(1, ivf->nlist / 8);
     }
     const auto count = static_cast<faiss::Index::idx_t>(n);
+    // Built on one thread: FAISS inserts into an HNSW graph from several threads at once, and the
+    // graph (so the neighbours found, so the stories) would then depend on thread timing.
+    omp_set_num_threads(1);
     if (!index->is_trained) index->train(count, x.data());
     index->add(count, x.data());
+    omp_set_num_threads(threads);
     out.ids.resize(n * static_cast<size_t>(k));
     out.scores.resize(n * static_cast<size_t>(k));
     std::vector<faiss::Index::idx_t> labels(out.ids.size());

@@ -17,6 +17,9 @@ Status TfidfOptions::Validate() const {
   }
   if (!(max_df > 0 && max_df <= 1)) return Status::InvalidArgument("max_df must be in (0, 1]");
   if (min_df < 1) return Status::InvalidArgument("min_df must be at least 1");
+  if (max_df_min_documents < 0) {
+    return Status::InvalidArgument("max_df_min_documents must be >= 0");
+  }
   if (min_term_bytes < 1 || min_term_bytes > 64) {
     return Status::InvalidArgument("min_term_bytes must be in [1, 64]");
   }

@@ -44,16 +44,20 @@ die() {
   exit 1
 }
 
-run_dedup() {
-  local out=$1 err=$2
-  shift 2
+# run_samestory <subcommand> <stdout-file> <stderr-file> <args...>: runs it quietly; dies on a
+# non-zero exit, showing the end of its stderr.
+run_samestory() {
+  local command=$1 out=$2 err=$3
+  shift 3
   local rc=0
-  "$BIN" dedup -q "$@" >"$out" 2>"$err" || rc=$?
+  "$BIN" "$command" -q "$@" >"$out" 2>"$err" || rc=$?
   if [[ $rc -ne 0 ]]; then
     tail -n 20 "$err" >&2
-    die "samestory dedup $* exited with $rc"
+    die "samestory $command $* exited with $rc"
   fi
 }
+
+run_dedup() { run_samestory dedup "$@"; }
 
 cli_test_finish() {
   if [[ $failures -gt 0 ]]; then
