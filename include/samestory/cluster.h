@@ -29,10 +29,10 @@ struct ClusterOptions {
   // Output-affecting. Defaults from bench/research/STORY_STUDY.md: one setting for ECB+ (English)
   // and RPM2 (French); the kNN graph's rank-based edges make one threshold transfer.
   double threshold = 0.035;   // min graph average-link score to merge two clusters; (0, 1]
-  int candidates = 20;        // neighbours searched per document in the dense index; >= knn
+  int candidates = 40;        // neighbours searched per document in the dense index; >= knn
   int knn = 5;                // best re-scored neighbours kept per document (undirected); 1..1000
   double edge_floor = 0.10;   // re-scored edges below this similarity are dropped; [0, 1)
-  int dim = 512;              // dense projection dimensions; 16..4096, multiple of 16
+  int dim = 256;              // dense projection dimensions; 16..4096, multiple of 16
   // FAISS index factory string; "" = "Flat" under 200,000 documents, else "HNSW32".
   std::string index;
   // Date damping for dated pairs: exp(-max(0, gap - date_slack_days) / window_days).

@@ -64,6 +64,8 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--edge-floor", c.edge_floor, "Similarities below this are no edge")
       ->capture_default_str();
   cmd->add_option("--dim", c.dim, "Dense projection dimensions")->capture_default_str();
+  cmd->add_option("--projection-seed", c.seed, "Seed of the random projection")
+      ->capture_default_str();
   cmd->add_option("--window-days", c.window_days,
                   "Similarity of dated articles decays as exp(-(gap - slack) / window)")
       ->capture_default_str();
