@@ -13,8 +13,13 @@ namespace samestory::internal {
 
 Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int k,
                             const std::string& factory, int threads) {
+  return SearchKnn(x.data(), n, x.data(), n, dim, k, factory, threads);
+}
+
+Result<KnnResult> SearchKnn(const float* base, size_t nb, const float* queries, size_t nq,
+                            int dim, int k, const std::string& factory, int threads) {
   KnnResult out;
-  if (n == 0) return out;
+  if (nb == 0 || nq == 0) return out;
   try {
     std::unique_ptr<faiss::Index> index(
         faiss::index_factory(dim, factory.c_str(), faiss::METRIC_INNER_PRODUCT));
@@ -27,17 +32,18 @@ Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int 
       ivf->cp.niter = 10;
       ivf->nprobe = std::max<size_t>(1, ivf->nlist / 8);
     }
-    const auto count = static_cast<faiss::Index::idx_t>(n);
+    const auto count = static_cast<faiss::Index::idx_t>(nb);
     // Built on one thread: FAISS inserts into an HNSW graph from several threads at once, and the
     // graph (so the neighbours found, so the stories) would then depend on thread timing.
     omp_set_num_threads(1);
-    if (!index->is_trained) index->train(count, x.data());
-    index->add(count, x.data());
+    if (!index->is_trained) index->train(count, base);
+    index->add(count, base);
     omp_set_num_threads(threads);
-    out.ids.resize(n * static_cast<size_t>(k));
-    out.scores.resize(n * static_cast<size_t>(k));
+    out.ids.resize(nq * static_cast<size_t>(k));
+    out.scores.resize(nq * static_cast<size_t>(k));
     std::vector<faiss::Index::idx_t> labels(out.ids.size());
-    index->search(count, x.data(), k, out.scores.data(), labels.data());
+    index->search(static_cast<faiss::Index::idx_t>(nq), queries, k, out.scores.data(),
+                  labels.data());
     for (size_t i = 0; i < labels.size(); ++i) out.ids[i] = labels[i];
     return out;
   } catch (const faiss::FaissException& e) {

@@ -21,6 +21,11 @@ struct KnnResult {
 Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int k,
                             const std::string& factory, int threads);
 
+// k nearest rows of `base` (nb, dim) for each row of `queries` (nq, dim), both row-major; ids are
+// row numbers in `base`.
+Result<KnnResult> SearchKnn(const float* base, size_t nb, const float* queries, size_t nq,
+                            int dim, int k, const std::string& factory, int threads);
+
 }  // namespace samestory::internal
 
 #endif  // SAMESTORY_CLUSTER_KNN_INDEX_H_
