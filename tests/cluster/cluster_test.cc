@@ -590,3 +590,56 @@ TEST(ClusterStoriesTest, BadIndexFactoryStringIsAnError) {
 
 }  // namespace
 }  // namespace samestory
+
+namespace samestory {
+namespace {
+
+// Regression for the windowed candidate search (more than one block of dated documents): pairs
+// within reach of each other (1 day apart) are found and merged wherever they sit in the year,
+// pairs far beyond reach (30 days) are not, undated twins of dated documents are still found,
+// and the answer is the same at any thread count.
+TEST(ClusterStoriesTest, WindowedSearchOverManyDatedDocuments) {
+  std::mt19937_64 rng(11);
+  std::vector<SparseVector> vectors;
+  Dates dates;
+  std::vector<uint32_t> near_pairs, far_pairs;
+  // 5,000 distinct background documents over 10 days (so a block of the search spans ~4 days and
+  // many twins sit across a block boundary from their original), then twins.
+  for (uint32_t i = 0; i < 5000; ++i) {
+    vectors.push_back(FromMap({{3 * i, 1.0}, {3 * i + 1, 0.5}, {3 * i + 2, 0.25}}));
+    dates.push_back(kT0 + static_cast<UnixSeconds>(rng() % (10 * 86400)));
+  }
+  for (uint32_t j = 0; j < 200; ++j) {
+    const uint32_t original = static_cast<uint32_t>(rng() % 5000);
+    vectors.push_back(vectors[original]);
+    if (j % 3 == 0) {
+      dates.push_back(*dates[original] + kDay);
+      near_pairs.push_back(original);
+    } else if (j % 3 == 1) {
+      dates.push_back(*dates[original] + 30 * kDay);
+      far_pairs.push_back(original);
+    } else {
+      dates.push_back(std::nullopt);  // undated: no damping, must still be found
+      near_pairs.push_back(original);
+    }
+  }
+  ClusterOptions o;  // the defaults: reach = 1 + 3 ln(10) days
+  o.threshold = 0.5;
+  o.threads = 1;
+  const std::vector<uint32_t> one = MustCluster(vectors, dates, o);
+  o.threads = 2;
+  EXPECT_EQ(MustCluster(vectors, dates, o), one);
+  size_t twin = 5000, near_seen = 0, far_seen = 0;
+  for (uint32_t j = 0; j < 200; ++j, ++twin) {
+    if (j % 3 == 1) {
+      EXPECT_NE(one[twin], one[far_pairs[far_seen]]) << "30 days apart, twin " << twin;
+      ++far_seen;
+    } else {
+      EXPECT_EQ(one[twin], one[near_pairs[near_seen]]) << "within reach, twin " << twin;
+      ++near_seen;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace samestory
