@@ -236,10 +236,12 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
     // Re-score every candidate exactly; keep each document's best `knn` (ties: smaller index).
     const double scale = options.window_days * 86400.0;
     const double slack = options.date_slack_days * 86400.0;
-    std::vector<Edge> edges;
-    std::vector<Edge> mine;
-    for (uint32_t i = 0; i < n; ++i) {
-      mine.clear();
+    // Per document, in parallel; merged in document order, so the graph is thread-independent.
+    std::vector<std::vector<Edge>> best(n);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
+    for (int64_t signed_i = 0; signed_i < static_cast<int64_t>(n); ++signed_i) {
+      const uint32_t i = static_cast<uint32_t>(signed_i);
+      std::vector<Edge>& mine = best[i];
       for (int r = 0; r < k; ++r) {
         const int64_t j = knn->ids[static_cast<size_t>(i) * k + r];
         if (j < 0 || static_cast<uint32_t>(j) == i) continue;
@@ -258,7 +260,11 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
         return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
       });
       if (mine.size() > static_cast<size_t>(options.knn)) mine.resize(options.knn);
+    }
+    std::vector<Edge> edges;
+    for (std::vector<Edge>& mine : best) {
       edges.insert(edges.end(), mine.begin(), mine.end());
+      std::vector<Edge>().swap(mine);
     }
     std::sort(edges.begin(), edges.end(),
               [](const Edge& l, const Edge& r) { return l.a != r.a ? l.a < r.a : l.b < r.b; });

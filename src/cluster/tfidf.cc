@@ -29,6 +29,11 @@ Status TfidfOptions::Validate() const {
 struct TermScratch::Impl {
   std::map<std::string, std::unique_ptr<Stemmer>, std::less<>> stemmers;  // null: none exists
   std::vector<TermCount> raw;
+  // (language, token) -> hash of the stem. Words follow Zipf's law, so nearly every token is a
+  // hit and is neither stemmed nor hashed again. Cleared when it grows past kMaxCached.
+  std::unordered_map<std::string, uint64_t> stem_hash;
+  std::string key;
+  static constexpr size_t kMaxCached = 1 << 20;
 };
 
 TermScratch::TermScratch() : impl_(std::make_unique<Impl>()) {}
@@ -73,12 +78,26 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
           t.find_first_of("0123456789") == std::string_view::npos) {
         continue;
       }
-      std::string_view stem = stemmer ? stemmer->Stem(t) : t;
-      const uint64_t h = XXH3_64bits(stem.data(), stem.size());
+      s.key.assign(language).push_back('\0');
+      s.key.append(t);
+      auto cached = s.stem_hash.find(s.key);
+      uint64_t h;
+      if (cached != s.stem_hash.end()) {
+        h = cached->second;
+        if (spellings && !spellings->count(h)) {
+          std::string_view stem = stemmer ? stemmer->Stem(t) : t;
+          spellings->emplace(h, std::string(stem));
+        }
+      } else {
+        std::string_view stem = stemmer ? stemmer->Stem(t) : t;
+        h = XXH3_64bits(stem.data(), stem.size());
+        if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
+        if (s.stem_hash.size() >= TermScratch::Impl::kMaxCached) s.stem_hash.clear();
+        s.stem_hash.emplace(s.key, h);
+      }
       const float w = tokens.capitalized(i) ? weight * static_cast<float>(options_.capital_weight)
                                             : weight;
       s.raw.push_back({h, w});
-      if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
     }
   };
   add(title, static_cast<float>(options_.title_weight));
