@@ -31,8 +31,6 @@ usage: faiss_cluster_peer.py INPUT.jsonl[.gz] [-o OUT.jsonl] [--threshold T] [--
 Timings and counts go to stderr. Exit 0 on success, 1 on bad usage or input.
 """
 import argparse
-import gzip
-import json
 import os
 import sys
 import time
@@ -40,81 +38,13 @@ import time
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
+from peer_io import read_records, write_output  # noqa: E402
 
 DEFAULT_THRESHOLD = 0.60
 
 
 def log(msg):
     print("faiss_cluster_peer: " + msg, file=sys.stderr, flush=True)
-
-
-def open_input(path):
-    if path == "-":
-        return sys.stdin.buffer
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
-
-
-def read_records(path, id_field):
-    """[(id, text, error)] per non-blank input line, in input order."""
-    out, seen = [], set()
-    with open_input(path) as f:
-        for lineno, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except ValueError as e:
-                out.append((None, None, "line %d: invalid JSON: %s" % (lineno, e)))
-                continue
-            if not isinstance(obj, dict):
-                out.append((None, None, "line %d: not a JSON object" % lineno))
-                continue
-            doc_id = obj.get(id_field)
-            if isinstance(doc_id, bool) or not isinstance(doc_id, (str, int)) or doc_id == "":
-                out.append((None, None, "line %d: no id in field %r" % (lineno, id_field)))
-                continue
-            key = json.dumps(doc_id)
-            if key in seen:
-                out.append((doc_id, None, "line %d: duplicate id" % lineno))
-                continue
-            seen.add(key)
-            title = obj.get("title")
-            title = title if isinstance(title, str) else ""
-            body = ""
-            for field in ("text", "body", "content"):
-                v = obj.get(field)
-                if isinstance(v, str) and v.strip():
-                    body = v
-                    break
-            text = (title + "\n" + body).strip()
-            if not text:
-                out.append((doc_id, None, "line %d: empty article: no title and no text" % lineno))
-                continue
-            out.append((doc_id, text, None))
-    return out
-
-
-def write_output(path, records, labels_of_doc):
-    """labels_of_doc: one cluster label per usable record (in record order)."""
-    first_id = {}
-    k = 0
-    lines = []
-    for doc_id, text, err in records:
-        if err is not None:
-            lines.append(json.dumps({"id": doc_id, "story": None, "error": err}, ensure_ascii=False))
-            continue
-        lab = int(labels_of_doc[k])
-        k += 1
-        story = first_id.setdefault(lab, doc_id)
-        lines.append(json.dumps({"id": doc_id, "story": story}, ensure_ascii=False))
-    data = "\n".join(lines) + ("\n" if lines else "")
-    if path == "-":
-        sys.stdout.write(data)
-    else:
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(data)
 
 
 def components(n, rows, cols, sims, t):

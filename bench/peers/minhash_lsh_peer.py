@@ -26,7 +26,6 @@ usage: minhash_lsh_peer.py INPUT.jsonl[.gz] [-o OUT.jsonl] [--threshold 0.8] [--
 Timings and counts go to stderr.
 """
 import argparse
-import gzip
 import hashlib
 import json
 import re
@@ -35,6 +34,7 @@ import sys
 import time
 
 import numpy as np
+from peer_io import open_input  # noqa: E402
 
 MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
@@ -82,12 +82,6 @@ def optimal_param(threshold, num_perm, fp_weight=0.5, fn_weight=0.5, step=0.001)
             if err < best:
                 best, opt = err, (b, r)
     return opt
-
-
-def open_input(path):
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
 def read_docs(path):
