@@ -38,7 +38,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
-from peer_io import read_records, write_output  # noqa: E402
+from peer_io import parse_sweep, read_records, write_output  # noqa: E402
 
 DEFAULT_THRESHOLD = 0.60
 
@@ -70,15 +70,7 @@ def main():
         ap.error("--threshold is a cosine similarity, in [-1, 1]")
     if args.k < 1 or args.dim < 1:
         ap.error("--k and --dim must be >= 1")
-    sweep = []
-    if args.sweep:
-        try:
-            sweep = [float(x) for x in args.sweep.split(",") if x.strip()]
-        except ValueError:
-            ap.error("--sweep: comma-separated numbers")
-        if not args.sweep_dir:
-            ap.error("--sweep needs --sweep-dir")
-        os.makedirs(args.sweep_dir, exist_ok=True)
+    sweep = parse_sweep(ap, args)
 
     t0 = time.perf_counter()
     try:

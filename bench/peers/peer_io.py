@@ -2,6 +2,7 @@
 samestory output format out ({"id", "story"}, error records kept), so `samestory eval` scores them."""
 import gzip
 import json
+import os
 import sys
 
 
@@ -72,3 +73,17 @@ def write_output(path, records, labels_of_doc):
     else:
         with open(path, "w", encoding="utf-8") as f:
             f.write(data)
+
+
+def parse_sweep(ap, args):
+    """The thresholds of --sweep (comma-separated), creating --sweep-dir; [] without --sweep."""
+    if not args.sweep:
+        return []
+    try:
+        sweep = [float(x) for x in args.sweep.split(",") if x.strip()]
+    except ValueError:
+        ap.error("--sweep: comma-separated numbers")
+    if not args.sweep_dir:
+        ap.error("--sweep needs --sweep-dir")
+    os.makedirs(args.sweep_dir, exist_ok=True)
+    return sweep

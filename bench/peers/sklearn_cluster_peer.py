@@ -40,7 +40,7 @@ import time
 
 import numpy as np
 from scipy.sparse.csgraph import connected_components
-from peer_io import read_records, write_output  # noqa: E402
+from peer_io import parse_sweep, read_records, write_output  # noqa: E402
 
 DEFAULT_THRESHOLD = {"agglo": 0.80, "radius": 0.50}
 EXIT_REFUSED = 4
@@ -101,15 +101,7 @@ def main():
     t_main = DEFAULT_THRESHOLD[args.method] if args.threshold is None else args.threshold
     if not 0.0 <= t_main <= 2.0:
         ap.error("--threshold is a cosine distance, in [0, 2]")
-    sweep = []
-    if args.sweep:
-        try:
-            sweep = [float(x) for x in args.sweep.split(",") if x.strip()]
-        except ValueError:
-            ap.error("--sweep: comma-separated numbers")
-        if not args.sweep_dir:
-            ap.error("--sweep needs --sweep-dir")
-        os.makedirs(args.sweep_dir, exist_ok=True)
+    sweep = parse_sweep(ap, args)
 
     t0 = time.perf_counter()
     try:
