@@ -71,7 +71,8 @@ class TermExtractor {
   static Result<TermExtractor> Create(const TfidfOptions& options);
 
   // Replaces *out with the document's terms sorted by hash, and returns the language used for
-  // stemming ("" when none). When `spellings` is not null, adds hash -> stem for terms not in it.
+  // stemming ("" when none). When `spellings` is not null, adds hash -> stem for every term this
+  // scratch meets for the first time (pass the same map with the same scratch every call).
   std::string_view Extract(const TokenList& title, const TokenList& body, std::string_view lang,
                            TermScratch* scratch, std::vector<TermCount>* out,
                            std::unordered_map<uint64_t, std::string>* spellings) const;

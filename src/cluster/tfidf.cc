@@ -29,10 +29,10 @@ Status TfidfOptions::Validate() const {
 struct TermScratch::Impl {
   std::map<std::string, std::unique_ptr<Stemmer>, std::less<>> stemmers;  // null: none exists
   std::vector<TermCount> raw;
-  // (language, token) -> hash of the stem. Words follow Zipf's law, so nearly every token is a
-  // hit and is neither stemmed nor hashed again. Cleared when it grows past kMaxCached.
-  std::unordered_map<std::string, uint64_t> stem_hash;
-  std::string key;
+  // XXH3(token, seed = language) -> hash of the stem. Words follow Zipf's law, so nearly every
+  // token is a hit and is neither stemmed nor hashed again; its spelling was recorded at the miss.
+  // Cleared when it grows past kMaxCached.
+  std::unordered_map<uint64_t, uint64_t> stem_hash;
   static constexpr size_t kMaxCached = 1 << 20;
 };
 
@@ -71,6 +71,7 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
     }
   }
   s.raw.clear();
+  const uint64_t language_seed = XXH3_64bits(language.data(), language.size());
   auto add = [&](const TokenList& tokens, float weight) {
     for (size_t i = 0; i < tokens.size(); ++i) {
       std::string_view t = tokens[i];
@@ -78,22 +79,17 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
           t.find_first_of("0123456789") == std::string_view::npos) {
         continue;
       }
-      s.key.assign(language).push_back('\0');
-      s.key.append(t);
-      auto cached = s.stem_hash.find(s.key);
+      const uint64_t key = XXH3_64bits_withSeed(t.data(), t.size(), language_seed);
+      auto cached = s.stem_hash.find(key);
       uint64_t h;
       if (cached != s.stem_hash.end()) {
         h = cached->second;
-        if (spellings && !spellings->count(h)) {
-          std::string_view stem = stemmer ? stemmer->Stem(t) : t;
-          spellings->emplace(h, std::string(stem));
-        }
       } else {
         std::string_view stem = stemmer ? stemmer->Stem(t) : t;
         h = XXH3_64bits(stem.data(), stem.size());
         if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
         if (s.stem_hash.size() >= TermScratch::Impl::kMaxCached) s.stem_hash.clear();
-        s.stem_hash.emplace(s.key, h);
+        s.stem_hash.emplace(key, h);
       }
       const float w = tokens.capitalized(i) ? weight * static_cast<float>(options_.capital_weight)
                                             : weight;
