@@ -79,13 +79,8 @@ fi
 bin_id() { echo "sha256 $(sha256sum "$SAMESTORY" | cut -c1-12), built $(date -u -r "$SAMESTORY" '+%Y-%m-%d %H:%M:%S UTC')"; }
 BIN_START=$(bin_id)
 
-apt_install() {
-  local sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  say "installing $* with apt-get"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" </dev/null
-}
+# shellcheck source=bench/macro_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/macro_lib.sh"
 if [[ ! -x /usr/bin/time ]]; then apt_install time; fi
 if ! "$PYTHON" -c 'import numpy, scipy, sklearn, faiss' 2>/dev/null; then
   if [[ "$PYTHON" == /usr/bin/python3 ]]; then

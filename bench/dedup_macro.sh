@@ -59,13 +59,8 @@ if [[ ! -x "$SAMESTORY" ]]; then
   exit 1
 fi
 
-apt_install() {
-  local sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  say "installing $* with apt-get"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" </dev/null
-}
+# shellcheck source=bench/macro_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/macro_lib.sh"
 if [[ ! -x /usr/bin/time ]]; then apt_install time; fi
 if ! "$PYTHON" -c 'import numpy' 2>/dev/null; then
   if [[ "$PYTHON" == /usr/bin/python3 ]]; then apt_install python3 python3-numpy

@@ -34,7 +34,7 @@ import sys
 import time
 
 import numpy as np
-from peer_io import open_input  # noqa: E402
+from peer_io import read_records  # noqa: E402
 
 MERSENNE_PRIME = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64((1 << 32) - 1)
@@ -84,31 +84,6 @@ def optimal_param(threshold, num_perm, fp_weight=0.5, fn_weight=0.5, step=0.001)
     return opt
 
 
-def read_docs(path):
-    """Yields (id, text, error) per non-blank input line, in input order."""
-    with open_input(path) as f:
-        for lineno, raw in enumerate(f, 1):
-            if not raw.strip():
-                continue
-            try:
-                obj = json.loads(raw)
-            except ValueError as e:
-                yield None, None, "line %d: bad JSON: %s" % (lineno, e)
-                continue
-            if not isinstance(obj, dict):
-                yield None, None, "line %d: not a JSON object" % lineno
-                continue
-            doc_id = obj.get("id")
-            if not isinstance(doc_id, str) or not doc_id:
-                yield None, None, "line %d: missing or non-string id" % lineno
-                continue
-            text, title = obj.get("text") or "", obj.get("title") or ""
-            if not isinstance(text, str) or not isinstance(title, str):
-                yield doc_id, None, "line %d: text/title is not a string" % lineno
-                continue
-            yield doc_id, (text if text else title), None
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("input")
@@ -131,7 +106,7 @@ def main():
     sig_of = []          # document index -> signature row, or -1
     sigs = []
     n_shingles = 0
-    for doc_id, text, err in read_docs(args.input):
+    for doc_id, text, err in read_records(args.input, "id", body_or_title=True):
         ids.append(doc_id)
         errors.append(err)
         if err is not None:

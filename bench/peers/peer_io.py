@@ -14,8 +14,9 @@ def open_input(path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def read_records(path, id_field):
-    """[(id, text, error)] per non-blank input line, in input order."""
+def read_records(path, id_field, body_or_title=False):
+    """[(id, text, error)] per non-blank input line, in input order. text is title + body, or with
+    body_or_title the body alone (the title when there is no body), as samestory fingerprints."""
     out, seen = [], set()
     with open_input(path) as f:
         for lineno, raw in enumerate(f, 1):
@@ -46,7 +47,7 @@ def read_records(path, id_field):
                 if isinstance(v, str) and v.strip():
                     body = v
                     break
-            text = (title + "\n" + body).strip()
+            text = (body or title) if body_or_title else (title + "\n" + body).strip()
             if not text:
                 out.append((doc_id, None, "line %d: empty article: no title and no text" % lineno))
                 continue
@@ -87,3 +88,13 @@ def parse_sweep(ap, args):
         ap.error("--sweep needs --sweep-dir")
     os.makedirs(args.sweep_dir, exist_ok=True)
     return sweep
+
+
+def load_texts(path, id_field, log):
+    """(records, usable texts) of read_records, or None after logging why the input is unreadable."""
+    try:
+        records = read_records(path, id_field)
+    except OSError as e:
+        log("cannot read %s: %s" % (path, e))
+        return None
+    return records, [text for _, text, err in records if err is None]

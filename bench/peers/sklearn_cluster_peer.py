@@ -40,7 +40,7 @@ import time
 
 import numpy as np
 from scipy.sparse.csgraph import connected_components
-from peer_io import parse_sweep, read_records, write_output  # noqa: E402
+from peer_io import load_texts, parse_sweep, write_output  # noqa: E402
 
 DEFAULT_THRESHOLD = {"agglo": 0.80, "radius": 0.50}
 EXIT_REFUSED = 4
@@ -104,12 +104,10 @@ def main():
     sweep = parse_sweep(ap, args)
 
     t0 = time.perf_counter()
-    try:
-        records = read_records(args.input, args.id_field)
-    except OSError as e:
-        log("cannot read %s: %s" % (args.input, e))
+    loaded = load_texts(args.input, args.id_field, log)
+    if loaded is None:
         return 1
-    texts = [text for _, text, err in records if err is None]
+    records, texts = loaded
     n = len(texts)
     n_bad = len(records) - n
     t_read = time.perf_counter()

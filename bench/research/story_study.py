@@ -275,14 +275,10 @@ def knn_avg(S, k, floor=0.0, M=None):
     return avg_linkage(knn_graph_S(S, k, floor, M))
 
 
-def sparse_avg_link(S, k, thr, floor=0.0, kappa=None):
-    """The algorithm to port: greedy sparse average-link over the kNN graph with a lazy heap.
-    score(A,B) = W(A,B)/(|A||B|), W additive on merge. Equals knn_avg + cut (checked in main).
-    kappa: size-capped variant, score = W / min(|A||B|, kappa (|A|+|B|)) (lets big stories grow)."""
-    n = len(S); M = knn_mask(S, k) & (S >= floor)
-    adj = [dict() for _ in range(n)]
-    for i, j in zip(*np.nonzero(np.triu(M, 1))):
-        adj[i][j] = S[i, j]; adj[j][i] = S[i, j]
+def greedy_avg_link(adj, thr, kappa=None):
+    """Greedy sparse average-link on a symmetric adjacency (list of dicts, consumed); returns the
+    members of every cluster (empty lists for merged-away slots)."""
+    n = len(adj)
     size = [1] * n; alive = [True] * n; ver = [0] * n; members = [[i] for i in range(n)]
     h = [(-w, i, j, 0, 0) for i in range(n) for j, w in adj[i].items() if i < j and w >= thr]
     heapq.heapify(h)
@@ -301,6 +297,18 @@ def sparse_avg_link(S, k, thr, floor=0.0, kappa=None):
             if s >= thr:
                 i, j = (a, x) if a < x else (x, a)
                 heapq.heappush(h, (-s, i, j, ver[i], ver[j]))
+    return members
+
+
+def sparse_avg_link(S, k, thr, floor=0.0, kappa=None):
+    """The algorithm to port: greedy sparse average-link over the kNN graph with a lazy heap.
+    score(A,B) = W(A,B)/(|A||B|), W additive on merge. Equals knn_avg + cut (checked in main).
+    kappa: size-capped variant, score = W / min(|A||B|, kappa (|A|+|B|)) (lets big stories grow)."""
+    n = len(S); M = knn_mask(S, k) & (S >= floor)
+    adj = [dict() for _ in range(n)]
+    for i, j in zip(*np.nonzero(np.triu(M, 1))):
+        adj[i][j] = S[i, j]; adj[j][i] = S[i, j]
+    members = greedy_avg_link(adj, thr, kappa)
     lab = np.empty(n, int)
     for c, m in enumerate(members):
         for i in m: lab[i] = c
@@ -739,23 +747,7 @@ def exp_reuters(st):
                 cand.append((s, j))
             for s, j in sorted(cand, reverse=True)[:K]:
                 if s >= EDGE_FLOOR: adj[i][j] = s; adj[j][i] = s
-        # same greedy as sparse_avg_link, on the adjacency directly
-        size = [1] * n; alive = [True] * n; ver = [0] * n; members = [[i] for i in range(n)]
-        h = [(-w, i, j, 0, 0) for i in range(n) for j, w in adj[i].items() if i < j and w >= THR]; heapq.heapify(h)
-        while h:
-            _, a, b, va, vb = heapq.heappop(h)
-            if not (alive[a] and alive[b]) or ver[a] != va or ver[b] != vb: continue
-            alive[b] = False; members[a] += members[b]; members[b] = []; size[a] += size[b]; ver[a] += 1
-            for x, w in adj[b].items():
-                if x == a: continue
-                adj[a][x] = adj[a].get(x, 0) + w; del adj[x][b]; adj[x][a] = adj[x].get(a, 0) + w
-            adj[a].pop(b, None); adj[b] = {}
-            for x, w in adj[a].items():
-                nrm = size[a] * size[x]
-                if kappa: nrm = min(nrm, kappa * (size[a] + size[x]))
-                s = w / nrm
-                if s >= THR:
-                    i, j = (a, x) if a < x else (x, a); heapq.heappush(h, (-s, i, j, ver[i], ver[j]))
+        members = greedy_avg_link(adj, THR, kappa)
         sz = sorted((len(m) for m in members if m), reverse=True)
         big = max((m for m in members if m), key=len)
         print(f'largest cluster ({len(big)}), first headlines: ' + ' | '.join(docs[i]['title'][:40] for i in big[:3]) + '\n')
