@@ -440,7 +440,9 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   const TfidfModel model = builder.Finish();
   std::vector<SparseVector> vectors(reps.size());
   std::vector<std::optional<UnixSeconds>> dates(reps.size());
-  for (size_t v = 0; v < reps.size(); ++v) {
+  const int threads = pass.summary.threads > 0 ? static_cast<int>(pass.summary.threads) : 1;
+#pragma omp parallel for num_threads(threads) schedule(static, 256)
+  for (int64_t v = 0; v < static_cast<int64_t>(reps.size()); ++v) {
     vectors[v] = model.Transform(pass.terms[reps[v]]);
     dates[v] = pass.records[reps[v]].date;
   }
@@ -456,6 +458,7 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   if (!labels.ok()) return labels.status();
   summary.edges = stats.edges;
   summary.index = stats.index;
+  summary.cluster = stats;
   summary.cluster_seconds = Since(t0);
 
   // Each record's story: its representative's cluster, named after the cluster's earliest

@@ -33,7 +33,8 @@ struct ClusterOptions {
   int knn = 5;                // best re-scored neighbours kept per document (undirected); 1..1000
   double edge_floor = 0.10;   // re-scored edges below this similarity are dropped; [0, 1)
   int dim = 256;              // dense projection dimensions; 16..4096, multiple of 16
-  // FAISS index factory string; "" = "Flat" under 200,000 documents, else "HNSW32".
+  // FAISS index factory string; "" = automatic by size: up to 1,024 documents no index at all
+  // (every pair re-scored exactly), "Flat" under 200,000, else "HNSW32".
   std::string index;
   // Date damping for dated pairs: exp(-max(0, gap - date_slack_days) / window_days).
   double window_days = 3;     // decay scale in days; > 0
@@ -49,6 +50,11 @@ struct ClusterStats {
   size_t edges = 0;      // candidate edges kept after re-scoring
   size_t clusters = 0;   // clusters of two or more documents
   std::string index;     // the FAISS factory string used
+  // Wall seconds per step.
+  double project_seconds = 0;  // dense projection
+  double search_seconds = 0;   // FAISS index build + candidate search
+  double rescore_seconds = 0;  // exact sparse cosine of the candidates
+  double link_seconds = 0;     // average linkage
 };
 
 // Clusters documents 0..n-1 given their TF-IDF vectors and optional dates (n = vectors.size()).

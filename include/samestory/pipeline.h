@@ -108,6 +108,7 @@ struct ClusterSummary {
   std::string index;           // FAISS factory string used
   double tfidf_seconds = 0;    // fit + transform (wall)
   double cluster_seconds = 0;  // projection, kNN search, re-scoring, linkage (wall)
+  ClusterStats cluster;        // the clustering step's own counts and times
 };
 
 struct ClusterOutputs {

@@ -3,7 +3,10 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <mutex>
 #include <queue>
 #include <thread>
 #include <unordered_map>
@@ -32,10 +35,19 @@ Status ClusterOptions::Validate() const {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 // Very sparse random projection: each term id adds its weight, with a random sign, to
 // kNonZero of the `dim` coordinates picked by a hash of (seed, id). Preserves inner products in
 // expectation (Li, Hastie, Church 2006); only used to find candidates, which are re-scored exactly.
 constexpr int kNonZero = 4;
+
+// Corpora up to this size skip the projection and the index: all pairs are re-scored exactly.
+constexpr size_t kAllPairsBelow = 1024;
 
 std::vector<float> Project(std::span<const SparseVector> vectors, int dim, uint64_t seed) {
   const size_t n = vectors.size();
@@ -94,8 +106,7 @@ Result<internal::KnnResult> FindCandidates(const std::vector<float>& x,
   internal::KnnResult out;
   out.ids.assign(n * static_cast<size_t>(k), -1);
   out.scores.assign(n * static_cast<size_t>(k), 0.0f);
-  std::vector<float> base, queries;
-  std::vector<uint32_t> base_ids;
+  std::vector<float> queries;
   // Copies the rows of `rows` into `m`.
   auto gather = [&](const std::vector<uint32_t>& rows, size_t begin, size_t end,
                     std::vector<float>* m) {
@@ -115,7 +126,12 @@ Result<internal::KnnResult> FindCandidates(const std::vector<float>& x,
       }
     }
   };
-  size_t lo = 0, hi = 0;  // dated[lo, hi) is the base of the current block
+  // Each block's base: dated[lo, hi) (in date order) plus the undated documents.
+  struct Block {
+    size_t begin, end, lo, hi;
+  };
+  std::vector<Block> blocks;
+  size_t lo = 0, hi = 0;
   for (size_t begin = 0; begin < dated.size(); begin += kBlock) {
     const size_t end = std::min(dated.size(), begin + kBlock);
     const double first = static_cast<double>(*dates[dated[begin]]);
@@ -123,16 +139,44 @@ Result<internal::KnnResult> FindCandidates(const std::vector<float>& x,
     while (static_cast<double>(*dates[dated[lo]]) < first - reach) ++lo;
     if (hi < end) hi = end;
     while (hi < dated.size() && static_cast<double>(*dates[dated[hi]]) <= last + reach) ++hi;
-    base_ids.assign(dated.begin() + static_cast<ptrdiff_t>(lo), dated.begin() + static_cast<ptrdiff_t>(hi));
-    base_ids.insert(base_ids.end(), undated.begin(), undated.end());
-    gather(base_ids, 0, base_ids.size(), &base);
-    gather(dated, begin, end, &queries);
-    const int block_k = static_cast<int>(std::min<size_t>(static_cast<size_t>(k), base_ids.size()));
-    auto found = internal::SearchKnn(base.data(), base_ids.size(), queries.data(), end - begin,
-                                     options.dim, block_k, factory, threads);
-    if (!found.ok()) return found.status();
-    scatter(found.value(), dated, begin, end, base_ids, block_k);
+    blocks.push_back({begin, end, lo, hi});
   }
+  // Blocks are searched in parallel, one thread each (FAISS and BLAS single-threaded inside):
+  // on few cores this beats one multi-threaded search per block, where FAISS's OpenMP threads
+  // spin while BLAS's own threads multiply. Each block writes its own rows: thread-independent.
+  internal::SingleThreadedBlas blas_guard(threads > 1);
+  std::atomic<size_t> next{0};
+  std::mutex error_mutex;
+  Status error;
+  auto worker = [&] {
+    std::vector<float> base, queries;
+    std::vector<uint32_t> base_ids;
+    for (size_t b = next++; b < blocks.size(); b = next++) {
+      const Block& blk = blocks[b];
+      base_ids.assign(dated.begin() + static_cast<ptrdiff_t>(blk.lo),
+                      dated.begin() + static_cast<ptrdiff_t>(blk.hi));
+      base_ids.insert(base_ids.end(), undated.begin(), undated.end());
+      gather(base_ids, 0, base_ids.size(), &base);
+      gather(dated, blk.begin, blk.end, &queries);
+      const int block_k =
+          static_cast<int>(std::min<size_t>(static_cast<size_t>(k), base_ids.size()));
+      auto found = internal::SearchKnn(base.data(), base_ids.size(), queries.data(),
+                                       blk.end - blk.begin, options.dim, block_k, factory,
+                                       threads > 1 ? 1 : threads);
+      if (!found.ok()) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (error.ok()) error = found.status();
+        return;
+      }
+      scatter(found.value(), dated, blk.begin, blk.end, base_ids, block_k);
+    }
+  };
+  const size_t workers = std::min<size_t>(static_cast<size_t>(threads), blocks.size());
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (!error.ok()) return error;
   if (!undated.empty()) {
     std::vector<uint32_t> all(n);
     for (uint32_t i = 0; i < n; ++i) all[i] = i;
@@ -228,38 +272,75 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   try {
-    std::vector<float> x = Project(vectors, options.dim, options.seed);
-    const int k = static_cast<int>(std::min<size_t>(static_cast<size_t>(options.candidates) + 1, n));
-    auto knn = FindCandidates(x, dates, k, factory, threads, options);
-    if (!knn.ok()) return knn.status();
-    std::vector<float>().swap(x);
+    ClusterStats local_stats;
+    ClusterStats& st = stats ? *stats : local_stats;
+    // Small corpora, index not forced: every pair is a candidate, so the graph is exact (no
+    // projection noise).
+    const bool all_pairs = options.index.empty() && n <= kAllPairsBelow;
+    const int k = all_pairs ? static_cast<int>(n)
+                            : static_cast<int>(std::min<size_t>(
+                                  static_cast<size_t>(options.candidates) + 1, n));
+    internal::KnnResult knn;
+    Clock::time_point t0 = Clock::now();
+    if (all_pairs) {
+      knn.ids.resize(n * n);
+      for (size_t i = 0; i < n; ++i) {
+        for (size_t j = 0; j < n; ++j) knn.ids[i * n + j] = static_cast<int64_t>(j);
+      }
+    } else {
+      std::vector<float> x = Project(vectors, options.dim, options.seed);
+      st.project_seconds = Since(t0);
+      t0 = Clock::now();
+      auto found = FindCandidates(x, dates, k, factory, threads, options);
+      if (!found.ok()) return found.status();
+      knn = std::move(found.value());
+      st.search_seconds = Since(t0);
+    }
+    t0 = Clock::now();
     // Re-score every candidate exactly; keep each document's best `knn` (ties: smaller index).
+    // Document i is scattered into a dense array over the vocabulary, so a candidate costs one
+    // lookup per term it holds; the sum runs over common terms in id order, as SparseDot does.
     const double scale = options.window_days * 86400.0;
     const double slack = options.date_slack_days * 86400.0;
+    uint32_t vocabulary = 0;
+    for (const SparseVector& v : vectors) {
+      if (!v.ids.empty()) vocabulary = std::max(vocabulary, v.ids.back() + 1);
+    }
     // Per document, in parallel; merged in document order, so the graph is thread-independent.
     std::vector<std::vector<Edge>> best(n);
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 64)
-    for (int64_t signed_i = 0; signed_i < static_cast<int64_t>(n); ++signed_i) {
-      const uint32_t i = static_cast<uint32_t>(signed_i);
-      std::vector<Edge>& mine = best[i];
-      for (int r = 0; r < k; ++r) {
-        const int64_t j = knn->ids[static_cast<size_t>(i) * k + r];
-        if (j < 0 || static_cast<uint32_t>(j) == i) continue;
-        const uint32_t o = static_cast<uint32_t>(j);
-        double sim = SparseDot(vectors[i], vectors[o]);
-        if (dates[i] && dates[o]) {
-          const double gap = std::abs(static_cast<double>(*dates[i] - *dates[o]));
-          if (gap > slack) sim *= std::exp(-(gap - slack) / scale);
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<float> dense(vocabulary, 0.0f);
+#pragma omp for schedule(dynamic, 64)
+      for (int64_t signed_i = 0; signed_i < static_cast<int64_t>(n); ++signed_i) {
+        const uint32_t i = static_cast<uint32_t>(signed_i);
+        const SparseVector& vi = vectors[i];
+        for (size_t t = 0; t < vi.ids.size(); ++t) dense[vi.ids[t]] = vi.weights[t];
+        std::vector<Edge>& mine = best[i];
+        for (int r = 0; r < k; ++r) {
+          const int64_t j = knn.ids[static_cast<size_t>(i) * k + r];
+          if (j < 0 || static_cast<uint32_t>(j) == i) continue;
+          const uint32_t o = static_cast<uint32_t>(j);
+          const SparseVector& vo = vectors[o];
+          double sim = 0;
+          for (size_t t = 0; t < vo.ids.size(); ++t) {
+            sim += static_cast<double>(dense[vo.ids[t]]) * vo.weights[t];
+          }
+          if (dates[i] && dates[o]) {
+            const double gap = std::abs(static_cast<double>(*dates[i] - *dates[o]));
+            if (gap > slack) sim *= std::exp(-(gap - slack) / scale);
+          }
+          if (sim >= options.edge_floor && sim > 0) {
+            mine.push_back({std::min(i, o), std::max(i, o), sim});
+          }
         }
-        if (sim >= options.edge_floor && sim > 0) {
-          mine.push_back({std::min(i, o), std::max(i, o), sim});
-        }
+        for (uint32_t id : vi.ids) dense[id] = 0.0f;
+        std::sort(mine.begin(), mine.end(), [i](const Edge& l, const Edge& r) {
+          if (l.sim != r.sim) return l.sim > r.sim;
+          return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
+        });
+        if (mine.size() > static_cast<size_t>(options.knn)) mine.resize(options.knn);
       }
-      std::sort(mine.begin(), mine.end(), [i](const Edge& l, const Edge& r) {
-        if (l.sim != r.sim) return l.sim > r.sim;
-        return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
-      });
-      if (mine.size() > static_cast<size_t>(options.knn)) mine.resize(options.knn);
     }
     std::vector<Edge> edges;
     for (std::vector<Edge>& mine : best) {
@@ -271,15 +352,16 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
     edges.erase(std::unique(edges.begin(), edges.end(),
                             [](const Edge& l, const Edge& r) { return l.a == r.a && l.b == r.b; }),
                 edges.end());
+    st.rescore_seconds = Since(t0);
+    t0 = Clock::now();
     std::vector<uint32_t> labels = AverageLink(n, edges, options.threshold);
-    if (stats) {
-      stats->edges = edges.size();
-      stats->index = factory;
-      std::vector<uint32_t> count(n, 0);
-      for (uint32_t l : labels) ++count[l];
-      stats->clusters = static_cast<size_t>(std::count_if(count.begin(), count.end(),
-                                                          [](uint32_t c) { return c >= 2; }));
-    }
+    st.link_seconds = Since(t0);
+    st.edges = edges.size();
+    st.index = all_pairs ? "exact (all pairs)" : factory;
+    std::vector<uint32_t> count(n, 0);
+    for (uint32_t l : labels) ++count[l];
+    st.clusters = static_cast<size_t>(
+        std::count_if(count.begin(), count.end(), [](uint32_t c) { return c >= 2; }));
     return labels;
   } catch (const std::bad_alloc&) {
     return Status::Internal("out of memory while clustering");

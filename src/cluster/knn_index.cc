@@ -4,12 +4,43 @@
 #include <faiss/IndexIVF.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_factory.h>
+#include <dlfcn.h>
 #include <omp.h>
 
 #include <memory>
 #include <new>
 
 namespace samestory::internal {
+
+namespace {
+
+// OpenBLAS's thread control, looked up at run time: FAISS links the generic libblas.so.3, which
+// may or may not be OpenBLAS (Debian's alternatives), so it cannot be linked directly.
+using SetThreads = void (*)(int);
+using GetThreads = int (*)();
+
+SetThreads FindSetThreads() {
+  return reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+}
+
+GetThreads FindGetThreads() {
+  return reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+}
+
+}  // namespace
+
+SingleThreadedBlas::SingleThreadedBlas(bool enable) {
+  if (!enable) return;
+  SetThreads set = FindSetThreads();
+  GetThreads get = FindGetThreads();
+  if (set == nullptr || get == nullptr) return;
+  previous_ = get();
+  set(1);
+}
+
+SingleThreadedBlas::~SingleThreadedBlas() {
+  if (previous_ > 0) FindSetThreads()(previous_);
+}
 
 Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int k,
                             const std::string& factory, int threads) {

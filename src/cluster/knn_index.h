@@ -26,6 +26,20 @@ Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int 
 Result<KnnResult> SearchKnn(const float* base, size_t nb, const float* queries, size_t nq,
                             int dim, int k, const std::string& factory, int threads);
 
+// While alive, BLAS (OpenBLAS, when it is the BLAS FAISS was linked against) runs on one thread;
+// the previous thread count is restored on destruction. A no-op when `enable` is false or the
+// BLAS has no thread control.
+class SingleThreadedBlas {
+ public:
+  explicit SingleThreadedBlas(bool enable);
+  ~SingleThreadedBlas();
+  SingleThreadedBlas(const SingleThreadedBlas&) = delete;
+  SingleThreadedBlas& operator=(const SingleThreadedBlas&) = delete;
+
+ private:
+  int previous_ = 0;  // 0: nothing to restore
+};
+
 }  // namespace samestory::internal
 
 #endif  // SAMESTORY_CLUSTER_KNN_INDEX_H_

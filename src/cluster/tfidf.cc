@@ -72,8 +72,8 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
   }
   s.raw.clear();
   const uint64_t language_seed = XXH3_64bits(language.data(), language.size());
-  auto add = [&](const TokenList& tokens, float weight) {
-    for (size_t i = 0; i < tokens.size(); ++i) {
+  auto add = [&](const TokenList& tokens, float weight, size_t first) {
+    for (size_t i = first; i < tokens.size(); ++i) {
       std::string_view t = tokens[i];
       if (t.size() < static_cast<size_t>(options_.min_term_bytes) &&
           t.find_first_of("0123456789") == std::string_view::npos) {
@@ -96,8 +96,19 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
       s.raw.push_back({h, w});
     }
   };
-  add(title, static_cast<float>(options_.title_weight));
-  add(body, 1.0f);
+  // Many feeds repeat the headline as the body's first line: counted once, as the title.
+  size_t body_start = 0;
+  if (!title.empty() && body.size() >= title.size()) {
+    body_start = title.size();
+    for (size_t i = 0; i < title.size(); ++i) {
+      if (title[i] != body[i]) {
+        body_start = 0;
+        break;
+      }
+    }
+  }
+  add(title, static_cast<float>(options_.title_weight), 0);
+  add(body, 1.0f, body_start);
   std::sort(s.raw.begin(), s.raw.end(),
             [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
   out->clear();

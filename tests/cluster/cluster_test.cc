@@ -173,8 +173,14 @@ TEST(ClusterStoriesTest, PlantedGroupsRecoveredExactly) {
   EXPECT_EQ(labels, p.truth);
   ExpectSmallestIndexLabels(labels);
   EXPECT_EQ(stats.clusters, 10u);
-  EXPECT_EQ(stats.index, "Flat");  // the documented default under 200,000 documents
+  EXPECT_EQ(stats.index, "exact (all pairs)");  // the documented default up to 1,024 documents
   EXPECT_GE(stats.edges, 10u * 8 * 7 / 2) << "every within-group pair is a candidate edge";
+  // The FAISS path finds the same groups.
+  ClusterOptions flat = Options(0.5);
+  flat.index = "Flat";
+  ClusterStats flat_stats;
+  EXPECT_EQ(MustCluster(p.vectors, flat, &flat_stats), p.truth);
+  EXPECT_EQ(flat_stats.index, "Flat");
   // The same groups at a lower and a higher threshold between the two similarity levels.
   EXPECT_EQ(MustCluster(p.vectors, Options(0.3)), p.truth);
   EXPECT_EQ(MustCluster(p.vectors, Options(0.75)), p.truth);
@@ -627,8 +633,10 @@ TEST(ClusterStoriesTest, WindowedSearchOverManyDatedDocuments) {
   o.threshold = 0.5;
   o.threads = 1;
   const std::vector<uint32_t> one = MustCluster(vectors, dates, o);
-  o.threads = 2;
-  EXPECT_EQ(MustCluster(vectors, dates, o), one);
+  for (int threads : {2, 3}) {  // blocks are searched in parallel, one per thread
+    o.threads = threads;
+    EXPECT_EQ(MustCluster(vectors, dates, o), one) << threads << " threads";
+  }
   size_t twin = 5000, near_seen = 0, far_seen = 0;
   for (uint32_t j = 0; j < 200; ++j, ++twin) {
     if (j % 3 == 1) {

@@ -107,6 +107,23 @@ TEST(TfidfTermExtractorTest, FractionalAndZeroTitleWeight) {
   EXPECT_EQ(e.counts, (std::map<std::string, float>{{"beta", 1.0f}}));
 }
 
+TEST(TfidfTermExtractorTest, HeadlineRepeatedAtTheStartOfTheBodyCountsOnce) {
+  TfidfOptions o = NoStemming();
+  o.title_weight = 2.0;
+  // The body opens with the headline (as many feeds write it): those tokens count as title only.
+  Extracted e = Extract(MustExtractor(o), Tokens({"summit", "ends"}),
+                        Tokens({"summit", "ends", "summit", "talks"}), "");
+  EXPECT_EQ(e.counts, (std::map<std::string, float>{
+                          {"ends", 2.0f}, {"summit", 3.0f}, {"talks", 1.0f}}));
+  // Only an exact prefix: the same words in another order all count.
+  e = Extract(MustExtractor(o), Tokens({"summit", "ends"}), Tokens({"ends", "summit", "talks"}), "");
+  EXPECT_EQ(e.counts, (std::map<std::string, float>{
+                          {"ends", 3.0f}, {"summit", 3.0f}, {"talks", 1.0f}}));
+  // A body that is the headline cut short is not a repeat.
+  e = Extract(MustExtractor(o), Tokens({"summit", "ends"}), Tokens({"summit"}), "");
+  EXPECT_EQ(e.counts, (std::map<std::string, float>{{"ends", 2.0f}, {"summit", 3.0f}}));
+}
+
 TEST(TfidfTermExtractorTest, CapitalizedTokensCountCapitalWeight) {
   TfidfOptions o = NoStemming();
   o.title_weight = 3.0;
@@ -114,9 +131,9 @@ TEST(TfidfTermExtractorTest, CapitalizedTokensCountCapitalWeight) {
   TokenList title, body;
   title.Add("geneva", true);
   title.Add("pact");
+  body.Add("rhone", true);  // first, so the body does not repeat the headline
   body.Add("geneva", true);
   body.Add("pact");
-  body.Add("rhone", true);
   const Extracted e = Extract(MustExtractor(o), title, body, "");
   // geneva: 3 * 2.5 in the title + 2.5 in the body; pact: 3 + 1; rhone: 2.5.
   EXPECT_EQ(e.counts, (std::map<std::string, float>{

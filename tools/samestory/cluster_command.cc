@@ -32,11 +32,13 @@ int RunClusterCommand(ClusterArgs& a) {
   PrintDedupSummary("cluster", s.dedup, a.pipeline.exact, stderr);
   std::fprintf(stderr,
                "  stories: %llu of two or more articles holding %llu articles; %llu terms, "
-               "%llu kNN edges, index \"%s\"; seconds: tfidf %.3f, cluster %.3f\n",
+               "%llu kNN edges, index \"%s\"; seconds: tfidf %.3f, cluster %.3f "
+               "(project %.3f, search %.3f, rescore %.3f, link %.3f)\n",
                static_cast<unsigned long long>(s.stories),
                static_cast<unsigned long long>(s.articles_in_stories),
                static_cast<unsigned long long>(s.terms), static_cast<unsigned long long>(s.edges),
-               s.index.c_str(), s.tfidf_seconds, s.cluster_seconds);
+               s.index.c_str(), s.tfidf_seconds, s.cluster_seconds, s.cluster.project_seconds,
+               s.cluster.search_seconds, s.cluster.rescore_seconds, s.cluster.link_seconds);
   return 0;
 }
 
