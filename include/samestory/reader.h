@@ -39,6 +39,25 @@ struct ReaderStats {
   uint64_t warnings = 0;     // records with `warning` set
 };
 
+// Parses single JSON Lines records, for callers that get lines one at a time (the news feed).
+// Fills a Document exactly as JsonlReader does, except that duplicate ids are not tracked here.
+// Not thread-safe: one parser per thread.
+class RecordParser {
+ public:
+  explicit RecordParser(const ReaderOptions& options);
+  ~RecordParser();
+  RecordParser(RecordParser&&) noexcept;
+  RecordParser& operator=(RecordParser&&) noexcept;
+
+  // Parses `line` (one record, no newline) into *d (reset first), giving it line number `line_no`.
+  // A bad record sets d->error; a line longer than options.max_record_bytes is "record too large".
+  void Parse(std::string_view line, uint64_t line_no, Document* d);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 class JsonlReader {
  public:
   // Opens `path` for reading; "-" is standard input. Gzip input is recognised by its magic bytes,

@@ -35,45 +35,19 @@ std::string JsonError(simdjson::error_code e) {
   return std::string("invalid JSON: ") + simdjson::error_message(e);
 }
 
-class JsonlReaderImpl final : public JsonlReader {
+// Record parsing shared by JsonlReader and RecordParser.
+class RecordParserCore {
  public:
-  JsonlReaderImpl(std::unique_ptr<LineReader> lines, const ReaderOptions& options)
-      : lines_(std::move(lines)), options_(options) {}
+  explicit RecordParserCore(const ReaderOptions& options) : options_(options) {}
+  const ReaderOptions& options() const { return options_; }
 
-  Status ReadBatch(size_t max_docs, std::vector<Document>* docs) override {
-    assert(max_docs > 0);
-    docs->clear();
-    LineReader::Line line;
-    while (docs->size() < max_docs && lines_->Next(options_.max_record_bytes, &line)) {
-      std::string_view text = line.text;
-      // A UTF-8 byte order mark before the first record is an encoding marker, not content.
-      if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-      if (!line.skipped && IsBlank(text)) continue;
-      Document& d = docs->emplace_back();
-      d.line = line.number;
-      if (line.skipped) {
-        d.error = "record too large: " + std::to_string(line.size) + " bytes (limit " +
-                  std::to_string(options_.max_record_bytes) + ", see --max-record-bytes)";
-      } else {
-        Parse(text, &d);
-      }
-      ++stats_.lines;
-      if (!d.error.empty()) ++stats_.bad_records;
-      if (!d.warning.empty()) ++stats_.warnings;
-    }
-    stats_.bytes = lines_->bytes();
-    return lines_->status();
-  }
-
-  const ReaderStats& stats() const override { return stats_; }
-
- private:
   // Fills *d from one JSON line; sets d->error on a bad record. The DOM API (not On-Demand) is
   // used on purpose: it dispatches at run time to the best kernel (AVX2/AVX-512), while On-Demand
   // is compiled for the build's -march, which for a portable build is the scalar fallback.
-  void Parse(std::string_view text, Document* d) {
+  // `padded`: at least simdjson::SIMDJSON_PADDING readable bytes follow `text` (no copy needed).
+  void Parse(std::string_view text, Document* d, bool padded) {
     dom::element root;
-    auto err = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/false).get(root);
+    auto err = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/!padded).get(root);
     if (err) return void(d->error = JsonError(err));
     dom::object obj;
     if (root.get_object().get(obj)) return void(d->error = "record is not a JSON object");
@@ -119,15 +93,6 @@ class JsonlReaderImpl final : public JsonlReader {
       d->date = ParseIsoDate(date_text);
       if (!d->date) d->warning = "unparseable date \"" + std::string(date_text) + "\" ignored";
     }
-    if (options_.reject_duplicate_ids) {
-      // Ids are remembered by their 64-bit XXH3 hash, 16 bytes an id whatever its length; a false
-      // "duplicate" needs a hash collision: about n^2 / 2^65, 3e-6 for ten million ids.
-      uint64_t h = XXH3_64bits(d->id.data(), d->id.size());
-      auto [it, inserted] = first_line_.try_emplace(h, d->line);
-      if (!inserted) {
-        d->error = "duplicate id (first seen on line " + std::to_string(it->second) + ")";
-      }
-    }
   }
 
   // A string, or null (read as ""). Anything else is a bad record.
@@ -162,14 +127,87 @@ class JsonlReaderImpl final : public JsonlReader {
     return true;
   }
 
-  std::unique_ptr<LineReader> lines_;
   ReaderOptions options_;
   dom::parser parser_;
+};
+
+class JsonlReaderImpl final : public JsonlReader {
+ public:
+  JsonlReaderImpl(std::unique_ptr<LineReader> lines, const ReaderOptions& options)
+      : lines_(std::move(lines)), options_(options), parser_(options) {}
+
+  Status ReadBatch(size_t max_docs, std::vector<Document>* docs) override {
+    assert(max_docs > 0);
+    docs->clear();
+    LineReader::Line line;
+    while (docs->size() < max_docs && lines_->Next(options_.max_record_bytes, &line)) {
+      std::string_view text = line.text;
+      // A UTF-8 byte order mark before the first record is an encoding marker, not content.
+      if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+      if (!line.skipped && IsBlank(text)) continue;
+      Document& d = docs->emplace_back();
+      d.line = line.number;
+      if (line.skipped) {
+        d.error = "record too large: " + std::to_string(line.size) + " bytes (limit " +
+                  std::to_string(options_.max_record_bytes) + ", see --max-record-bytes)";
+      } else {
+        parser_.Parse(text, &d, /*padded=*/true);
+        if (d.error.empty()) CheckDuplicateId(&d);
+      }
+      ++stats_.lines;
+      if (!d.error.empty()) ++stats_.bad_records;
+      if (!d.warning.empty()) ++stats_.warnings;
+    }
+    stats_.bytes = lines_->bytes();
+    return lines_->status();
+  }
+
+  const ReaderStats& stats() const override { return stats_; }
+
+ private:
+  void CheckDuplicateId(Document* d) {
+    if (options_.reject_duplicate_ids) {
+      // Ids are remembered by their 64-bit XXH3 hash, 16 bytes an id whatever its length; a false
+      // "duplicate" needs a hash collision: about n^2 / 2^65, 3e-6 for ten million ids.
+      uint64_t h = XXH3_64bits(d->id.data(), d->id.size());
+      auto [it, inserted] = first_line_.try_emplace(h, d->line);
+      if (!inserted) {
+        d->error = "duplicate id (first seen on line " + std::to_string(it->second) + ")";
+      }
+    }
+  }
+
+  std::unique_ptr<LineReader> lines_;
+  ReaderOptions options_;
+  RecordParserCore parser_;
   ReaderStats stats_;
   std::unordered_map<uint64_t, uint64_t> first_line_;  // XXH3 of id -> first line
 };
 
 }  // namespace
+
+struct RecordParser::Impl {
+  explicit Impl(const ReaderOptions& options) : core(options) {}
+  RecordParserCore core;
+};
+
+RecordParser::RecordParser(const ReaderOptions& options)
+    : impl_(std::make_unique<Impl>(options)) {}
+RecordParser::~RecordParser() = default;
+RecordParser::RecordParser(RecordParser&&) noexcept = default;
+RecordParser& RecordParser::operator=(RecordParser&&) noexcept = default;
+
+void RecordParser::Parse(std::string_view line, uint64_t line_no, Document* d) {
+  *d = Document();
+  d->line = line_no;
+  const ReaderOptions& options = impl_->core.options();
+  if (line.size() > options.max_record_bytes) {
+    d->error = "record too large: " + std::to_string(line.size()) + " bytes (limit " +
+               std::to_string(options.max_record_bytes) + ", see --max-record-bytes)";
+    return;
+  }
+  impl_->core.Parse(line, d, /*padded=*/false);
+}
 
 Result<std::unique_ptr<JsonlReader>> JsonlReader::Open(std::string_view path,
                                                        const ReaderOptions& options) {

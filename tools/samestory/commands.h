@@ -11,6 +11,7 @@ namespace samestory::cli {
 void AddDedupCommand(CLI::App& app, int* exit_code);
 void AddEvalCommand(CLI::App& app, int* exit_code);
 void AddClusterCommand(CLI::App& app, int* exit_code);
+void AddFeedCommand(CLI::App& app, int* exit_code);
 
 }  // namespace samestory::cli
 

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   samestory::cli::AddDedupCommand(app, &exit_code);
   samestory::cli::AddClusterCommand(app, &exit_code);
+  samestory::cli::AddFeedCommand(app, &exit_code);
   samestory::cli::AddEvalCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -1,0 +1,1155 @@
+#include "samestory/feed.h"
+
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexIDMap.h>
+#include <faiss/impl/FaissException.h>
+#include <faiss/impl/IDSelector.h>
+#include <faiss/utils/distances.h>
+#include <fcntl.h>
+#include <omp.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "cluster/knn_index.h"
+#include "io/json_writer.h"
+#include "samestory/lsh.h"
+#include "samestory/minhash.h"
+#include "samestory/shingle.h"
+#include "samestory/text.h"
+
+// BLAS (Fortran interface, present in every BLAS; FAISS links one): y = A^T x.
+extern "C" void sgemv_(const char* trans, const int* m, const int* n, const float* alpha,
+                       const float* a, const int* lda, const float* x, const int* incx,
+                       const float* beta, float* y, const int* incy);
+
+namespace samestory {
+
+Status FeedOptions::Validate() const {
+  if (Status s = dedup.Validate(); !s.ok()) return s;
+  if (dedup.dedup.mode != DedupMode::kLsh) {
+    return Status::InvalidArgument("the feed finds near-duplicates with LSH only (no --exact)");
+  }
+  if (Status s = tfidf.Validate(); !s.ok()) return s;
+  if (Status s = cluster.Validate(); !s.ok()) return s;
+  if (!(dup_window_days > 0) || !(story_window_days > 0)) {
+    return Status::InvalidArgument("windows must be positive");
+  }
+  if (dup_window_days > story_window_days) {
+    return Status::InvalidArgument("the duplicate window must not be longer than the story window");
+  }
+  if (snapshot_every < 1) return Status::InvalidArgument("snapshot_every must be >= 1");
+  if (sync_every < 1) return Status::InvalidArgument("sync_every must be >= 1");
+  return Status::OK();
+}
+
+namespace {
+
+constexpr uint32_t kLogMagic = 0x454C5353;       // "SSLE"
+constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '1'};
+constexpr int kNonZero = 4;                      // projection non-zeros per term (as the batch)
+constexpr int64_t kUndated = INT64_MAX;
+
+std::string OptionsText(const FeedOptions& o) {
+  std::ostringstream s;
+  s.precision(17);
+  const DedupPipelineOptions& d = o.dedup;
+  s << "format 1\n"
+    << "id_field " << d.reader.id_field << "\nmax_record_bytes " << d.reader.max_record_bytes
+    << "\naccents " << static_cast<int>(d.text.accents) << "\nelisions "
+    << static_cast<int>(d.text.elisions) << "\nminhash_seed " << d.minhash.seed << "\nshingle " << static_cast<int>(d.shingle.kind) << " "
+    << d.shingle.size << "\nnum_perm " << d.minhash.num_perm << "\ndup_threshold "
+    << d.dedup.threshold << "\nverify_margin " << d.dedup.verify_margin << "\nrecall "
+    << d.dedup.recall_at_threshold << "\nbands " << d.dedup.bands << " " << d.dedup.rows
+    << "\nstemming " << static_cast<int>(o.tfidf.stemming) << "\ntitle_weight "
+    << o.tfidf.title_weight << "\ncapital_weight " << o.tfidf.capital_weight << "\nsublinear_tf "
+    << o.tfidf.sublinear_tf << "\nmax_df " << o.tfidf.max_df << " "
+    << o.tfidf.max_df_min_documents << "\nmin_term_bytes " << o.tfidf.min_term_bytes
+    << "\nstory_threshold " << o.cluster.threshold << "\ncandidates " << o.cluster.candidates
+    << "\nknn " << o.cluster.knn << "\nedge_floor " << o.cluster.edge_floor << "\ndim "
+    << o.cluster.dim << "\nwindow_days " << o.cluster.window_days << "\ndate_slack_days "
+    << o.cluster.date_slack_days << "\nprojection_seed " << o.cluster.seed
+    << "\ndup_window_days " << o.dup_window_days << "\nstory_window_days "
+    << o.story_window_days << "\n";
+  return s.str();
+}
+
+// Little-endian binary helpers for the log and the snapshot.
+void PutU32(std::string* b, uint32_t v) { b->append(reinterpret_cast<const char*>(&v), 4); }
+void PutU64(std::string* b, uint64_t v) { b->append(reinterpret_cast<const char*>(&v), 8); }
+void PutStr(std::string* b, std::string_view s) {
+  PutU32(b, static_cast<uint32_t>(s.size()));
+  b->append(s);
+}
+
+struct Cursor {
+  std::string_view data;
+  size_t pos = 0;
+  bool ok = true;
+  bool Need(size_t n) {
+    if (!ok || data.size() - pos < n) ok = false;
+    return ok;
+  }
+  uint32_t U32() {
+    uint32_t v = 0;
+    if (Need(4)) std::memcpy(&v, data.data() + pos, 4), pos += 4;
+    return v;
+  }
+  uint64_t U64() {
+    uint64_t v = 0;
+    if (Need(8)) std::memcpy(&v, data.data() + pos, 8), pos += 8;
+    return v;
+  }
+  float F32() {
+    float v = 0;
+    if (Need(4)) std::memcpy(&v, data.data() + pos, 4), pos += 4;
+    return v;
+  }
+  std::string_view Str() {
+    const uint32_t n = U32();
+    if (!Need(n)) return {};
+    std::string_view s = data.substr(pos, n);
+    pos += n;
+    return s;
+  }
+};
+
+uint32_t Crc(std::string_view s) {
+  return static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
+}
+
+Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t w = ::write(fd, bytes.data(), bytes.size());
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<size_t>(w));
+  }
+  return Status::OK();
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return Status::IOError("cannot read " + path);
+  return s.str();
+}
+
+Status FsyncPath(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  const int r = ::fsync(fd);
+  ::close(fd);
+  if (r != 0) return Status::IOError("cannot fsync " + path + ": " + std::strerror(errno));
+  return Status::OK();
+}
+
+}  // namespace
+
+// The stateless part of one record: what the parser, tokenizer, shingler, MinHash and term
+// extractor make of it.
+struct PreparedRecord::Impl {
+  std::string line;
+  uint64_t line_no = 0;
+  bool blank = false;
+  Document doc;
+  uint64_t content_hash = 0;
+  bool is_short = false;
+  std::vector<uint64_t> shingles;   // sorted, distinct
+  std::vector<uint32_t> signature;  // empty when short
+  uint64_t sequence_hash = 0;
+  std::vector<TermCount> terms;     // sorted by term hash
+};
+
+namespace {
+
+using Prepared = PreparedRecord::Impl;
+
+// One article inside the story window.
+struct Article {
+  uint64_t seq = 0;
+  std::string id;
+  int64_t time = 0;                  // date, or the clock when it arrived undated
+  std::optional<UnixSeconds> date;
+  uint64_t content_hash = 0;
+  std::string record;                // the input line, for snapshots
+  std::string decision;              // the answer, repeated for a replayed record
+  bool bad = false;
+  bool copy = false;
+  bool in_dup_window = false;
+  // Near-duplicate matching (while in the duplicate window).
+  bool is_short = false;
+  std::vector<uint64_t> shingles;
+  std::vector<uint32_t> signature;
+  std::vector<uint64_t> band_keys;
+  uint64_t sequence_hash = 0;
+  std::string dup_rep;               // id of its group's representative (itself for an original)
+  // Stories (originals only).
+  std::string story;
+  std::vector<std::pair<uint32_t, float>> terms;    // (term slot, count)
+  std::vector<std::pair<uint64_t, float>> arrival;  // (term hash, weight) projected into the index
+};
+
+}  // namespace
+
+struct Feed::Impl {
+  std::string dir;
+  FeedOptions options;
+  FeedStats stats;
+  int lock_fd = -1;
+  int log_fd = -1;
+  uint64_t unsynced = 0;
+  uint64_t since_snapshot = 0;
+
+  FeedPreparer preparer;
+  LshParams lsh;
+
+  // State.
+  uint64_t next_seq = 1;     // sequence number of the next record answered (1-based)
+  std::string last_answer;   // the decision of record next_seq - 1
+  int64_t clock = INT64_MIN;
+  std::unordered_map<uint64_t, Article> articles;         // seq -> article (story window)
+  std::set<std::pair<int64_t, uint64_t>> dup_by_time, story_by_time;
+  std::unordered_map<uint64_t, uint64_t> by_content;      // content hash -> seq
+  std::unordered_map<uint64_t, uint64_t> by_id;           // id hash -> seq (valid records)
+  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets;  // band key -> seqs
+  std::unordered_map<uint64_t, uint64_t> short_seq;       // sequence hash -> seq
+  std::unordered_map<uint64_t, uint32_t> term_slot;       // term hash -> slot
+  std::vector<uint32_t> df;                               // slot -> document frequency
+  std::vector<uint32_t> free_slots;
+  uint64_t documents = 0;                                 // originals in the story window
+  // Story id -> originals in the window, and originals ever (the average-link denominator: as
+  // in the batch, members out of reach count as similarity 0, so a story does not chain on
+  // through time just because its old members left the window).
+  struct StorySize {
+    uint64_t window = 0;
+    uint64_t total = 0;
+  };
+  std::unordered_map<std::string, StorySize> story_size;
+  std::unique_ptr<faiss::IndexIDMap2> index;
+  std::vector<faiss::Index::idx_t> dead;                  // evicted, not yet removed
+  std::vector<int64_t> row_time;    // per index row: the article's date, kUndated if none
+  std::vector<int64_t> prefix_max;  // running max of row_time (binary-searched for reach)
+  std::vector<float> dense;                               // scatter array over term slots
+  std::vector<double> log1p_table;                        // ln(1 + df) for df < its size
+  double log_n1 = 0;                                      // ln(1 + documents)
+  // One query at a time: BLAS's own threads would only spin (and yield) around each product.
+  internal::SingleThreadedBlas single_threaded_blas{true};
+  std::vector<float> scores;                              // search scratch
+  std::vector<int> order;
+
+  explicit Impl(FeedPreparer p) : preparer(std::move(p)) {
+    log1p_table.resize(1 << 16);
+    for (size_t d = 0; d < log1p_table.size(); ++d) {
+      log1p_table[d] = std::log(1.0 + static_cast<double>(d));
+    }
+  }
+
+  ~Impl() {
+    if (log_fd >= 0) ::close(log_fd);
+    if (lock_fd >= 0) ::close(lock_fd);
+  }
+
+  std::string LogPath() const { return dir + "/log"; }
+  std::string SnapshotPath() const { return dir + "/snapshot"; }
+
+  // ---- stateless preparation ----
+  Prepared Prepare(std::string_view line, uint64_t line_no) {
+    PreparedRecord r = preparer.Prepare(line, line_no);
+    return std::move(*r.impl_);
+  }
+
+  std::vector<uint64_t> BandKeys(const std::vector<uint32_t>& sig) const {
+    std::vector<uint64_t> keys;
+    for (int b = 0; b < lsh.bands; ++b) {
+      keys.push_back(XXH3_64bits_withSeed(sig.data() + static_cast<size_t>(b) * lsh.rows,
+                                          static_cast<size_t>(lsh.rows) * sizeof(uint32_t),
+                                          static_cast<uint64_t>(b) + 1));
+    }
+    return keys;
+  }
+
+  // ---- TF-IDF under the current document frequencies ----
+  bool Pruned(uint32_t d) const {
+    return documents >= static_cast<uint64_t>(options.tfidf.max_df_min_documents) &&
+           static_cast<double>(d) > options.tfidf.max_df * static_cast<double>(documents);
+  }
+  // Smoothed idf, 1 + ln((1 + n) / (1 + df)), with ln(1 + df) from a table for small df.
+  double Idf(uint32_t d) const {
+    const double log_df = d < log1p_table.size() ? log1p_table[d]
+                                                 : std::log(1.0 + static_cast<double>(d));
+    return 1.0 + log_n1 - log_df;
+  }
+  void UpdateLogN() { log_n1 = std::log(1.0 + static_cast<double>(documents)); }
+  double Tf(float count) const {
+    const double c = static_cast<double>(count);
+    return options.tfidf.sublinear_tf && c >= 1.0 ? 1.0 + std::log(c) : c;
+  }
+
+  uint32_t Slot(uint64_t hash) {
+    auto [it, inserted] = term_slot.try_emplace(hash, 0);
+    if (inserted) {
+      if (!free_slots.empty()) {
+        it->second = free_slots.back();
+        free_slots.pop_back();
+      } else {
+        it->second = static_cast<uint32_t>(df.size());
+        df.push_back(0);
+        dense.push_back(0.0f);
+      }
+    }
+    return it->second;
+  }
+
+  void AddTerms(Article& a, const std::vector<TermCount>& terms) {
+    for (const TermCount& t : terms) {
+      const uint32_t s = Slot(t.term);
+      ++df[s];
+      a.terms.emplace_back(s, static_cast<float>(Tf(t.count)));
+    }
+    ++documents;
+    UpdateLogN();
+  }
+
+  void RemoveTerms(const Article& a) {
+    for (const auto& [s, c] : a.terms) {
+      if (--df[s] == 0) {
+        free_slots.push_back(s);
+      }
+    }
+    --documents;
+    UpdateLogN();
+  }
+
+  // Projection of (term hash, weight) pairs, L2-normalized: the batch's very sparse random
+  // projection keyed by term hash.
+  std::vector<float> Project(const std::vector<std::pair<uint64_t, float>>& v) const {
+    const int dim = options.cluster.dim;
+    std::vector<float> row(static_cast<size_t>(dim), 0.0f);
+    const float scale = 1.0f / std::sqrt(static_cast<float>(kNonZero));
+    for (const auto& [hash, w] : v) {
+      uint64_t h = XXH3_64bits_withSeed(&hash, sizeof(hash), options.cluster.seed);
+      for (int j = 0; j < kNonZero; ++j) {
+        const uint32_t bits = static_cast<uint32_t>(h >> (16 * (j % 4)));
+        const int coord = static_cast<int>((bits & 0x7FFF) % static_cast<uint32_t>(dim));
+        row[static_cast<size_t>(coord)] += ((bits >> 15) & 1 ? scale : -scale) * w;
+        if (j % 4 == 3) h = XXH3_64bits_withSeed(&h, sizeof(h), options.cluster.seed);
+      }
+    }
+    double norm = 0;
+    for (float x : row) norm += static_cast<double>(x) * x;
+    if (norm > 0) {
+      const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (float& x : row) x *= inv;
+    }
+    return row;
+  }
+
+  double Damping(const std::optional<UnixSeconds>& a, const std::optional<UnixSeconds>& b) const {
+    if (!a || !b) return 1.0;
+    const double gap = std::abs(static_cast<double>(*a - *b));
+    const double slack = options.cluster.date_slack_days * 86400.0;
+    if (gap <= slack) return 1.0;
+    return std::exp(-(gap - slack) / (options.cluster.window_days * 86400.0));
+  }
+
+  // ---- decisions ----
+  struct Decision {
+    std::string json;
+    std::optional<Article> article;  // what to add to the state; none for a repeated record
+    std::vector<TermCount> terms;    // an original's terms (added to the document frequencies)
+  };
+
+  static std::string ErrorJson(const Document& d, std::string_view error) {
+    std::string j = "{\"id\":";
+    if (d.id.empty()) {
+      j += "null";
+    } else {
+      internal::AppendJsonString(d.id, &j);
+    }
+    j += ",\"line\":" + std::to_string(d.line) + ",\"error\":";
+    internal::AppendJsonString(error, &j);
+    j += "}";
+    return j;
+  }
+
+  Decision Decide(std::string_view line, Prepared& p) {
+    Decision out;
+    if (auto it = by_content.find(p.content_hash); it != by_content.end()) {
+      const Article& seen = articles.at(it->second);
+      if (seen.record == line) {
+        out.json = seen.decision;
+        return out;
+      }
+    }
+    Article a;
+    a.seq = next_seq;
+    a.content_hash = p.content_hash;
+    a.record.assign(line);
+    a.id = p.doc.id;
+    a.date = p.doc.error.empty() ? p.doc.date : std::nullopt;
+    const int64_t now = a.date && *a.date > clock ? *a.date : clock;
+    a.time = a.date ? *a.date : now;
+    std::string error = p.doc.error;
+    if (error.empty()) {
+      if (auto it = by_id.find(XXH3_64bits(a.id.data(), a.id.size())); it != by_id.end()) {
+        error = "duplicate id (already answered as article " + std::to_string(it->second) +
+                " of this feed)";
+      }
+    }
+    if (!error.empty()) {
+      a.bad = true;
+      out.json = ErrorJson(p.doc, error);
+      a.decision = out.json;
+      out.article = std::move(a);
+      return out;
+    }
+    // 1. Near-duplicate.
+    const double t = options.dedup.dedup.threshold;
+    const double margin = options.dedup.dedup.verify_margin;
+    const Article* best = nullptr;
+    double best_score = 0;
+    a.is_short = p.is_short;
+    if (p.is_short) {
+      a.sequence_hash = p.sequence_hash;
+      if (auto it = short_seq.find(p.sequence_hash); it != short_seq.end()) {
+        best = &articles.at(it->second);
+        best_score = 1.0;
+      }
+    } else {
+      a.band_keys = BandKeys(p.signature);
+      std::vector<uint64_t> candidates;
+      for (uint64_t key : a.band_keys) {
+        auto it = buckets.find(key);
+        if (it == buckets.end()) continue;
+        candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+      }
+      std::sort(candidates.begin(), candidates.end());
+      candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+      for (uint64_t c : candidates) {
+        const Article& o = articles.at(c);
+        double score = EstimateJaccard(p.signature, o.signature);
+        if (score < t - margin) continue;
+        if (score < t + margin) {
+          score = ExactJaccard(p.shingles, o.shingles);
+          if (score < t) continue;
+        }
+        if (score > best_score) {  // candidates ascend by seq: ties keep the earliest
+          best = &o;
+          best_score = score;
+        }
+      }
+    }
+    a.shingles = std::move(p.shingles);
+    a.signature = std::move(p.signature);
+    std::string j = "{\"id\":";
+    internal::AppendJsonString(a.id, &j);
+    if (best != nullptr) {
+      a.copy = true;
+      a.dup_rep = best->dup_rep;
+      a.story = best->story;
+      j += ",\"dup\":";
+      internal::AppendJsonString(a.dup_rep, &j);
+      j += ",\"dup_score\":";
+      internal::AppendFixed4(best_score, &j);
+      j += ",\"story\":";
+      internal::AppendJsonString(a.story, &j);
+      j += ",\"story_score\":null,\"new_story\":false}";
+    } else {
+      a.dup_rep = a.id;
+      // 2. Story. The article counts in the document frequencies it is weighed with (as in the
+      // batch, where it is part of the fitted corpus).
+      out.terms = std::move(p.terms);
+      const std::string story = PlaceInStory(a, out.terms, &j);
+      a.story = story;
+    }
+    a.decision = std::move(j);
+    out.json = a.decision;
+    out.article = std::move(a);
+    return out;
+  }
+
+  // Finds the article's story (appending "story", "story_score", "new_story" to *j); fills
+  // a.arrival and a.terms (so AddTerms must not be called again).
+  std::string PlaceInStory(Article& a, const std::vector<TermCount>& terms, std::string* j) {
+    AddTerms(a, terms);
+    double norm = 0;
+    for (size_t i = 0; i < terms.size(); ++i) {
+      const uint32_t s = a.terms[i].first;
+      if (Pruned(df[s])) continue;
+      const double w = static_cast<double>(a.terms[i].second) * Idf(df[s]);
+      norm += w * w;
+    }
+    const double inv = norm > 0 ? 1.0 / std::sqrt(norm) : 0.0;
+    for (size_t i = 0; i < terms.size(); ++i) {
+      const uint32_t s = a.terms[i].first;
+      if (Pruned(df[s])) continue;
+      const float w = static_cast<float>(static_cast<double>(a.terms[i].second) * Idf(df[s]) * inv);
+      dense[s] = w;
+      a.arrival.emplace_back(terms[i].term, w);
+    }
+    // Candidates from the index (alive ones: evicted entries may still be there).
+    struct Edge {
+      double sim;
+      uint64_t seq;
+    };
+    std::vector<Edge> edges;
+    const faiss::Index::idx_t alive = index->ntotal - static_cast<faiss::Index::idx_t>(dead.size());
+    if (alive > 0 && norm > 0) {
+      // Inner products with every vector the index stores, in one BLAS matrix-vector product
+      // (FAISS's own search packs the whole base for a single query: several times slower).
+      const std::vector<float> q = Project(a.arrival);
+      const auto* flat = static_cast<const faiss::IndexFlat*>(index->index);
+      // Dated query: rows before `lo` are all dated beyond reach (before the query's date minus
+      // the reach, past which damping puts any similarity under the edge floor), so they are not
+      // scanned; other out-of-reach rows are skipped below. Candidates are the best in-reach rows.
+      const int64_t reach = static_cast<int64_t>(
+          86400.0 * (options.cluster.date_slack_days +
+                     options.cluster.window_days * std::log(1.0 / std::max(1e-9, options.cluster.edge_floor))));
+      size_t lo = 0;
+      if (a.date) {
+        lo = static_cast<size_t>(
+            std::lower_bound(prefix_max.begin(), prefix_max.end(), *a.date - reach) -
+            prefix_max.begin());
+      }
+      const int dim = options.cluster.dim, one = 1;
+      const int rows = static_cast<int>(index->ntotal - static_cast<faiss::Index::idx_t>(lo));
+      const float alpha = 1.0f, beta = 0.0f;
+      scores.resize(static_cast<size_t>(std::max(rows, 0)));
+      order.clear();
+      if (rows > 0) {
+        sgemv_("T", &dim, &rows, &alpha, flat->get_xb() + lo * static_cast<size_t>(dim), &dim,
+               q.data(), &one, &beta, scores.data(), &one);
+        for (int r = 0; r < rows; ++r) {
+          const int64_t t = row_time[lo + static_cast<size_t>(r)];
+          if (a.date && t != kUndated && std::abs(t - *a.date) > reach) continue;
+          order.push_back(r);
+        }
+      }
+      const size_t k = std::min<size_t>(
+          order.size(), static_cast<size_t>(options.cluster.candidates) + dead.size());
+      // Best first; equal scores by article sequence number, so ties do not depend on positions.
+      auto better = [&](int l, int r) {
+        const float sl = scores[static_cast<size_t>(l)], sr = scores[static_cast<size_t>(r)];
+        if (sl != sr) return sl > sr;
+        return index->id_map[lo + static_cast<size_t>(l)] < index->id_map[lo + static_cast<size_t>(r)];
+      };
+      std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(k), order.end(),
+                        better);
+      int taken = 0;
+      for (size_t r = 0; r < k && taken < options.cluster.candidates; ++r) {
+        const uint64_t seq =
+            static_cast<uint64_t>(index->id_map[lo + static_cast<size_t>(order[r])]);
+        auto it = articles.find(seq);
+        if (it == articles.end() || it->second.copy || it->second.bad) continue;  // evicted
+        ++taken;
+        const Article& o = it->second;
+        double dot = 0, onorm = 0;
+        for (const auto& [s, tf] : o.terms) {
+          if (Pruned(df[s])) continue;
+          const double w = tf * Idf(df[s]);
+          onorm += w * w;
+          dot += static_cast<double>(dense[s]) * w;
+        }
+        if (onorm <= 0) continue;
+        const double sim = dot / std::sqrt(onorm) * Damping(a.date, o.date);
+        if (sim >= options.cluster.edge_floor && sim > 0) edges.push_back({sim, o.seq});
+      }
+    }
+    for (const auto& [s, c] : a.terms) dense[s] = 0.0f;
+    std::sort(edges.begin(), edges.end(), [](const Edge& l, const Edge& r) {
+      return l.sim != r.sim ? l.sim > r.sim : l.seq < r.seq;
+    });
+    if (edges.size() > static_cast<size_t>(options.cluster.knn)) edges.resize(options.cluster.knn);
+    // Average-link score against each story the edges reach.
+    std::map<std::string, double> sums;
+    for (const Edge& e : edges) sums[articles.at(e.seq).story] += e.sim;
+    std::string best;
+    double best_avg = 0;
+    for (const auto& [story, sum] : sums) {
+      const double avg =
+          sum / static_cast<double>(std::max<uint64_t>(1, story_size[story].total));
+      if (avg > best_avg) best_avg = avg, best = story;
+    }
+    if (!best.empty() && best_avg >= options.cluster.threshold) {
+      *j += ",\"dup\":null,\"dup_score\":null,\"story\":";
+      internal::AppendJsonString(best, j);
+      *j += ",\"story_score\":";
+      internal::AppendFixed4(best_avg, j);
+      *j += ",\"new_story\":false}";
+      return best;
+    }
+    *j += ",\"dup\":null,\"dup_score\":null,\"story\":";
+    internal::AppendJsonString(a.id, j);
+    *j += ",\"story_score\":null,\"new_story\":true}";
+    return a.id;
+  }
+
+  void AddRow(const Article& a) {
+    const std::vector<float> v = Project(a.arrival);
+    const faiss::Index::idx_t id = static_cast<faiss::Index::idx_t>(a.seq);
+    index->add_with_ids(1, v.data(), &id);
+    const int64_t t = a.date ? *a.date : kUndated;
+    row_time.push_back(t);
+    prefix_max.push_back(prefix_max.empty() ? t : std::max(prefix_max.back(), t));
+  }
+
+  // ---- state changes ----
+  // Records a logged decision: counts it and applies its article, if a new one.
+  // `count`: false while recovering (the stats describe this run's answers).
+  void Commit(Decision d, bool count) {
+    ++since_snapshot;
+    last_answer = std::move(d.json);
+    if (count) {
+      ++stats.records;
+      if (!d.article) {
+        ++stats.replayed;
+      } else if (d.article->bad) {
+        ++stats.bad_records;
+      } else if (d.article->copy) {
+        ++stats.duplicates;
+      } else if (d.article->story == d.article->id) {
+        ++stats.new_stories;
+      }
+    }
+    if (d.article) {
+      Apply(std::move(*d.article));
+    } else {
+      ++next_seq;
+    }
+    stats.dup_window_articles = dup_by_time.size();
+    stats.story_window_articles = story_by_time.size();
+  }
+
+  // Adds a decided article (terms already counted for an original) and evicts what the clock
+  // leaves behind.
+  void Apply(Article a) {
+    next_seq = a.seq + 1;
+    if (a.date && *a.date > clock) clock = *a.date;
+    const uint64_t seq = a.seq;
+    by_content[a.content_hash] = seq;
+    story_by_time.emplace(a.time, seq);
+    if (!a.bad) {
+      by_id[XXH3_64bits(a.id.data(), a.id.size())] = seq;
+      a.in_dup_window = true;
+      dup_by_time.emplace(a.time, seq);
+      if (a.is_short) {
+        short_seq.try_emplace(a.sequence_hash, seq);
+      } else {
+        for (uint64_t key : a.band_keys) buckets[key].push_back(seq);
+      }
+      if (!a.copy) {
+        StorySize& size = story_size[a.story];
+        ++size.window;
+        ++size.total;
+        if (!a.arrival.empty()) AddRow(a);
+      }
+    }
+    articles.emplace(seq, std::move(a));
+    Evict();
+  }
+
+  void Evict() {
+    if (clock == INT64_MIN) return;
+    const int64_t dup_limit = clock - static_cast<int64_t>(options.dup_window_days * 86400.0);
+    while (!dup_by_time.empty() && dup_by_time.begin()->first < dup_limit) {
+      Article& a = articles.at(dup_by_time.begin()->second);
+      dup_by_time.erase(dup_by_time.begin());
+      LeaveDupWindow(a);
+    }
+    const int64_t story_limit = clock - static_cast<int64_t>(options.story_window_days * 86400.0);
+    while (!story_by_time.empty() && story_by_time.begin()->first < story_limit) {
+      const uint64_t seq = story_by_time.begin()->second;
+      story_by_time.erase(story_by_time.begin());
+      Article& a = articles.at(seq);
+      if (a.in_dup_window) {
+        dup_by_time.erase({a.time, seq});
+        LeaveDupWindow(a);
+      }
+      if (auto it = by_content.find(a.content_hash); it != by_content.end() && it->second == seq) {
+        by_content.erase(it);
+      }
+      if (!a.bad) {
+        if (auto it = by_id.find(XXH3_64bits(a.id.data(), a.id.size()));
+            it != by_id.end() && it->second == seq) {
+          by_id.erase(it);
+        }
+        if (!a.copy) {
+          RemoveTerms(a);
+          if (--story_size[a.story].window == 0) story_size.erase(a.story);
+          if (!a.arrival.empty()) dead.push_back(static_cast<faiss::Index::idx_t>(seq));
+        }
+      }
+      articles.erase(seq);
+    }
+    // Evicted vectors are removed in bulk (a flat index compacts on every removal); searches ask
+    // for as many extra neighbours as there are dead entries, so results do not depend on when.
+    if (dead.size() >= 256 && dead.size() * 8 >= static_cast<size_t>(index->ntotal)) {
+      faiss::IDSelectorBatch selector(dead.size(), dead.data());
+      index->remove_ids(selector);
+      dead.clear();
+      row_time.clear();
+      prefix_max.clear();
+      for (faiss::Index::idx_t id : index->id_map) {
+        const Article& o = articles.at(static_cast<uint64_t>(id));
+        const int64_t t = o.date ? *o.date : kUndated;
+        row_time.push_back(t);
+        prefix_max.push_back(prefix_max.empty() ? t : std::max(prefix_max.back(), t));
+      }
+    }
+  }
+
+  void LeaveDupWindow(Article& a) {
+    a.in_dup_window = false;
+    if (a.is_short) {
+      if (auto it = short_seq.find(a.sequence_hash); it != short_seq.end() && it->second == a.seq) {
+        short_seq.erase(it);
+      }
+    } else {
+      for (uint64_t key : a.band_keys) {
+        auto it = buckets.find(key);
+        if (it == buckets.end()) continue;
+        auto& v = it->second;
+        v.erase(std::remove(v.begin(), v.end(), a.seq), v.end());
+        if (v.empty()) buckets.erase(it);
+      }
+    }
+    std::vector<uint64_t>().swap(a.shingles);
+    std::vector<uint32_t>().swap(a.signature);
+    std::vector<uint64_t>().swap(a.band_keys);
+  }
+
+  // ---- persistence ----
+  Status AppendLog(uint64_t seq, std::string_view record, std::string_view decision) {
+    std::string payload;
+    PutU64(&payload, seq);
+    PutStr(&payload, record);
+    PutStr(&payload, decision);
+    std::string entry;
+    PutU32(&entry, kLogMagic);
+    PutU32(&entry, static_cast<uint32_t>(payload.size()));
+    PutU32(&entry, Crc(payload));
+    entry += payload;
+    if (Status s = WriteAll(log_fd, entry, LogPath()); !s.ok()) return s;
+    if (++unsynced >= options.sync_every) {
+      if (::fdatasync(log_fd) != 0) {
+        return Status::IOError("cannot sync " + LogPath() + ": " + std::strerror(errno));
+      }
+      unsynced = 0;
+    }
+    return Status::OK();
+  }
+
+  Status WriteSnapshot() {
+    std::string b(kSnapshotMagic, sizeof(kSnapshotMagic));
+    PutU64(&b, next_seq);
+    PutU64(&b, static_cast<uint64_t>(clock));
+    PutStr(&b, last_answer);
+    PutU64(&b, articles.size());
+    std::vector<uint64_t> seqs;
+    for (const auto& entry : articles) seqs.push_back(entry.first);
+    std::sort(seqs.begin(), seqs.end());  // restored in arrival order (index and bucket order)
+    for (uint64_t seq : seqs) {
+      const Article& a = articles.at(seq);
+      PutU64(&b, seq);
+      PutU64(&b, static_cast<uint64_t>(a.time));
+      PutStr(&b, a.record);
+      PutStr(&b, a.decision);
+      PutU32(&b, (a.bad ? 1u : 0u) | (a.copy ? 2u : 0u) | (a.in_dup_window ? 4u : 0u));
+      PutStr(&b, a.dup_rep);
+      PutStr(&b, a.story);
+      PutU32(&b, static_cast<uint32_t>(a.arrival.size()));
+      for (const auto& [h, w] : a.arrival) {
+        PutU64(&b, h);
+        b.append(reinterpret_cast<const char*>(&w), 4);
+      }
+    }
+    std::vector<std::pair<std::string, uint64_t>> stories;
+    for (const auto& [id, size] : story_size) stories.emplace_back(id, size.total);
+    std::sort(stories.begin(), stories.end());
+    PutU64(&b, stories.size());
+    for (const auto& [id, total] : stories) {
+      PutStr(&b, id);
+      PutU64(&b, total);
+    }
+    PutU32(&b, Crc(b));
+    const std::string tmp = SnapshotPath() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return Status::IOError("cannot create " + tmp + ": " + std::strerror(errno));
+    Status s = WriteAll(fd, b, tmp);
+    if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot fsync " + tmp);
+    ::close(fd);
+    if (!s.ok()) return s;
+    if (::rename(tmp.c_str(), SnapshotPath().c_str()) != 0) {
+      return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
+    }
+    if (Status f = FsyncPath(dir, true); !f.ok()) return f;
+    // The log's entries are all in the snapshot now (recovery skips entries by sequence number,
+    // so a crash before this truncation is harmless).
+    if (::ftruncate(log_fd, 0) != 0 || ::lseek(log_fd, 0, SEEK_SET) < 0) {
+      return Status::IOError("cannot truncate " + LogPath() + ": " + std::strerror(errno));
+    }
+    since_snapshot = 0;
+    ++stats.snapshots;
+    return Status::OK();
+  }
+
+  Status LoadSnapshot() {
+    auto data = ReadWholeFile(SnapshotPath());
+    if (!data.ok()) return Status::OK();  // no snapshot yet
+    const std::string& b = data.value();
+    if (b.size() < sizeof(kSnapshotMagic) + 4 ||
+        std::memcmp(b.data(), kSnapshotMagic, sizeof(kSnapshotMagic)) != 0) {
+      return Status::Corruption(SnapshotPath() + ": not a samestory feed snapshot");
+    }
+    uint32_t stored = 0;
+    std::memcpy(&stored, b.data() + b.size() - 4, 4);
+    if (Crc(std::string_view(b).substr(0, b.size() - 4)) != stored) {
+      return Status::Corruption(SnapshotPath() + ": checksum mismatch");
+    }
+    Cursor c{std::string_view(b).substr(0, b.size() - 4), sizeof(kSnapshotMagic)};
+    const uint64_t snap_next = c.U64();
+    const int64_t snap_clock = static_cast<int64_t>(c.U64());
+    last_answer.assign(c.Str());
+    const uint64_t count = c.U64();
+    for (uint64_t i = 0; i < count && c.ok; ++i) {
+      Article a;
+      a.seq = c.U64();
+      a.time = static_cast<int64_t>(c.U64());
+      a.record.assign(c.Str());
+      a.decision.assign(c.Str());
+      const uint32_t flags = c.U32();
+      a.dup_rep.assign(c.Str());
+      a.story.assign(c.Str());
+      const uint32_t n = c.U32();
+      for (uint32_t k = 0; k < n && c.ok; ++k) {
+        const uint64_t h = c.U64();
+        a.arrival.emplace_back(h, c.F32());
+      }
+      if (!c.ok) break;
+      a.bad = flags & 1u;
+      a.copy = flags & 2u;
+      Prepared p = Prepare(a.record, 0);
+      a.content_hash = p.content_hash;
+      a.id = p.doc.id;
+      a.date = a.bad ? std::nullopt : p.doc.date;
+      if (!a.bad) {
+        a.is_short = p.is_short;
+        a.sequence_hash = p.sequence_hash;
+        if (flags & 4u) {
+          a.shingles = std::move(p.shingles);
+          a.signature = std::move(p.signature);
+          if (!a.is_short) a.band_keys = BandKeys(a.signature);
+        }
+        if (!a.copy) {
+          AddTerms(a, p.terms);
+        }
+      }
+      const bool dup_window = flags & 4u;
+      RestoreArticle(std::move(a), dup_window);
+    }
+    const uint64_t stories = c.U64();
+    for (uint64_t i = 0; i < stories && c.ok; ++i) {
+      const std::string id(c.Str());
+      const uint64_t total = c.U64();
+      if (auto it = story_size.find(id); it != story_size.end()) it->second.total = total;
+    }
+    if (!c.ok || c.pos != c.data.size()) {
+      return Status::Corruption(SnapshotPath() + ": truncated or malformed");
+    }
+    next_seq = snap_next;
+    clock = snap_clock;
+    return Status::OK();
+  }
+
+  // Puts a snapshot article back without deciding or evicting.
+  void RestoreArticle(Article a, bool dup_window) {
+    const uint64_t seq = a.seq;
+    by_content[a.content_hash] = seq;
+    story_by_time.emplace(a.time, seq);
+    if (!a.bad) {
+      by_id[XXH3_64bits(a.id.data(), a.id.size())] = seq;
+      if (dup_window) {
+        a.in_dup_window = true;
+        dup_by_time.emplace(a.time, seq);
+        if (a.is_short) {
+          short_seq.try_emplace(a.sequence_hash, seq);
+        } else {
+          for (uint64_t key : a.band_keys) buckets[key].push_back(seq);
+        }
+      }
+      if (!a.copy) {
+        ++story_size[a.story].window;  // totals come from the snapshot's story table
+        if (!a.arrival.empty()) AddRow(a);
+      }
+    }
+    articles.emplace(seq, std::move(a));
+  }
+
+  // Replays the log after the snapshot; drops a torn tail.
+  Status ReplayLog() {
+    auto data = ReadWholeFile(LogPath());
+    if (!data.ok()) return Status::OK();
+    const std::string& b = data.value();
+    size_t pos = 0, good = 0;
+    while (b.size() - pos >= 12) {
+      uint32_t magic, len, crc;
+      std::memcpy(&magic, b.data() + pos, 4);
+      std::memcpy(&len, b.data() + pos + 4, 4);
+      std::memcpy(&crc, b.data() + pos + 8, 4);
+      if (magic != kLogMagic || b.size() - pos - 12 < len) break;
+      std::string_view payload = std::string_view(b).substr(pos + 12, len);
+      if (Crc(payload) != crc) break;
+      Cursor c{payload};
+      const uint64_t seq = c.U64();
+      std::string_view record = c.Str();
+      std::string_view decision = c.Str();
+      if (!c.ok) break;
+      pos += 12 + len;
+      good = pos;
+      if (seq < next_seq) continue;  // already in the snapshot
+      if (seq != next_seq) {
+        return Status::Corruption(LogPath() + ": entry " + std::to_string(seq) + " follows " +
+                                  std::to_string(next_seq - 1));
+      }
+      Prepared p = Prepare(record, 0);
+      Decision d = Decide(record, p);
+      if (d.json != decision) {
+        return Status::Corruption(LogPath() + ": replaying entry " + std::to_string(seq) +
+                                  " gives another decision (state written by another version?)");
+      }
+      Commit(std::move(d), /*count=*/false);
+      ++stats.recovered;
+    }
+    if (good < b.size()) {
+      // A torn entry from a kill mid-write: it was never answered, so it is dropped.
+      if (::truncate(LogPath().c_str(), static_cast<off_t>(good)) != 0) {
+        return Status::IOError("cannot truncate " + LogPath() + ": " + std::strerror(errno));
+      }
+    }
+    return Status::OK();
+  }
+};
+
+// ---- FeedPreparer ----
+
+struct FeedPreparer::Impl {
+  FeedOptions options;
+  RecordParser parser;
+  Tokenizer tokenizer;
+  TokenizerScratch tokenizer_scratch;
+  Shingler shingler;
+  MinHasher minhasher;
+  TermExtractor extractor;
+  TermScratch term_scratch;
+  TokenList body, title;
+};
+
+PreparedRecord::PreparedRecord() : impl_(std::make_unique<Impl>()) {}
+PreparedRecord::~PreparedRecord() = default;
+PreparedRecord::PreparedRecord(PreparedRecord&&) noexcept = default;
+PreparedRecord& PreparedRecord::operator=(PreparedRecord&&) noexcept = default;
+
+FeedPreparer::FeedPreparer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+FeedPreparer::~FeedPreparer() = default;
+FeedPreparer::FeedPreparer(FeedPreparer&&) noexcept = default;
+FeedPreparer& FeedPreparer::operator=(FeedPreparer&&) noexcept = default;
+
+Result<FeedPreparer> FeedPreparer::Create(const FeedOptions& options) {
+  auto tokenizer = Tokenizer::Create(options.dedup.text);
+  if (!tokenizer.ok()) return tokenizer.status();
+  auto scratch = tokenizer->NewScratch();
+  if (!scratch.ok()) return scratch.status();
+  auto shingler = Shingler::Create(options.dedup.shingle);
+  if (!shingler.ok()) return shingler.status();
+  auto minhasher = MinHasher::Create(options.dedup.minhash);
+  if (!minhasher.ok()) return minhasher.status();
+  auto extractor = TermExtractor::Create(options.tfidf);
+  if (!extractor.ok()) return extractor.status();
+  return FeedPreparer(std::unique_ptr<Impl>(new Impl{
+      options, RecordParser(options.dedup.reader), std::move(tokenizer.value()),
+      std::move(scratch.value()), std::move(shingler.value()), std::move(minhasher.value()),
+      std::move(extractor.value()), TermScratch(), TokenList(), TokenList()}));
+}
+
+FeedPreparer FeedPreparer::Clone() const {
+  auto made = Create(impl_->options);
+  // The options were valid when this preparer was made, so making another cannot fail short of
+  // running out of memory (ICU's break iterator).
+  if (!made.ok()) throw std::runtime_error(made.status().ToString());
+  return std::move(made.value());
+}
+
+PreparedRecord FeedPreparer::Prepare(std::string_view line, uint64_t line_no) {
+  PreparedRecord r;
+  Prepared& p = *r.impl_;
+  Impl& c = *impl_;
+  p.line.assign(line);
+  p.line_no = line_no;
+  p.blank = line.find_first_not_of(" \t\r") == std::string_view::npos;
+  if (p.blank) return r;
+  p.content_hash = XXH3_64bits(line.data(), line.size());
+  c.parser.Parse(line, line_no, &p.doc);
+  if (!p.doc.error.empty()) return r;
+  c.body.Clear();
+  c.title.Clear();
+  Status st = c.tokenizer.Tokenize(p.doc.text, &c.tokenizer_scratch, &c.body);
+  if (st.ok()) st = c.tokenizer.Tokenize(p.doc.title, &c.tokenizer_scratch, &c.title);
+  if (!st.ok()) {
+    p.doc.error = "text processing failed: " + st.ToString();
+    return r;
+  }
+  const TokenList& fingerprinted = c.body.empty() ? c.title : c.body;
+  c.shingler.ShingleUnordered(fingerprinted, &p.shingles);
+  if (p.shingles.empty()) {
+    p.is_short = true;
+    p.sequence_hash = c.shingler.SequenceHash(c.title) ^ (c.shingler.SequenceHash(c.body) * 31);
+  } else {
+    std::sort(p.shingles.begin(), p.shingles.end());
+    p.shingles.erase(std::unique(p.shingles.begin(), p.shingles.end()), p.shingles.end());
+    p.signature.resize(static_cast<size_t>(c.options.dedup.minhash.num_perm));
+    c.minhasher.Sign(p.shingles, p.signature.data());
+  }
+  c.extractor.Extract(c.title, c.body, p.doc.lang, &c.term_scratch, &p.terms, nullptr);
+  return r;
+}
+
+Feed::Feed(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Feed::~Feed() = default;
+
+Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptions& options) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create state directory " + dir + ": " + ec.message());
+  auto preparer = FeedPreparer::Create(options);
+  if (!preparer.ok()) return preparer.status();
+  LshParams lsh{options.dedup.dedup.bands, options.dedup.dedup.rows};
+  if (lsh.bands == 0) {
+    auto chosen = ChooseLshParams(options.dedup.dedup.threshold, options.dedup.minhash.num_perm,
+                                  options.dedup.dedup.recall_at_threshold);
+    if (!chosen.ok()) return chosen.status();
+    lsh = chosen.value();
+  }
+  auto impl = std::make_unique<Impl>(std::move(preparer.value()));
+  impl->dir = dir;
+  impl->options = options;
+  impl->lsh = lsh;
+  // One feed per directory.
+  const std::string lock_path = dir + "/lock";
+  impl->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+  if (impl->lock_fd < 0) {
+    return Status::IOError("cannot open " + lock_path + ": " + std::strerror(errno));
+  }
+  if (::flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    return Status::IOError("state directory " + dir + " is in use by another feed");
+  }
+  // Output-affecting options must match the state's.
+  const std::string options_path = dir + "/options";
+  const std::string text = OptionsText(options);
+  if (auto existing = ReadWholeFile(options_path); existing.ok()) {
+    if (existing.value() != text) {
+      std::istringstream was(existing.value()), now(text);
+      std::string a, b, diff;
+      while (std::getline(was, a) && std::getline(now, b)) {
+        if (a != b) diff += (diff.empty() ? "" : "; ") + ("state has \"" + a + "\", now \"" + b + "\"");
+      }
+      return Status::InvalidArgument("state directory " + dir +
+                                     " was written with other output-affecting options (" + diff +
+                                     "): use the same options or a new --state directory");
+    }
+  } else {
+    const std::string tmp = options_path + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) return Status::IOError("cannot create " + tmp + ": " + std::strerror(errno));
+    Status s = WriteAll(fd, text, tmp);
+    if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot fsync " + tmp);
+    ::close(fd);
+    if (!s.ok()) return s;
+    if (::rename(tmp.c_str(), options_path.c_str()) != 0) {
+      return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
+    }
+    if (Status f = FsyncPath(dir, true); !f.ok()) return f;
+  }
+  try {
+    impl->index = std::make_unique<faiss::IndexIDMap2>(new faiss::IndexFlatIP(options.cluster.dim));
+    impl->index->own_fields = true;
+  } catch (const faiss::FaissException& e) {
+    return Status::Internal(std::string("FAISS: ") + e.what());
+  }
+  // One query at a time: FAISS's BLAS path (OpenBLAS) beats its scalar loop even for one row.
+  faiss::distance_compute_blas_threshold = 1;
+  omp_set_num_threads(1);
+  if (Status s = impl->LoadSnapshot(); !s.ok()) return s;
+  impl->log_fd = ::open(impl->LogPath().c_str(), O_RDWR | O_CREAT | O_APPEND, 0644);
+  if (impl->log_fd < 0) {
+    return Status::IOError("cannot open " + impl->LogPath() + ": " + std::strerror(errno));
+  }
+  if (Status s = impl->ReplayLog(); !s.ok()) return s;
+  return std::unique_ptr<Feed>(new Feed(std::move(impl)));
+}
+
+Result<std::string> Feed::Process(std::string_view line, uint64_t line_no) {
+  return Process(impl_->preparer.Prepare(line, line_no));
+}
+
+FeedPreparer Feed::NewPreparer() const {
+  FeedPreparer copy = impl_->preparer.Clone();
+  return copy;
+}
+
+Result<std::string> Feed::Process(PreparedRecord record) {
+  Impl& m = *impl_;
+  Prepared& p = *record.impl_;
+  if (p.blank) return std::string();
+  Impl::Decision d = m.Decide(p.line, p);
+  if (Status s = m.AppendLog(m.next_seq, p.line, d.json); !s.ok()) {
+    // Not answered: undo the document frequencies counted for it.
+    if (d.article && !d.article->bad && !d.article->copy) m.RemoveTerms(*d.article);
+    return s;
+  }
+  m.Commit(std::move(d), /*count=*/true);
+  return m.last_answer;
+}
+
+Status Feed::Checkpoint() {
+  if (impl_->since_snapshot < impl_->options.snapshot_every) return Status::OK();
+  return impl_->WriteSnapshot();
+}
+
+uint64_t Feed::answered() const { return impl_->next_seq - 1; }
+
+const std::string& Feed::last_answer() const { return impl_->last_answer; }
+
+Status Feed::Snapshot() { return impl_->WriteSnapshot(); }
+
+Status Feed::Close() {
+  if (impl_->log_fd >= 0 && ::fdatasync(impl_->log_fd) != 0) {
+    return Status::IOError("cannot sync " + impl_->LogPath() + ": " + std::strerror(errno));
+  }
+  impl_->unsynced = 0;
+  return Status::OK();
+}
+
+const FeedStats& Feed::stats() const { return impl_->stats; }
+
+}  // namespace samestory
