@@ -739,9 +739,11 @@ struct Feed::Impl {
   }
 
   // ---- persistence ----
-  Status AppendLog(uint64_t seq, std::string_view record, std::string_view decision) {
+  Status AppendLog(uint64_t seq, uint64_t line_no, std::string_view record,
+                   std::string_view decision) {
     std::string payload;
     PutU64(&payload, seq);
+    PutU64(&payload, line_no);  // error answers name the input line
     PutStr(&payload, record);
     PutStr(&payload, decision);
     std::string entry;
@@ -921,6 +923,7 @@ struct Feed::Impl {
       if (Crc(payload) != crc) break;
       Cursor c{payload};
       const uint64_t seq = c.U64();
+      const uint64_t line_no = c.U64();
       std::string_view record = c.Str();
       std::string_view decision = c.Str();
       if (!c.ok) break;
@@ -931,7 +934,7 @@ struct Feed::Impl {
         return Status::Corruption(LogPath() + ": entry " + std::to_string(seq) + " follows " +
                                   std::to_string(next_seq - 1));
       }
-      Prepared p = Prepare(record, 0);
+      Prepared p = Prepare(record, line_no);
       Decision d = Decide(record, p);
       if (d.json != decision) {
         return Status::Corruption(LogPath() + ": replaying entry " + std::to_string(seq) +
@@ -1122,7 +1125,7 @@ Result<std::string> Feed::Process(PreparedRecord record) {
   Prepared& p = *record.impl_;
   if (p.blank) return std::string();
   Impl::Decision d = m.Decide(p.line, p);
-  if (Status s = m.AppendLog(m.next_seq, p.line, d.json); !s.ok()) {
+  if (Status s = m.AppendLog(m.next_seq, p.line_no, p.line, d.json); !s.ok()) {
     // Not answered: undo the document frequencies counted for it.
     if (d.article && !d.article->bad && !d.article->copy) m.RemoveTerms(*d.article);
     return s;

@@ -1,0 +1,239 @@
+// Tests of the news-feed mode (samestory/feed.h):
+// 1. Decisions: a copy points at its original, a report on the same event joins its story, an
+//    unrelated article starts a new story; bad records are answered with an error.
+// 2. Windows: an original older than the duplicate window no longer attracts copies.
+// 3. Persistence: a feed reopened (from the log, from a snapshot, or both) answers the rest of a
+//    stream exactly as an uninterrupted feed; a torn log tail is dropped; a damaged snapshot and
+//    other output-affecting options are refused; a state directory is locked.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "samestory/feed.h"
+
+namespace samestory {
+namespace {
+
+namespace fs = std::filesystem;
+
+class FeedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("samestory_feed_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Dir(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+std::string Record(const std::string& id, const std::string& date, const std::string& title,
+                   const std::string& text) {
+  return "{\"id\":\"" + id + "\",\"date\":\"" + date + "\",\"title\":\"" + title +
+         "\",\"text\":\"" + text + "\",\"lang\":\"en\"}";
+}
+
+std::unique_ptr<Feed> MustOpen(const std::string& dir, const FeedOptions& options = {}) {
+  auto feed = Feed::Open(dir, options);
+  EXPECT_TRUE(feed.ok()) << dir << ": " << feed.status().ToString();
+  if (!feed.ok()) return nullptr;
+  return std::move(feed.value());
+}
+
+std::string MustProcess(Feed& feed, const std::string& line) {
+  auto d = feed.Process(line, 1);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  return d.ok() ? d.value() : "";
+}
+
+const char kSummit[] =
+    "Leaders of the Nordic Council met in Tromso on Monday to sign a fisheries accord covering "
+    "cod quotas in the Barents Sea, ending three years of talks between Norway, Iceland and the "
+    "Faroe Islands over the northern stocks and the patrol of disputed waters";
+const char kSummitOther[] =
+    "In Tromso the Nordic Council signed its Barents Sea fisheries accord, fixing cod quotas for "
+    "Norway, Iceland and the Faroe Islands after three years of talks; ministers said patrols of "
+    "the disputed northern waters would be shared from next spring";
+const char kVolcano[] =
+    "A volcano on the Reykjanes peninsula erupted overnight, sending lava toward the town of "
+    "Grindavik, whose residents had been evacuated last week as earthquakes shook the region and "
+    "scientists warned of a fissure opening close to the harbour";
+
+TEST_F(FeedTest, CopiesPointAtTheOriginalReportsJoinTheStoryOthersStartOne) {
+  auto feed = MustOpen(Dir("s"));
+  ASSERT_NE(feed, nullptr);
+  const std::string a = MustProcess(*feed, Record("a", "2024-03-04", "Fisheries accord", kSummit));
+  EXPECT_EQ(a, "{\"id\":\"a\",\"dup\":null,\"dup_score\":null,\"story\":\"a\",\"story_score\":null,"
+               "\"new_story\":true}");
+  // A re-headlined wire copy.
+  const std::string copy =
+      MustProcess(*feed, Record("a-copy", "2024-03-04T10:00", "Nordic cod deal", kSummit));
+  EXPECT_NE(copy.find("\"dup\":\"a\",\"dup_score\":1.0000,\"story\":\"a\""), std::string::npos)
+      << copy;
+  // Another outlet's report on the same event.
+  const std::string other =
+      MustProcess(*feed, Record("b", "2024-03-05", "Nordic Council fisheries accord", kSummitOther));
+  EXPECT_NE(other.find("\"dup\":null"), std::string::npos) << other;
+  EXPECT_NE(other.find("\"story\":\"a\""), std::string::npos) << other;
+  EXPECT_NE(other.find("\"new_story\":false"), std::string::npos) << other;
+  const std::string volcano =
+      MustProcess(*feed, Record("c", "2024-03-05", "Eruption near Grindavik", kVolcano));
+  EXPECT_NE(volcano.find("\"story\":\"c\""), std::string::npos) << volcano;
+  EXPECT_NE(volcano.find("\"new_story\":true"), std::string::npos) << volcano;
+  EXPECT_EQ(feed->answered(), 4u);
+  EXPECT_EQ(feed->stats().duplicates, 1u);
+  EXPECT_EQ(feed->stats().new_stories, 2u);
+}
+
+TEST_F(FeedTest, BadRecordsAreAnsweredAndTheFeedGoesOn) {
+  auto feed = MustOpen(Dir("s"));
+  ASSERT_NE(feed, nullptr);
+  EXPECT_EQ(MustProcess(*feed, "{not json"),
+            "{\"id\":null,\"line\":1,\"error\":\"invalid JSON: The JSON document has "
+            "an improper structure: missing or superfluous commas, braces, missing keys, etc.\"}");
+  const std::string no_id = MustProcess(*feed, "{\"title\":\"x\",\"text\":\"y\"}");
+  EXPECT_NE(no_id.find("\"error\":\"missing id"), std::string::npos) << no_id;
+  const std::string empty = MustProcess(*feed, "{\"id\":\"e\"}");
+  EXPECT_NE(empty.find("\"error\":\"empty article"), std::string::npos) << empty;
+  const std::string first = MustProcess(*feed, Record("a", "2024-03-04", "Accord", kSummit));
+  EXPECT_EQ(first.find("error"), std::string::npos) << first;
+  // The same id with other content is an error; the very same line again is the same answer.
+  const std::string clash = MustProcess(*feed, Record("a", "2024-03-04", "Eruption", kVolcano));
+  EXPECT_NE(clash.find("\"error\":\"duplicate id"), std::string::npos) << clash;
+  EXPECT_EQ(MustProcess(*feed, Record("a", "2024-03-04", "Accord", kSummit)), first);
+  EXPECT_EQ(MustProcess(*feed, "   "), "") << "a blank line is not a record";
+  EXPECT_EQ(feed->answered(), 6u);
+  EXPECT_EQ(feed->stats().bad_records, 4u);
+  EXPECT_EQ(feed->stats().replayed, 1u);
+}
+
+TEST_F(FeedTest, OriginalsOlderThanTheDuplicateWindowAttractNoCopies) {
+  auto feed = MustOpen(Dir("s"));  // duplicate window: 3 days
+  ASSERT_NE(feed, nullptr);
+  MustProcess(*feed, Record("a", "2024-03-01", "Accord", kSummit));
+  const std::string near = MustProcess(*feed, Record("a2", "2024-03-03", "Accord", kSummit));
+  EXPECT_NE(near.find("\"dup\":\"a\""), std::string::npos) << near;
+  // The clock moves to March 10: "a" and "a2" leave the duplicate window.
+  MustProcess(*feed, Record("c", "2024-03-10", "Eruption", kVolcano));
+  const std::string late = MustProcess(*feed, Record("a3", "2024-03-10", "Accord", kSummit));
+  EXPECT_NE(late.find("\"dup\":null"), std::string::npos) << late;
+  EXPECT_EQ(feed->stats().dup_window_articles, 2u);  // c and a3
+}
+
+// A stream of related and unrelated articles over three weeks, with copies and bad lines.
+std::vector<std::string> Stream() {
+  std::mt19937 rng(7);
+  const std::vector<std::string> texts = {kSummit, kSummitOther, kVolcano};
+  std::vector<std::string> lines;
+  for (int i = 0; i < 120; ++i) {
+    const int day = 1 + i / 6;
+    char date[32];
+    std::snprintf(date, sizeof(date), "2024-03-%02d", day);
+    std::string text = texts[static_cast<size_t>(rng() % texts.size())];
+    if (rng() % 3 == 0) text += " Update " + std::to_string(i) + " adds a sentence of new detail";
+    lines.push_back(Record("n" + std::to_string(i), date, "Report " + std::to_string(i % 7), text));
+    if (i % 17 == 0) lines.push_back("{\"id\":\"bad" + std::to_string(i) + "\"");
+  }
+  return lines;
+}
+
+std::vector<std::string> Uninterrupted(const std::string& dir, const FeedOptions& options) {
+  auto feed = MustOpen(dir, options);
+  std::vector<std::string> out;
+  for (const std::string& l : Stream()) out.push_back(MustProcess(*feed, l));
+  return out;
+}
+
+TEST_F(FeedTest, ReopenedFeedAnswersTheRestOfTheStreamAsAnUninterruptedOne) {
+  FeedOptions options;
+  options.snapshot_every = 25;  // snapshots and log replay both happen
+  const std::vector<std::string> reference = Uninterrupted(Dir("ref"), options);
+  const std::vector<std::string> lines = Stream();
+  for (size_t cut : {size_t{1}, size_t{24}, size_t{25}, size_t{26}, size_t{70}}) {
+    const std::string dir = Dir("cut" + std::to_string(cut));
+    std::vector<std::string> out;
+    {
+      auto feed = MustOpen(dir, options);
+      ASSERT_NE(feed, nullptr);
+      for (size_t i = 0; i < cut; ++i) {
+        out.push_back(MustProcess(*feed, lines[i]));
+        ASSERT_TRUE(feed->Checkpoint().ok());
+      }
+    }
+    auto feed = MustOpen(dir, options);
+    ASSERT_NE(feed, nullptr);
+    EXPECT_EQ(feed->answered(), cut);
+    EXPECT_EQ(feed->last_answer(), out.back());
+    for (size_t i = cut; i < lines.size(); ++i) {
+      out.push_back(MustProcess(*feed, lines[i]));
+      ASSERT_TRUE(feed->Checkpoint().ok());
+    }
+    EXPECT_EQ(out, reference) << "cut after " << cut;
+  }
+}
+
+TEST_F(FeedTest, TornLogTailIsDroppedAndDamagedSnapshotIsRefused) {
+  const std::vector<std::string> lines = Stream();
+  {
+    auto feed = MustOpen(Dir("s"));
+    ASSERT_NE(feed, nullptr);
+    for (size_t i = 0; i < 5; ++i) MustProcess(*feed, lines[i]);
+  }
+  {
+    std::ofstream log(Dir("s") + "/log", std::ios::binary | std::ios::app);
+    log << "SSLE\x40";  // the start of an entry cut short
+  }
+  {
+    auto feed = MustOpen(Dir("s"));
+    ASSERT_NE(feed, nullptr);
+    EXPECT_EQ(feed->answered(), 5u);
+    EXPECT_EQ(feed->stats().recovered, 5u);
+    ASSERT_TRUE(feed->Snapshot().ok());
+  }
+  EXPECT_EQ(fs::file_size(Dir("s") + "/log"), 0u) << "a snapshot empties the log";
+  {
+    std::fstream snap(Dir("s") + "/snapshot", std::ios::binary | std::ios::in | std::ios::out);
+    snap.seekp(40);
+    snap.put('\x7f');
+  }
+  auto broken = Feed::Open(Dir("s"), FeedOptions());
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), Status::Code::kCorruption) << broken.status().ToString();
+}
+
+TEST_F(FeedTest, OtherOutputAffectingOptionsAndASecondFeedAreRefused) {
+  {
+    auto feed = MustOpen(Dir("s"));
+    ASSERT_NE(feed, nullptr);
+    MustProcess(*feed, Record("a", "2024-03-04", "Accord", kSummit));
+    auto second = Feed::Open(Dir("s"), FeedOptions());
+    ASSERT_FALSE(second.ok());
+    EXPECT_NE(second.status().message().find("in use by another feed"), std::string::npos)
+        << second.status().ToString();
+  }
+  FeedOptions other;
+  other.cluster.threshold = 0.2;
+  auto refused = Feed::Open(Dir("s"), other);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("story_threshold"), std::string::npos)
+      << refused.status().ToString();
+  // Performance-only options may change.
+  FeedOptions faster;
+  faster.sync_every = 1;
+  faster.snapshot_every = 3;
+  auto reopened = Feed::Open(Dir("s"), faster);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ(reopened.value()->answered(), 1u);
+}
+
+}  // namespace
+}  // namespace samestory
