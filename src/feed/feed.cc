@@ -645,27 +645,36 @@ struct Feed::Impl {
   void Apply(Article a) {
     next_seq = a.seq + 1;
     if (a.date && *a.date > clock) clock = *a.date;
+    Insert(std::move(a), /*dup_window=*/true, /*count_total=*/true);
+    Evict();
+  }
+
+  // Puts an article into the indexes. `dup_window`: it is still in the duplicate window (a bad
+  // record never is); `count_total`: it adds to its story's total (a restored article's story
+  // total comes from the snapshot instead).
+  void Insert(Article a, bool dup_window, bool count_total) {
     const uint64_t seq = a.seq;
     by_content[a.content_hash] = seq;
     story_by_time.emplace(a.time, seq);
     if (!a.bad) {
       by_id[XXH3_64bits(a.id.data(), a.id.size())] = seq;
-      a.in_dup_window = true;
-      dup_by_time.emplace(a.time, seq);
-      if (a.is_short) {
-        short_seq.try_emplace(a.sequence_hash, seq);
-      } else {
-        for (uint64_t key : a.band_keys) buckets[key].push_back(seq);
+      if (dup_window) {
+        a.in_dup_window = true;
+        dup_by_time.emplace(a.time, seq);
+        if (a.is_short) {
+          short_seq.try_emplace(a.sequence_hash, seq);
+        } else {
+          for (uint64_t key : a.band_keys) buckets[key].push_back(seq);
+        }
       }
       if (!a.copy) {
         StorySize& size = story_size[a.story];
         ++size.window;
-        ++size.total;
+        if (count_total) ++size.total;
         if (!a.arrival.empty()) AddRow(a);
       }
     }
     articles.emplace(seq, std::move(a));
-    Evict();
   }
 
   void Evict() {
@@ -867,7 +876,7 @@ struct Feed::Impl {
         }
       }
       const bool dup_window = flags & 4u;
-      RestoreArticle(std::move(a), dup_window);
+      Insert(std::move(a), dup_window, /*count_total=*/false);
     }
     const uint64_t stories = c.U64();
     for (uint64_t i = 0; i < stories && c.ok; ++i) {
@@ -881,30 +890,6 @@ struct Feed::Impl {
     next_seq = snap_next;
     clock = snap_clock;
     return Status::OK();
-  }
-
-  // Puts a snapshot article back without deciding or evicting.
-  void RestoreArticle(Article a, bool dup_window) {
-    const uint64_t seq = a.seq;
-    by_content[a.content_hash] = seq;
-    story_by_time.emplace(a.time, seq);
-    if (!a.bad) {
-      by_id[XXH3_64bits(a.id.data(), a.id.size())] = seq;
-      if (dup_window) {
-        a.in_dup_window = true;
-        dup_by_time.emplace(a.time, seq);
-        if (a.is_short) {
-          short_seq.try_emplace(a.sequence_hash, seq);
-        } else {
-          for (uint64_t key : a.band_keys) buckets[key].push_back(seq);
-        }
-      }
-      if (!a.copy) {
-        ++story_size[a.story].window;  // totals come from the snapshot's story table
-        if (!a.arrival.empty()) AddRow(a);
-      }
-    }
-    articles.emplace(seq, std::move(a));
   }
 
   // Replays the log after the snapshot; drops a torn tail.
