@@ -236,6 +236,7 @@ struct Feed::Impl {
   std::unordered_map<uint64_t, uint32_t> term_slot;       // term hash -> slot
   std::vector<uint32_t> df;                               // slot -> document frequency
   std::vector<uint32_t> free_slots;
+  std::vector<uint64_t> slot_hash;                        // slot -> term hash
   uint64_t documents = 0;                                 // originals in the story window
   // Story id -> originals in the window, and originals ever (the average-link denominator: as
   // in the batch, members out of reach count as similarity 0, so a story does not chain on
@@ -311,10 +312,12 @@ struct Feed::Impl {
       if (!free_slots.empty()) {
         it->second = free_slots.back();
         free_slots.pop_back();
+        slot_hash[it->second] = hash;
       } else {
         it->second = static_cast<uint32_t>(df.size());
         df.push_back(0);
         dense.push_back(0.0f);
+        slot_hash.push_back(hash);
       }
     }
     return it->second;
@@ -332,7 +335,8 @@ struct Feed::Impl {
 
   void RemoveTerms(const Article& a) {
     for (const auto& [s, c] : a.terms) {
-      if (--df[s] == 0) {
+      if (--df[s] == 0) {  // the term is gone: its slot is free for another
+        term_slot.erase(slot_hash[s]);
         free_slots.push_back(s);
       }
     }
