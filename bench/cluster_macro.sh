@@ -70,17 +70,9 @@ if [[ ! -d "$DS" ]]; then
 fi
 DS=$(cd "$DS" && pwd)
 
-if [[ ! -x "$SAMESTORY" ]]; then
-  say "$SAMESTORY not found. This script builds nothing; build it first:"
-  say "  cd $ROOT && cmake --preset release && cmake --build --preset release"
-  exit 1
-fi
-# The binary, to notice a rebuild during the run (concurrent work in the tree).
-bin_id() { echo "sha256 $(sha256sum "$SAMESTORY" | cut -c1-12), built $(date -u -r "$SAMESTORY" '+%Y-%m-%d %H:%M:%S UTC')"; }
-BIN_START=$(bin_id)
-
 # shellcheck source=bench/macro_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/macro_lib.sh"
+require_samestory
 if [[ ! -x /usr/bin/time ]]; then apt_install time; fi
 if ! "$PYTHON" -c 'import numpy, scipy, sklearn, faiss' 2>/dev/null; then
   if [[ "$PYTHON" == /usr/bin/python3 ]]; then
