@@ -5,6 +5,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <chrono>
 #include <exception>
 #include <future>
@@ -47,6 +50,27 @@ double ThreadCpuSeconds() {
   timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// Heap bytes a string holds beyond its own object (0 when it fits the small-string buffer).
+size_t StringHeap(const std::string& s) {
+  return s.capacity() > 15 ? s.capacity() + 1 : 0;
+}
+
+// The process's peak resident set (VmHWM), in bytes; 0 where /proc is not there.
+uint64_t PeakRssBytes() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  uint64_t kb = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) {
+      kb = std::strtoull(line + 6, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return kb * 1024;
 }
 
 // What the output needs of a record once its text is gone.
@@ -177,6 +201,10 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
       w.shingle += c2 - c1;
       if (fp.kind == Fingerprint::Kind::kFull && want_signatures) {
         minhasher->Sign(fp.shingles, signatures.data() + static_cast<size_t>(i) * num_perm);
+        // The duplicate finder keeps them sorted by their low 32 bits: sorted here, in parallel.
+        std::sort(fp.shingles.begin(), fp.shingles.end(), [](uint64_t a, uint64_t b) {
+          return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
+        });
         w.minhash += ThreadCpuSeconds() - c2;
       }
     }
@@ -250,6 +278,13 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   summary.candidates = pass->groups.candidates;
   summary.exact_checks = pass->groups.exact_checks;
   summary.lsh = pass->groups.lsh;
+  summary.memory.signatures = pass->groups.signature_bytes;
+  for (const RecordOut& r : pass->records) {
+    summary.memory.records += sizeof(RecordOut) + StringHeap(r.id) + StringHeap(r.error) +
+                              StringHeap(r.warning) + StringHeap(r.title);
+  }
+  summary.memory.spilled_shingles = pass->groups.spilled_shingle_bytes;
+  if (!pass->groups.status.ok()) return pass->groups.status;
   pass->read_status = read_status;
   return Status::OK();
 }
@@ -341,6 +376,7 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
   }
   pass.summary.seconds.write = Since(t0);
   pass.summary.seconds.total = Since(start);
+  pass.summary.memory.peak_rss = PeakRssBytes();
   if (!pass.read_status.ok()) return pass.read_status;
   return pass.summary;
 }
@@ -494,6 +530,7 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   }
   pass.summary.seconds.write = Since(t0);
   pass.summary.seconds.total = Since(start);
+  pass.summary.memory.peak_rss = PeakRssBytes();
   summary.dedup = pass.summary;
   if (!pass.read_status.ok()) return pass.read_status;
   return summary;

@@ -13,6 +13,7 @@
 #define SAMESTORY_DEDUP_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -63,12 +64,23 @@ struct DuplicateGroups {
   size_t candidates = 0;    // candidate pairs considered
   size_t exact_checks = 0;  // pairs whose exact Jaccard was computed
   LshParams lsh;            // bands and rows used (LSH mode)
+  // Where memory went (bytes): signatures kept in memory, and shingle sets written to a
+  // temporary file (LSH mode: they are only read back for the few borderline candidates).
+  uint64_t signature_bytes = 0;
+  uint64_t spilled_shingle_bytes = 0;
+  // Not OK when the spill file could not be written or read back: the groups are then incomplete.
+  Status status;
 };
 
 class DuplicateFinder {
  public:
-  // Errors: InvalidArgument for bad options or, in LSH mode, an impossible banding for num_perm.
+  // Errors: InvalidArgument for bad options or, in LSH mode, an impossible banding for num_perm;
+  // IOError when the temporary file for shingle sets (LSH mode; in $TMPDIR, else /tmp) cannot
+  // be created.
   static Result<DuplicateFinder> Create(const DedupOptions& options, int num_perm);
+  ~DuplicateFinder();
+  DuplicateFinder(DuplicateFinder&&) noexcept;
+  DuplicateFinder& operator=(DuplicateFinder&&) noexcept;
 
   // Each Add* appends the next document (its index is the number added before it).
   // A document that takes no part (a bad record): alone in its group.
@@ -87,8 +99,9 @@ class DuplicateFinder {
 
  private:
   enum class Kind : uint8_t { kExcluded, kShort, kFull };
-  DuplicateFinder(const DedupOptions& options, int num_perm, std::optional<LshBanding> banding)
-      : options_(options), num_perm_(num_perm), banding_(std::move(banding)) {}
+  class SpillFile;
+  DuplicateFinder(const DedupOptions& options, int num_perm, std::optional<LshBanding> banding,
+                  std::unique_ptr<SpillFile> spill);
   std::span<const uint64_t> shingles(uint32_t d) const {
     return {shingles_.data() + shingle_begin_[d], shingle_begin_[d + 1] - shingle_begin_[d]};
   }
@@ -98,6 +111,8 @@ class DuplicateFinder {
   void AddCommon(Kind kind, std::optional<UnixSeconds> date);
   // Sorts and deduplicates document d's shingles in place, once; returns the new span.
   std::span<const uint64_t> SortedShingles(uint32_t d);
+  // Exact Jaccard of two documents' shingle sets (from memory, or from the spill file).
+  double ShingleJaccard(uint32_t a, uint32_t b);
   void VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted);
   void ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair>* accepted);
 
@@ -111,6 +126,12 @@ class DuplicateFinder {
   std::vector<uint64_t> shingle_begin_{0};
   std::vector<uint32_t> shingle_count_;  // distinct count once sorted; 0 = not sorted yet
   std::vector<uint32_t> signatures_;  // (size(), num_perm) row-major; zero rows when not kFull
+  // LSH mode: each document's sorted distinct shingles, truncated to 32 bits (a false match
+  // between two distinct shingles has probability 2^-32), in a temporary file; shingle_begin_
+  // then holds offsets in that file and shingle_count_ the counts.
+  std::unique_ptr<SpillFile> spill_;
+  Status spill_status_;  // the first spill file error, reported by Finish
+  std::vector<uint32_t> scratch_a_, scratch_b_;
 };
 
 }  // namespace samestory

@@ -59,6 +59,7 @@ double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b)
 
 // |a ∩ b| / |a ∪ b| of two sorted, distinct hash sets; 0 when both are empty.
 double ExactJaccard(std::span<const uint64_t> a, std::span<const uint64_t> b);
+double ExactJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b);
 
 }  // namespace samestory
 

@@ -67,6 +67,13 @@ struct DedupSummary {
   LshParams lsh;
   int threads = 1;
   StageSeconds seconds;
+  // Where memory went, in bytes.
+  struct Memory {
+    uint64_t signatures = 0;        // MinHash signatures (num_perm x 4 bytes an article)
+    uint64_t records = 0;           // what the output needs of each record (ids, errors, dates)
+    uint64_t spilled_shingles = 0;  // shingle sets in a temporary file (not in memory)
+    uint64_t peak_rss = 0;          // the process's peak resident set at the end of the run
+  } memory;
 };
 
 // Called for every record with an error or a warning, in input order, from the calling thread.

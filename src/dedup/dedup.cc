@@ -1,8 +1,15 @@
 #include "samestory/dedup.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <string>
 #include <unordered_map>
 
 #include "samestory/minhash.h"
@@ -19,9 +26,102 @@ Status DedupOptions::Validate() const {
   return Status::OK();
 }
 
+// An anonymous temporary file (created and unlinked at once) of 32-bit values, appended through a
+// buffer and read back with pread.
+class DuplicateFinder::SpillFile {
+ public:
+  static Result<std::unique_ptr<SpillFile>> Create() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
+                       "/samestory-shingles-XXXXXX";
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) {
+      return Status::IOError("cannot create a temporary file in " + path.substr(0, path.rfind('/')) +
+                             " (set TMPDIR): " + std::strerror(errno));
+    }
+    ::unlink(path.c_str());
+    return std::unique_ptr<SpillFile>(new SpillFile(fd));
+  }
+  ~SpillFile() { ::close(fd_); }
+
+  // Appends `values`; returns the offset (in values) of the first one.
+  uint64_t Append(std::span<const uint32_t> values) {
+    const uint64_t offset = size_;
+    buffer_.insert(buffer_.end(), values.begin(), values.end());
+    size_ += values.size();
+    if (buffer_.size() >= kBuffer) Flush();
+    return offset;
+  }
+
+  // Reads `count` values from `offset` into *out.
+  Status Read(uint64_t offset, uint32_t count, std::vector<uint32_t>* out) {
+    if (!buffer_.empty()) {
+      if (Status s = Flush(); !s.ok()) return s;
+    }
+    if (!error_.ok()) return error_;
+    out->resize(count);
+    size_t done = 0;
+    const size_t bytes = size_t{count} * sizeof(uint32_t);
+    char* dst = reinterpret_cast<char*>(out->data());
+    while (done < bytes) {
+      const ssize_t r = ::pread(fd_, dst + done, bytes - done,
+                                static_cast<off_t>(offset * sizeof(uint32_t) + done));
+      if (r <= 0) {
+        if (r < 0 && errno == EINTR) continue;
+        return Status::IOError(std::string("cannot read the shingle spill file: ") +
+                               (r < 0 ? std::strerror(errno) : "short read"));
+      }
+      done += static_cast<size_t>(r);
+    }
+    return Status::OK();
+  }
+
+  uint64_t bytes() const { return size_ * sizeof(uint32_t); }
+
+ private:
+  static constexpr size_t kBuffer = size_t{1} << 20;  // values (4 MiB)
+  explicit SpillFile(int fd) : fd_(fd) {}
+
+  Status Flush() {
+    const char* p = reinterpret_cast<const char*>(buffer_.data());
+    size_t left = buffer_.size() * sizeof(uint32_t);
+    while (left > 0 && error_.ok()) {
+      const ssize_t w = ::write(fd_, p, left);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        error_ = Status::IOError(std::string("cannot write the shingle spill file (disk full? set "
+                                             "TMPDIR): ") + std::strerror(errno));
+        break;
+      }
+      p += w;
+      left -= static_cast<size_t>(w);
+    }
+    buffer_.clear();
+    return error_;
+  }
+
+  int fd_;
+  std::vector<uint32_t> buffer_;
+  uint64_t size_ = 0;
+  Status error_;
+};
+
+DuplicateFinder::DuplicateFinder(const DedupOptions& options, int num_perm,
+                                 std::optional<LshBanding> banding,
+                                 std::unique_ptr<SpillFile> spill)
+    : options_(options),
+      num_perm_(num_perm),
+      banding_(std::move(banding)),
+      spill_(std::move(spill)) {}
+DuplicateFinder::~DuplicateFinder() = default;
+DuplicateFinder::DuplicateFinder(DuplicateFinder&&) noexcept = default;
+DuplicateFinder& DuplicateFinder::operator=(DuplicateFinder&&) noexcept = default;
+
 Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options, int num_perm) {
   if (Status s = options.Validate(); !s.ok()) return s;
-  if (options.mode == DedupMode::kExact) return DuplicateFinder(options, num_perm, std::nullopt);
+  if (options.mode == DedupMode::kExact) {
+    return DuplicateFinder(options, num_perm, std::nullopt, nullptr);
+  }
   LshOptions lsh;
   lsh.threshold = options.threshold;
   lsh.recall_at_threshold = options.recall_at_threshold;
@@ -29,14 +129,16 @@ Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options, int
   lsh.rows = options.rows;
   auto banding = LshBanding::Create(lsh, num_perm);
   if (!banding.ok()) return banding.status();
-  return DuplicateFinder(options, num_perm, std::move(banding.value()));
+  auto spill = SpillFile::Create();
+  if (!spill.ok()) return spill.status();
+  return DuplicateFinder(options, num_perm, std::move(banding.value()), std::move(spill.value()));
 }
 
 void DuplicateFinder::AddCommon(Kind kind, std::optional<UnixSeconds> date) {
   kinds_.push_back(kind);
   dates_.push_back(date ? *date : std::numeric_limits<int64_t>::max());
   sequence_hash_.push_back(0);
-  shingle_begin_.push_back(shingles_.size());
+  shingle_begin_.push_back(spill_ ? spill_->bytes() / sizeof(uint32_t) : shingles_.size());
   shingle_count_.push_back(0);
   if (options_.mode == DedupMode::kLsh) signatures_.resize(signatures_.size() + num_perm_, 0);
 }
@@ -61,12 +163,38 @@ void DuplicateFinder::AddShort(std::optional<UnixSeconds> date, uint64_t sequenc
 void DuplicateFinder::Add(std::optional<UnixSeconds> date, std::span<const uint64_t> shingles,
                           std::span<const uint32_t> signature) {
   assert(!shingles.empty());
-  shingles_.insert(shingles_.end(), shingles.begin(), shingles.end());
-  AddCommon(Kind::kFull, date);
+  if (spill_) {
+    // Sorted, distinct, 32 bits: the form ShingleJaccard reads back.
+    // (Callers may pass them ordered by their low 32 bits already: the sort is then skipped.)
+    scratch_a_.clear();
+    for (uint64_t h : shingles) scratch_a_.push_back(static_cast<uint32_t>(h));
+    if (!std::is_sorted(scratch_a_.begin(), scratch_a_.end())) {
+      std::sort(scratch_a_.begin(), scratch_a_.end());
+    }
+    scratch_a_.erase(std::unique(scratch_a_.begin(), scratch_a_.end()), scratch_a_.end());
+    spill_->Append(scratch_a_);
+    AddCommon(Kind::kFull, date);
+    shingle_count_.back() = static_cast<uint32_t>(scratch_a_.size());
+  } else {
+    shingles_.insert(shingles_.end(), shingles.begin(), shingles.end());
+    AddCommon(Kind::kFull, date);
+  }
   if (options_.mode == DedupMode::kLsh) {
     assert(signature.size() == static_cast<size_t>(num_perm_));
     std::copy(signature.begin(), signature.end(), signatures_.end() - num_perm_);
   }
+}
+
+double DuplicateFinder::ShingleJaccard(uint32_t a, uint32_t b) {
+  if (!spill_) return ExactJaccard(SortedShingles(a), SortedShingles(b));
+  // Document d's values start at shingle_begin_[d] in the file (AddCommon records each end).
+  Status s = spill_->Read(shingle_begin_[a], shingle_count_[a], &scratch_a_);
+  if (s.ok()) s = spill_->Read(shingle_begin_[b], shingle_count_[b], &scratch_b_);
+  if (!s.ok()) {
+    if (spill_status_.ok()) spill_status_ = s;
+    return 0.0;
+  }
+  return ExactJaccard(std::span<const uint32_t>(scratch_a_), std::span<const uint32_t>(scratch_b_));
 }
 
 void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out,
@@ -82,7 +210,7 @@ void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out,
       accepted->push_back({c.a, c.b, static_cast<float>(estimate), false});
     } else if (estimate >= t - m) {
       ++out->exact_checks;
-      const double exact = ExactJaccard(SortedShingles(c.a), SortedShingles(c.b));
+      const double exact = ShingleJaccard(c.a, c.b);
       if (exact >= t) accepted->push_back({c.a, c.b, static_cast<float>(exact), true});
     }
   }
@@ -246,7 +374,7 @@ DuplicateGroups DuplicateFinder::Finish() {
       double s = options_.mode == DedupMode::kLsh ? EstimateJaccard(signature(d), signature(r))
                                                   : -1.0;
       if (s < 0 || std::abs(s - options_.threshold) < options_.verify_margin) {
-        s = ExactJaccard(SortedShingles(d), SortedShingles(r));
+        s = ShingleJaccard(d, r);
       }
       score = static_cast<float>(s);
     }
@@ -264,6 +392,9 @@ DuplicateGroups DuplicateFinder::Finish() {
     });
     out.pairs = std::move(accepted);
   }
+  out.signature_bytes = signatures_.size() * sizeof(uint32_t);
+  out.spilled_shingle_bytes = spill_ ? spill_->bytes() : 0;
+  out.status = spill_status_;
   return out;
 }
 

@@ -129,7 +129,10 @@ double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b)
   return static_cast<double>(equal) / static_cast<double>(a.size());
 }
 
-double ExactJaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+namespace {
+
+template <typename T>
+double SortedJaccard(std::span<const T> a, std::span<const T> b) {
   if (a.empty() && b.empty()) return 0.0;
   size_t i = 0, j = 0, common = 0;
   while (i < a.size() && j < b.size()) {
@@ -144,6 +147,16 @@ double ExactJaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {
     }
   }
   return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+}
+
+}  // namespace
+
+double ExactJaccard(std::span<const uint64_t> a, std::span<const uint64_t> b) {
+  return SortedJaccard(a, b);
+}
+
+double ExactJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
+  return SortedJaccard(a, b);
 }
 
 }  // namespace samestory

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -595,6 +597,36 @@ TEST(DedupTest, LshRecallAgainstExactModeAtLeast99Percent) {
   EXPECT_EQ(lsh.lsh.rows, Must(ChooseLshParams(kThreshold, 128, 0.995)).rows);
   EXPECT_GE(lsh.candidates, lsh_pairs.size());
   EXPECT_LE(lsh.exact_checks, lsh.candidates);
+}
+
+// --- Shingle sets on disk (LSH mode) --------------------------------------------------------------
+
+TEST(DedupTest, LshModeKeepsShingleSetsInATemporaryFileNotInMemory) {
+  const Corpus c = MakeSpread(7);
+  const DuplicateGroups lsh = RunFinder(c, Options(DedupMode::kLsh, 0.8));
+  size_t distinct = 0;  // what the file must hold: each full document's distinct shingles, 4 bytes
+  for (size_t d = 0; d < c.size(); ++d) {
+    if (c.fps[d].is_short() || (!c.excluded.empty() && c.excluded[d])) continue;
+    std::vector<uint64_t> s = c.fps[d].unordered;
+    std::sort(s.begin(), s.end());
+    distinct += static_cast<size_t>(std::unique(s.begin(), s.end()) - s.begin());
+  }
+  EXPECT_EQ(lsh.spilled_shingle_bytes, distinct * 4);
+  EXPECT_EQ(lsh.signature_bytes, c.size() * 128 * 4);
+  EXPECT_GT(lsh.exact_checks, 0u) << "the file is read back for borderline candidates";
+  EXPECT_TRUE(lsh.status.ok());
+  EXPECT_EQ(RunFinder(c, Options(DedupMode::kExact, 0.8)).spilled_shingle_bytes, 0u);
+}
+
+TEST(DedupTest, UnusableTemporaryDirectoryIsAnIOError) {
+  const char* old = std::getenv("TMPDIR");
+  const std::string saved = old ? old : "";
+  ::setenv("TMPDIR", "/nonexistent/samestory-test", 1);
+  Result<DuplicateFinder> r = DuplicateFinder::Create(DedupOptions{}, 128);
+  if (old) ::setenv("TMPDIR", saved.c_str(), 1); else ::unsetenv("TMPDIR");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kIOError);
+  EXPECT_NE(r.status().message().find("TMPDIR"), std::string::npos) << r.status().ToString();
 }
 
 // --- collect_pairs -------------------------------------------------------------------------------

@@ -87,6 +87,13 @@ void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, s
   std::fprintf(f, "  throughput: %.0f articles/s, %.1f MB/s\n",
                static_cast<double>(s.articles) / total,
                static_cast<double>(s.input_bytes) / 1e6 / total);
+  std::fprintf(f,
+               "  memory: peak RSS %.1f MB; signatures %.1f MB, records %.1f MB in memory; "
+               "shingle sets %.1f MB in a temporary file\n",
+               static_cast<double>(s.memory.peak_rss) / 1e6,
+               static_cast<double>(s.memory.signatures) / 1e6,
+               static_cast<double>(s.memory.records) / 1e6,
+               static_cast<double>(s.memory.spilled_shingles) / 1e6);
 }
 
 int ReportFailure(const char* command, const Status& status) {
