@@ -271,7 +271,7 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   }
 
   t0 = Clock::now();
-  pass->groups = finder->Finish();
+  pass->groups = finder->Finish(threads);
   summary.seconds.group = Since(t0);
   summary.groups = pass->groups.groups;
   summary.articles_in_groups = pass->groups.documents_in_groups;

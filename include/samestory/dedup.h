@@ -95,7 +95,8 @@ class DuplicateFinder {
   size_t size() const { return kinds_.size(); }
 
   // Groups every document added. REQUIRES: called once, after the last Add*.
-  DuplicateGroups Finish();
+  // `threads`: for the LSH band sorting (the result does not depend on it).
+  DuplicateGroups Finish(int threads = 1);
 
  private:
   enum class Kind : uint8_t { kExcluded, kShort, kFull };
@@ -113,7 +114,7 @@ class DuplicateFinder {
   std::span<const uint64_t> SortedShingles(uint32_t d);
   // Exact Jaccard of two documents' shingle sets (from memory, or from the spill file).
   double ShingleJaccard(uint32_t a, uint32_t b);
-  void VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted);
+  void VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted, int threads);
   void ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair>* accepted);
 
   DedupOptions options_;

@@ -57,7 +57,8 @@ class LshBanding {
   // (count, num_perm), sorted by (a, b). Rows whose `eligible` entry is false take no part.
   // REQUIRES: signatures.size() == count * num_perm; eligible.size() == count.
   std::vector<CandidatePair> Candidates(std::span<const uint32_t> signatures, size_t count,
-                                        const std::vector<bool>& eligible) const;
+                                        const std::vector<bool>& eligible,
+                                        int threads = 1) const;
 
   LshParams params() const { return params_; }
 

@@ -197,11 +197,12 @@ double DuplicateFinder::ShingleJaccard(uint32_t a, uint32_t b) {
   return ExactJaccard(std::span<const uint32_t>(scratch_a_), std::span<const uint32_t>(scratch_b_));
 }
 
-void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out,
-                                          std::vector<ScoredPair>* accepted) {
+void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted,
+                                          int threads) {
   std::vector<bool> eligible(kinds_.size());
   for (size_t d = 0; d < kinds_.size(); ++d) eligible[d] = kinds_[d] == Kind::kFull;
-  std::vector<CandidatePair> candidates = banding_->Candidates(signatures_, kinds_.size(), eligible);
+  std::vector<CandidatePair> candidates =
+      banding_->Candidates(signatures_, kinds_.size(), eligible, threads);
   out->candidates = candidates.size();
   const double t = options_.threshold, m = options_.verify_margin;
   for (const CandidatePair& c : candidates) {
@@ -322,13 +323,13 @@ void DuplicateFinder::ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair
   }
 }
 
-DuplicateGroups DuplicateFinder::Finish() {
+DuplicateGroups DuplicateFinder::Finish(int threads) {
   DuplicateGroups out;
   if (banding_) out.lsh = banding_->params();
   const size_t n = kinds_.size();
   std::vector<ScoredPair> accepted;
   if (options_.mode == DedupMode::kLsh) {
-    VerifyLshCandidates(&out, &accepted);
+    VerifyLshCandidates(&out, &accepted, threads);
   } else {
     ExactAllPairs(&out, &accepted);
   }

@@ -72,8 +72,8 @@ Result<LshBanding> LshBanding::Create(const LshOptions& options, int num_perm) {
 }
 
 std::vector<CandidatePair> LshBanding::Candidates(std::span<const uint32_t> signatures,
-                                                  size_t count,
-                                                  const std::vector<bool>& eligible) const {
+                                                  size_t count, const std::vector<bool>& eligible,
+                                                  int threads) const {
   assert(signatures.size() == count * static_cast<size_t>(num_perm_));
   assert(eligible.size() == count);
   struct Entry {
@@ -81,28 +81,41 @@ std::vector<CandidatePair> LshBanding::Candidates(std::span<const uint32_t> sign
     uint32_t doc;
     bool operator<(const Entry& o) const { return key != o.key ? key < o.key : doc < o.doc; }
   };
-  std::vector<Entry> entries;
-  entries.reserve(count);
-  std::vector<CandidatePair> pairs;
   const size_t rows = static_cast<size_t>(params_.rows);
-  for (int band = 0; band < params_.bands; ++band) {
-    entries.clear();
-    const uint64_t seed = options_.seed + static_cast<uint64_t>(band);
-    for (size_t d = 0; d < count; ++d) {
-      if (!eligible[d]) continue;
-      const uint32_t* v = signatures.data() + d * num_perm_ + band * rows;
-      entries.push_back(
-          {XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed), static_cast<uint32_t>(d)});
-    }
-    std::sort(entries.begin(), entries.end());
-    for (size_t i = 0; i < entries.size();) {
-      size_t j = i + 1;
-      while (j < entries.size() && entries[j].key == entries[i].key) ++j;
-      for (size_t x = i; x < j; ++x) {
-        for (size_t y = x + 1; y < j; ++y) pairs.push_back({entries[x].doc, entries[y].doc});
+  // Bands are independent: each thread sorts its bands' keys (one band at a time, so memory is
+  // one band's entries per thread) and collects their pairs; the union is sorted at the end, so
+  // the result does not depend on the thread count.
+  std::vector<std::vector<CandidatePair>> per_band(static_cast<size_t>(params_.bands));
+#pragma omp parallel num_threads(std::max(1, threads))
+  {
+    std::vector<Entry> entries;
+#pragma omp for schedule(dynamic, 1)
+    for (int band = 0; band < params_.bands; ++band) {
+      entries.clear();
+      entries.reserve(count);
+      std::vector<CandidatePair>& pairs = per_band[static_cast<size_t>(band)];
+      const uint64_t seed = options_.seed + static_cast<uint64_t>(band);
+      for (size_t d = 0; d < count; ++d) {
+        if (!eligible[d]) continue;
+        const uint32_t* v = signatures.data() + d * num_perm_ + band * rows;
+        entries.push_back(
+            {XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed), static_cast<uint32_t>(d)});
       }
-      i = j;
+      std::sort(entries.begin(), entries.end());
+      for (size_t i = 0; i < entries.size();) {
+        size_t j = i + 1;
+        while (j < entries.size() && entries[j].key == entries[i].key) ++j;
+        for (size_t x = i; x < j; ++x) {
+          for (size_t y = x + 1; y < j; ++y) pairs.push_back({entries[x].doc, entries[y].doc});
+        }
+        i = j;
+      }
     }
+  }
+  std::vector<CandidatePair> pairs;
+  for (std::vector<CandidatePair>& band : per_band) {
+    pairs.insert(pairs.end(), band.begin(), band.end());
+    std::vector<CandidatePair>().swap(band);
   }
   std::sort(pairs.begin(), pairs.end(), [](const CandidatePair& l, const CandidatePair& r) {
     return l.a != r.a ? l.a < r.a : l.b < r.b;

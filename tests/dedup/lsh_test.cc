@@ -263,6 +263,9 @@ TEST(LshTest, CandidatesSortedDistinctAndRespectEligible) {
     }
   }
   EXPECT_EQ(pairs, expected);
+  for (int threads : {2, 3, 8}) {  // bands sorted in parallel: the same pairs
+    EXPECT_EQ(banding.Candidates(sigs, kCount, all, threads), expected) << threads << " threads";
+  }
 
   std::vector<bool> eligible(kCount, true);
   for (size_t d : {0, 3, 7, 8, 9, 10, 11}) eligible[d] = false;
