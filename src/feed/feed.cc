@@ -249,6 +249,7 @@ struct Feed::Impl {
   std::unique_ptr<faiss::IndexIDMap2> index;
   std::vector<faiss::Index::idx_t> dead;                  // evicted, not yet removed
   std::vector<int64_t> row_time;    // per index row: the article's date, kUndated if none
+  std::vector<uint8_t> row_alive;   // per index row: 0 once evicted (removed later, in bulk)
   std::vector<int64_t> prefix_max;  // running max of row_time (binary-searched for reach)
   std::vector<float> dense;                               // scatter array over term slots
   std::vector<double> log1p_table;                        // ln(1 + df) for df < its size
@@ -544,21 +545,25 @@ struct Feed::Impl {
         sgemv_("T", &dim, &rows, &alpha, flat->get_xb() + lo * static_cast<size_t>(dim), &dim,
                q.data(), &one, &beta, scores.data(), &one);
         for (int r = 0; r < rows; ++r) {
-          const int64_t t = row_time[lo + static_cast<size_t>(r)];
+          const size_t row = lo + static_cast<size_t>(r);
+          if (!row_alive[row]) continue;  // evicted, not yet removed from the index
+          const int64_t t = row_time[row];
           if (a.date && t != kUndated && std::abs(t - *a.date) > reach) continue;
           order.push_back(r);
         }
       }
-      const size_t k = std::min<size_t>(
-          order.size(), static_cast<size_t>(options.cluster.candidates) + dead.size());
+      const size_t k = std::min<size_t>(order.size(), static_cast<size_t>(options.cluster.candidates));
       // Best first; equal scores by article sequence number, so ties do not depend on positions.
       auto better = [&](int l, int r) {
         const float sl = scores[static_cast<size_t>(l)], sr = scores[static_cast<size_t>(r)];
         if (sl != sr) return sl > sr;
         return index->id_map[lo + static_cast<size_t>(l)] < index->id_map[lo + static_cast<size_t>(r)];
       };
-      std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(k), order.end(),
-                        better);
+      if (k < order.size()) {
+        std::nth_element(order.begin(), order.begin() + static_cast<ptrdiff_t>(k), order.end(),
+                         better);
+      }
+      std::sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(k), better);
       int taken = 0;
       for (size_t r = 0; r < k && taken < options.cluster.candidates; ++r) {
         const uint64_t seq =
@@ -614,6 +619,7 @@ struct Feed::Impl {
     index->add_with_ids(1, v.data(), &id);
     const int64_t t = a.date ? *a.date : kUndated;
     row_time.push_back(t);
+    row_alive.push_back(1);
     prefix_max.push_back(prefix_max.empty() ? t : std::max(prefix_max.back(), t));
   }
 
@@ -709,7 +715,10 @@ struct Feed::Impl {
         if (!a.copy) {
           RemoveTerms(a);
           if (--story_size[a.story].window == 0) story_size.erase(a.story);
-          if (!a.arrival.empty()) dead.push_back(static_cast<faiss::Index::idx_t>(seq));
+          if (!a.arrival.empty()) {
+            dead.push_back(static_cast<faiss::Index::idx_t>(seq));
+            row_alive[static_cast<size_t>(index->rev_map.at(static_cast<faiss::Index::idx_t>(seq)))] = 0;
+          }
         }
       }
       articles.erase(seq);
@@ -721,6 +730,7 @@ struct Feed::Impl {
       index->remove_ids(selector);
       dead.clear();
       row_time.clear();
+      row_alive.assign(index->id_map.size(), 1);
       prefix_max.clear();
       for (faiss::Index::idx_t id : index->id_map) {
         const Article& o = articles.at(static_cast<uint64_t>(id));
