@@ -12,6 +12,7 @@ void AddDedupCommand(CLI::App& app, int* exit_code);
 void AddEvalCommand(CLI::App& app, int* exit_code);
 void AddClusterCommand(CLI::App& app, int* exit_code);
 void AddFeedCommand(CLI::App& app, int* exit_code);
+void AddGenCommand(CLI::App& app, int* exit_code);
 
 }  // namespace samestory::cli
 

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   samestory::cli::AddClusterCommand(app, &exit_code);
   samestory::cli::AddFeedCommand(app, &exit_code);
   samestory::cli::AddEvalCommand(app, &exit_code);
+  samestory::cli::AddGenCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }
