@@ -3,6 +3,7 @@
 
 #include <omp.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -71,6 +72,12 @@ uint64_t PeakRssBytes() {
   }
   std::fclose(f);
   return kb * 1024;
+}
+
+// Physical RAM in bytes (0 if unknown).
+uint64_t PhysicalMemory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
 }
 
 // What the output needs of a record once its text is gone.
@@ -271,7 +278,8 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   }
 
   t0 = Clock::now();
-  pass->groups = finder->Finish(threads);
+  summary.memory.limit = options.memory_limit > 0 ? options.memory_limit : PhysicalMemory() / 2;
+  pass->groups = finder->Finish(threads, summary.memory.limit / 4);
   summary.seconds.group = Since(t0);
   summary.groups = pass->groups.groups;
   summary.articles_in_groups = pass->groups.documents_in_groups;

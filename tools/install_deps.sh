@@ -12,7 +12,7 @@ packages=(
 # own python3, not a pyenv or venv interpreter: pass --peers to install them too.
 if [[ "${1:-}" == "--peers" ]]; then
   packages+=(python3 python3-numpy python3-sklearn python3-scipy python3-faiss python3-stemmer
-             python3-networkx python3-igraph python3-leidenalg)
+             python3-networkx python3-igraph python3-leidenalg python3-matplotlib)
 fi
 
 missing=()

@@ -95,8 +95,9 @@ class DuplicateFinder {
   size_t size() const { return kinds_.size(); }
 
   // Groups every document added. REQUIRES: called once, after the last Add*.
-  // `threads`: for the LSH band sorting (the result does not depend on it).
-  DuplicateGroups Finish(int threads = 1);
+  // `threads`: for the LSH band sorting; `memory_budget`: bytes the band keys may take at once
+  // (0 = no limit; above it they are sorted externally). The result depends on neither.
+  DuplicateGroups Finish(int threads = 1, uint64_t memory_budget = 0);
 
  private:
   enum class Kind : uint8_t { kExcluded, kShort, kFull };
@@ -114,7 +115,8 @@ class DuplicateFinder {
   std::span<const uint64_t> SortedShingles(uint32_t d);
   // Exact Jaccard of two documents' shingle sets (from memory, or from the spill file).
   double ShingleJaccard(uint32_t a, uint32_t b);
-  void VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted, int threads);
+  void VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted, int threads,
+                           uint64_t memory_budget);
   void ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair>* accepted);
 
   DedupOptions options_;

@@ -55,10 +55,17 @@ class LshBanding {
 
   // All distinct candidate pairs among `count` signatures stored row-major in `signatures`
   // (count, num_perm), sorted by (a, b). Rows whose `eligible` entry is false take no part.
+  // `threads` sort bands in parallel (the result does not depend on it).
   // REQUIRES: signatures.size() == count * num_perm; eligible.size() == count.
   std::vector<CandidatePair> Candidates(std::span<const uint32_t> signatures, size_t count,
                                         const std::vector<bool>& eligible,
                                         int threads = 1) const;
+  // The same with at most about `max_entries` band keys (16 bytes each) in memory at a time
+  // over all threads (0 = no limit): a band with more is sorted externally, in runs written to a
+  // temporary file and merged. Errors: IOError when the temporary file fails.
+  Result<std::vector<CandidatePair>> Candidates(std::span<const uint32_t> signatures,
+                                                size_t count, const std::vector<bool>& eligible,
+                                                int threads, size_t max_entries) const;
 
   LshParams params() const { return params_; }
 

@@ -36,6 +36,11 @@ struct DedupPipelineOptions {
   // Performance only.
   int threads = 0;            // worker threads; 0 = all cores
   size_t batch_size = 4096;   // records read and fingerprinted at a time; 1..1,000,000
+  // Memory budget in bytes; 0 = half of the machine's RAM. A quarter of it may hold LSH band keys
+  // at once (beyond that they are sorted externally, in runs on disk). Shingle sets always go to
+  // a temporary file; signatures (num_perm x 4 bytes an article) and per-record output data stay
+  // in memory, and the summary says how much they took.
+  uint64_t memory_limit = 0;
 
   Status Validate() const;
 };
@@ -73,6 +78,7 @@ struct DedupSummary {
     uint64_t records = 0;           // what the output needs of each record (ids, errors, dates)
     uint64_t spilled_shingles = 0;  // shingle sets in a temporary file (not in memory)
     uint64_t peak_rss = 0;          // the process's peak resident set at the end of the run
+    uint64_t limit = 0;             // the budget used (memory_limit, or half the RAM)
   } memory;
 };
 

@@ -1,17 +1,12 @@
 #include "samestory/dedup.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <unordered_map>
 
+#include "io/temp_file.h"
 #include "samestory/minhash.h"
 
 namespace samestory {
@@ -26,84 +21,33 @@ Status DedupOptions::Validate() const {
   return Status::OK();
 }
 
-// An anonymous temporary file (created and unlinked at once) of 32-bit values, appended through a
-// buffer and read back with pread.
+// The shingle sets' file: 32-bit values.
 class DuplicateFinder::SpillFile {
  public:
   static Result<std::unique_ptr<SpillFile>> Create() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string path = std::string(dir != nullptr && *dir != '\0' ? dir : "/tmp") +
-                       "/samestory-shingles-XXXXXX";
-    const int fd = ::mkstemp(path.data());
-    if (fd < 0) {
-      return Status::IOError("cannot create a temporary file in " + path.substr(0, path.rfind('/')) +
-                             " (set TMPDIR): " + std::strerror(errno));
-    }
-    ::unlink(path.c_str());
-    return std::unique_ptr<SpillFile>(new SpillFile(fd));
+    auto file = internal::TempFile::Create("shingle sets");
+    if (!file.ok()) return file.status();
+    return std::unique_ptr<SpillFile>(new SpillFile(std::move(file.value())));
   }
-  ~SpillFile() { ::close(fd_); }
-
   // Appends `values`; returns the offset (in values) of the first one.
   uint64_t Append(std::span<const uint32_t> values) {
-    const uint64_t offset = size_;
-    buffer_.insert(buffer_.end(), values.begin(), values.end());
-    size_ += values.size();
-    if (buffer_.size() >= kBuffer) Flush();
-    return offset;
+    return file_->Append(values.data(), values.size_bytes()) / sizeof(uint32_t);
   }
-
   // Reads `count` values from `offset` into *out.
   Status Read(uint64_t offset, uint32_t count, std::vector<uint32_t>* out) {
-    if (!buffer_.empty()) {
-      if (Status s = Flush(); !s.ok()) return s;
+    if (!flushed_) {
+      if (Status s = file_->Flush(); !s.ok()) return s;
+      flushed_ = true;
     }
-    if (!error_.ok()) return error_;
     out->resize(count);
-    size_t done = 0;
-    const size_t bytes = size_t{count} * sizeof(uint32_t);
-    char* dst = reinterpret_cast<char*>(out->data());
-    while (done < bytes) {
-      const ssize_t r = ::pread(fd_, dst + done, bytes - done,
-                                static_cast<off_t>(offset * sizeof(uint32_t) + done));
-      if (r <= 0) {
-        if (r < 0 && errno == EINTR) continue;
-        return Status::IOError(std::string("cannot read the shingle spill file: ") +
-                               (r < 0 ? std::strerror(errno) : "short read"));
-      }
-      done += static_cast<size_t>(r);
-    }
-    return Status::OK();
+    return file_->Read(offset * sizeof(uint32_t), size_t{count} * sizeof(uint32_t), out->data());
   }
-
-  uint64_t bytes() const { return size_ * sizeof(uint32_t); }
+  uint64_t bytes() const { return file_->size(); }
 
  private:
-  static constexpr size_t kBuffer = size_t{1} << 20;  // values (4 MiB)
-  explicit SpillFile(int fd) : fd_(fd) {}
-
-  Status Flush() {
-    const char* p = reinterpret_cast<const char*>(buffer_.data());
-    size_t left = buffer_.size() * sizeof(uint32_t);
-    while (left > 0 && error_.ok()) {
-      const ssize_t w = ::write(fd_, p, left);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        error_ = Status::IOError(std::string("cannot write the shingle spill file (disk full? set "
-                                             "TMPDIR): ") + std::strerror(errno));
-        break;
-      }
-      p += w;
-      left -= static_cast<size_t>(w);
-    }
-    buffer_.clear();
-    return error_;
-  }
-
-  int fd_;
-  std::vector<uint32_t> buffer_;
-  uint64_t size_ = 0;
-  Status error_;
+  explicit SpillFile(std::unique_ptr<internal::TempFile> file) : file_(std::move(file)) {}
+  std::unique_ptr<internal::TempFile> file_;
+  bool flushed_ = false;  // reads start once every document was added
 };
 
 DuplicateFinder::DuplicateFinder(const DedupOptions& options, int num_perm,
@@ -198,11 +142,16 @@ double DuplicateFinder::ShingleJaccard(uint32_t a, uint32_t b) {
 }
 
 void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted,
-                                          int threads) {
+                                          int threads, uint64_t memory_budget) {
   std::vector<bool> eligible(kinds_.size());
   for (size_t d = 0; d < kinds_.size(); ++d) eligible[d] = kinds_[d] == Kind::kFull;
-  std::vector<CandidatePair> candidates =
-      banding_->Candidates(signatures_, kinds_.size(), eligible, threads);
+  auto found = banding_->Candidates(signatures_, kinds_.size(), eligible, threads,
+                                    static_cast<size_t>(memory_budget / 16));
+  if (!found.ok()) {
+    spill_status_ = found.status();
+    return;
+  }
+  std::vector<CandidatePair> candidates = std::move(found.value());
   out->candidates = candidates.size();
   const double t = options_.threshold, m = options_.verify_margin;
   for (const CandidatePair& c : candidates) {
@@ -323,13 +272,13 @@ void DuplicateFinder::ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair
   }
 }
 
-DuplicateGroups DuplicateFinder::Finish(int threads) {
+DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
   DuplicateGroups out;
   if (banding_) out.lsh = banding_->params();
   const size_t n = kinds_.size();
   std::vector<ScoredPair> accepted;
   if (options_.mode == DedupMode::kLsh) {
-    VerifyLshCandidates(&out, &accepted, threads);
+    VerifyLshCandidates(&out, &accepted, threads, memory_budget);
   } else {
     ExactAllPairs(&out, &accepted);
   }

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <queue>
 #include <string>
+
+#include "io/temp_file.h"
 
 namespace samestory {
 
@@ -71,46 +75,149 @@ Result<LshBanding> LshBanding::Create(const LshOptions& options, int num_perm) {
   return LshBanding(options, num_perm, params);
 }
 
+namespace {
+
+struct Entry {
+  uint64_t key;
+  uint32_t doc;
+  bool operator<(const Entry& o) const { return key != o.key ? key < o.key : doc < o.doc; }
+};
+
+// Appends the pairs within each run of equal keys of sorted `entries` [begin, end).
+void EmitGroup(const Entry* begin, const Entry* end, std::vector<CandidatePair>* pairs) {
+  for (const Entry* x = begin; x != end; ++x) {
+    for (const Entry* y = x + 1; y != end; ++y) pairs->push_back({x->doc, y->doc});
+  }
+}
+
+void EmitSorted(const std::vector<Entry>& entries, std::vector<CandidatePair>* pairs) {
+  for (size_t i = 0; i < entries.size();) {
+    size_t j = i + 1;
+    while (j < entries.size() && entries[j].key == entries[i].key) ++j;
+    EmitGroup(entries.data() + i, entries.data() + j, pairs);
+    i = j;
+  }
+}
+
+// External sort of one band's entries: sorted runs of `run_size` entries are written to a
+// temporary file, then merged (a heap over the runs, one small buffer each), and equal keys are
+// grouped as they come out. The same pairs as an in-memory sort, in memory O(runs x buffer).
+Status EmitExternal(const std::function<bool(Entry*)>& next, size_t run_size,
+                    std::vector<CandidatePair>* pairs) {
+  auto file = internal::TempFile::Create("LSH band keys");
+  if (!file.ok()) return file.status();
+  internal::TempFile& f = *file.value();
+  struct Run {
+    uint64_t offset, count, read = 0;
+    std::vector<Entry> buffer;
+    size_t pos = 0;
+  };
+  std::vector<Run> runs;
+  std::vector<Entry> chunk;
+  chunk.reserve(run_size);
+  Entry e;
+  bool more = true;
+  while (more) {
+    chunk.clear();
+    while (chunk.size() < run_size && (more = next(&e))) chunk.push_back(e);
+    if (chunk.empty()) break;
+    std::sort(chunk.begin(), chunk.end());
+    runs.push_back({f.Append(chunk.data(), chunk.size() * sizeof(Entry)), chunk.size()});
+  }
+  if (Status s = f.Flush(); !s.ok()) return s;
+  const size_t buffer_entries = std::max<size_t>(64, run_size / std::max<size_t>(1, runs.size()));
+  auto refill = [&](Run& r) -> Status {
+    const size_t n = static_cast<size_t>(std::min<uint64_t>(buffer_entries, r.count - r.read));
+    r.buffer.resize(n);
+    r.pos = 0;
+    if (n == 0) return Status::OK();
+    Status s = f.Read(r.offset + r.read * sizeof(Entry), n * sizeof(Entry), r.buffer.data());
+    r.read += n;
+    return s;
+  };
+  using Head = std::pair<Entry, size_t>;  // (entry, run)
+  auto later = [](const Head& l, const Head& r) { return r.first < l.first; };
+  std::priority_queue<Head, std::vector<Head>, decltype(later)> heap(later);
+  for (size_t i = 0; i < runs.size(); ++i) {
+    if (Status s = refill(runs[i]); !s.ok()) return s;
+    if (!runs[i].buffer.empty()) heap.push({runs[i].buffer[0], i});
+  }
+  std::vector<Entry> group;
+  while (!heap.empty()) {
+    const auto [top, i] = heap.top();
+    heap.pop();
+    if (!group.empty() && group.front().key != top.key) {
+      EmitGroup(group.data(), group.data() + group.size(), pairs);
+      group.clear();
+    }
+    group.push_back(top);
+    Run& r = runs[i];
+    if (++r.pos == r.buffer.size()) {
+      if (Status s = refill(r); !s.ok()) return s;
+    }
+    if (r.pos < r.buffer.size()) heap.push({r.buffer[r.pos], i});
+  }
+  EmitGroup(group.data(), group.data() + group.size(), pairs);
+  return Status::OK();
+}
+
+}  // namespace
+
 std::vector<CandidatePair> LshBanding::Candidates(std::span<const uint32_t> signatures,
                                                   size_t count, const std::vector<bool>& eligible,
                                                   int threads) const {
+  auto pairs = Candidates(signatures, count, eligible, threads, 0);
+  // Without a memory budget nothing touches the disk, so nothing can fail.
+  return std::move(pairs.value());
+}
+
+Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32_t> signatures,
+                                                          size_t count,
+                                                          const std::vector<bool>& eligible,
+                                                          int threads,
+                                                          size_t max_entries) const {
   assert(signatures.size() == count * static_cast<size_t>(num_perm_));
   assert(eligible.size() == count);
-  struct Entry {
-    uint64_t key;
-    uint32_t doc;
-    bool operator<(const Entry& o) const { return key != o.key ? key < o.key : doc < o.doc; }
-  };
   const size_t rows = static_cast<size_t>(params_.rows);
+  threads = std::max(1, threads);
   // Bands are independent: each thread sorts its bands' keys (one band at a time, so memory is
-  // one band's entries per thread) and collects their pairs; the union is sorted at the end, so
-  // the result does not depend on the thread count.
+  // one band's entries per thread, or one sorted run of them when `max_entries` is set) and
+  // collects their pairs; the union is sorted at the end, so the result does not depend on the
+  // thread count or on the budget.
+  const size_t run_size = max_entries == 0 ? 0 : std::max<size_t>(1024, max_entries / threads);
   std::vector<std::vector<CandidatePair>> per_band(static_cast<size_t>(params_.bands));
-#pragma omp parallel num_threads(std::max(1, threads))
+  std::vector<Status> errors(static_cast<size_t>(params_.bands));
+#pragma omp parallel num_threads(threads)
   {
     std::vector<Entry> entries;
 #pragma omp for schedule(dynamic, 1)
     for (int band = 0; band < params_.bands; ++band) {
-      entries.clear();
-      entries.reserve(count);
       std::vector<CandidatePair>& pairs = per_band[static_cast<size_t>(band)];
       const uint64_t seed = options_.seed + static_cast<uint64_t>(band);
-      for (size_t d = 0; d < count; ++d) {
-        if (!eligible[d]) continue;
-        const uint32_t* v = signatures.data() + d * num_perm_ + band * rows;
-        entries.push_back(
-            {XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed), static_cast<uint32_t>(d)});
-      }
-      std::sort(entries.begin(), entries.end());
-      for (size_t i = 0; i < entries.size();) {
-        size_t j = i + 1;
-        while (j < entries.size() && entries[j].key == entries[i].key) ++j;
-        for (size_t x = i; x < j; ++x) {
-          for (size_t y = x + 1; y < j; ++y) pairs.push_back({entries[x].doc, entries[y].doc});
+      size_t d = 0;
+      auto next = [&](Entry* e) {
+        for (; d < count; ++d) {
+          if (!eligible[d]) continue;
+          const uint32_t* v = signatures.data() + d * num_perm_ + band * rows;
+          *e = {XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed), static_cast<uint32_t>(d)};
+          ++d;
+          return true;
         }
-        i = j;
+        return false;
+      };
+      if (run_size > 0 && count > run_size) {
+        errors[static_cast<size_t>(band)] = EmitExternal(next, run_size, &pairs);
+        continue;
       }
+      entries.clear();
+      entries.reserve(count);
+      for (Entry e; next(&e);) entries.push_back(e);
+      std::sort(entries.begin(), entries.end());
+      EmitSorted(entries, &pairs);
     }
+  }
+  for (const Status& s : errors) {
+    if (!s.ok()) return s;
   }
   std::vector<CandidatePair> pairs;
   for (std::vector<CandidatePair>& band : per_band) {

@@ -371,5 +371,35 @@ TEST(LshTest, BandSeedDoesNotChangeCandidates) {
   EXPECT_EQ(p0, brute);
 }
 
+
+TEST(LshBandingTest, ExternalSortOfBandKeysGivesTheSamePairs) {
+  // 6,000 signatures in 300 groups of 20 identical ones plus noise: every band has more keys than
+  // a run holds, so each band is sorted in runs on disk and merged.
+  constexpr size_t kCount = 6000;
+  constexpr int kNumPerm = 128;
+  LshBanding banding = MustBanding(LshOptions{}, kNumPerm);
+  std::mt19937_64 rng(5);
+  std::vector<uint32_t> sigs(kCount * kNumPerm);
+  for (size_t d = 0; d < kCount; ++d) {
+    for (int i = 0; i < kNumPerm; ++i) {
+      // Two thirds of the documents share their group's values in the first half of the bands.
+      const bool shared = d % 3 != 0 && i < kNumPerm / 2;
+      sigs[d * kNumPerm + i] = shared ? static_cast<uint32_t>((d % 300) * 1000 + i)
+                                      : static_cast<uint32_t>(rng());
+    }
+  }
+  std::vector<bool> eligible(kCount, true);
+  eligible[7] = false;
+  const std::vector<CandidatePair> in_memory = banding.Candidates(sigs, kCount, eligible, 1);
+  ASSERT_GT(in_memory.size(), 1000u);
+  for (int threads : {1, 2}) {
+    for (size_t max_entries : {size_t{1}, size_t{2048}, size_t{5000}}) {
+      auto external = banding.Candidates(sigs, kCount, eligible, threads, max_entries);
+      ASSERT_TRUE(external.ok()) << external.status().ToString();
+      EXPECT_EQ(external.value(), in_memory) << threads << " threads, " << max_entries;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace samestory

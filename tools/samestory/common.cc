@@ -31,6 +31,10 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
       ->capture_default_str();
   cmd->add_option("--batch-size", o.batch_size, "Records fingerprinted at a time")
       ->capture_default_str();
+  cmd->add_option("--memory-limit", o.memory_limit,
+                  "Memory budget (e.g. 8G, 512M; default: half the RAM): LSH band keys beyond a "
+                  "quarter of it are sorted on disk")
+      ->transform(CLI::AsSizeValue(false));
   cmd->add_flag("-q,--quiet", quiet, "No progress line");
 }
 
@@ -88,9 +92,10 @@ void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, s
                static_cast<double>(s.articles) / total,
                static_cast<double>(s.input_bytes) / 1e6 / total);
   std::fprintf(f,
-               "  memory: peak RSS %.1f MB; signatures %.1f MB, records %.1f MB in memory; "
-               "shingle sets %.1f MB in a temporary file\n",
+               "  memory: peak RSS %.1f MB (budget %.1f MB); signatures %.1f MB, records %.1f MB "
+               "in memory; shingle sets %.1f MB in a temporary file\n",
                static_cast<double>(s.memory.peak_rss) / 1e6,
+               static_cast<double>(s.memory.limit) / 1e6,
                static_cast<double>(s.memory.signatures) / 1e6,
                static_cast<double>(s.memory.records) / 1e6,
                static_cast<double>(s.memory.spilled_shingles) / 1e6);
