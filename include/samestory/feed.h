@@ -61,6 +61,10 @@ struct FeedOptions {
   // Performance and durability only.
   uint64_t snapshot_every = 50000;  // articles between snapshots (then the log is emptied)
   uint64_t sync_every = 1000;       // log entries between fdatasync calls; 1 = every entry
+  // Answer against the state without changing it: nothing is written (no log, no snapshot), the
+  // directory is locked shared, and the answers build on each other only in memory. A batch placed
+  // against a saved corpus: `samestory feed --state DIR --read-only NEW.jsonl`.
+  bool read_only = false;
   Status Validate() const;
 };
 

@@ -942,7 +942,7 @@ struct Feed::Impl {
       Commit(std::move(d), /*count=*/false);
       ++stats.recovered;
     }
-    if (good < b.size()) {
+    if (good < b.size() && !options.read_only) {
       // A torn entry from a kill mid-write: it was never answered, so it is dropped.
       if (::truncate(LogPath().c_str(), static_cast<off_t>(good)) != 0) {
         return Status::IOError("cannot truncate " + LogPath() + ": " + std::strerror(errno));
@@ -1056,17 +1056,20 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   impl->dir = dir;
   impl->options = options;
   impl->lsh = lsh;
-  // One feed per directory.
+  // One feed per directory (readers share it, among themselves only).
   const std::string lock_path = dir + "/lock";
+  const std::string options_path = dir + "/options";
+  if (options.read_only && !std::filesystem::exists(options_path)) {
+    return Status::NotFound("no feed state in " + dir + " (--read-only needs an existing state)");
+  }
   impl->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
   if (impl->lock_fd < 0) {
     return Status::IOError("cannot open " + lock_path + ": " + std::strerror(errno));
   }
-  if (::flock(impl->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(impl->lock_fd, (options.read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     return Status::IOError("state directory " + dir + " is in use by another feed");
   }
   // Output-affecting options must match the state's.
-  const std::string options_path = dir + "/options";
   const std::string text = OptionsText(options);
   if (auto existing = ReadWholeFile(options_path); existing.ok()) {
     if (existing.value() != text) {
@@ -1102,8 +1105,10 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   faiss::distance_compute_blas_threshold = 1;
   omp_set_num_threads(1);
   if (Status s = impl->LoadSnapshot(); !s.ok()) return s;
-  impl->log_fd = ::open(impl->LogPath().c_str(), O_RDWR | O_CREAT | O_APPEND, 0644);
-  if (impl->log_fd < 0) {
+  impl->log_fd = options.read_only
+                     ? ::open(impl->LogPath().c_str(), O_RDONLY)
+                     : ::open(impl->LogPath().c_str(), O_RDWR | O_CREAT | O_APPEND, 0644);
+  if (impl->log_fd < 0 && !(options.read_only && errno == ENOENT)) {
     return Status::IOError("cannot open " + impl->LogPath() + ": " + std::strerror(errno));
   }
   if (Status s = impl->ReplayLog(); !s.ok()) return s;
@@ -1124,7 +1129,9 @@ Result<std::string> Feed::Process(PreparedRecord record) {
   Prepared& p = *record.impl_;
   if (p.blank) return std::string();
   Impl::Decision d = m.Decide(p.line, p);
-  if (Status s = m.AppendLog(m.next_seq, p.line_no, p.line, d.json); !s.ok()) {
+  if (Status s = m.options.read_only ? Status::OK()
+                                     : m.AppendLog(m.next_seq, p.line_no, p.line, d.json);
+      !s.ok()) {
     // Not answered: undo the document frequencies counted for it.
     if (d.article && !d.article->bad && !d.article->copy) m.RemoveTerms(*d.article);
     return s;
@@ -1134,6 +1141,7 @@ Result<std::string> Feed::Process(PreparedRecord record) {
 }
 
 Status Feed::Checkpoint() {
+  if (impl_->options.read_only) return Status::OK();
   if (impl_->since_snapshot < impl_->options.snapshot_every) return Status::OK();
   return impl_->WriteSnapshot();
 }
@@ -1142,10 +1150,13 @@ uint64_t Feed::answered() const { return impl_->next_seq - 1; }
 
 const std::string& Feed::last_answer() const { return impl_->last_answer; }
 
-Status Feed::Snapshot() { return impl_->WriteSnapshot(); }
+Status Feed::Snapshot() {
+  if (impl_->options.read_only) return Status::InvalidArgument("a read-only feed writes no snapshot");
+  return impl_->WriteSnapshot();
+}
 
 Status Feed::Close() {
-  if (impl_->log_fd >= 0 && ::fdatasync(impl_->log_fd) != 0) {
+  if (impl_->log_fd >= 0 && !impl_->options.read_only && ::fdatasync(impl_->log_fd) != 0) {
     return Status::IOError("cannot sync " + impl_->LogPath() + ": " + std::strerror(errno));
   }
   impl_->unsynced = 0;

@@ -235,5 +235,44 @@ TEST_F(FeedTest, OtherOutputAffectingOptionsAndASecondFeedAreRefused) {
   EXPECT_EQ(reopened.value()->answered(), 1u);
 }
 
+
+TEST_F(FeedTest, ReadOnlyFeedAnswersAgainstTheStateWithoutChangingIt) {
+  const std::vector<std::string> lines = Stream();
+  const size_t cut = 60;
+  {
+    auto feed = MustOpen(Dir("s"));
+    ASSERT_NE(feed, nullptr);
+    for (size_t i = 0; i < cut; ++i) MustProcess(*feed, lines[i]);
+  }
+  const auto log_size = fs::file_size(Dir("s") + "/log");
+  std::vector<std::string> read_only;
+  {
+    FeedOptions ro;
+    ro.read_only = true;
+    auto reader = MustOpen(Dir("s"), ro);
+    ASSERT_NE(reader, nullptr);
+    auto second = Feed::Open(Dir("s"), ro);  // readers share the state
+    EXPECT_TRUE(second.ok()) << second.status().ToString();
+    auto writer = Feed::Open(Dir("s"), FeedOptions());  // a writer does not
+    EXPECT_FALSE(writer.ok());
+    for (size_t i = cut; i < lines.size(); ++i) read_only.push_back(MustProcess(*reader, lines[i]));
+    EXPECT_FALSE(reader->Snapshot().ok());
+  }
+  EXPECT_EQ(fs::file_size(Dir("s") + "/log"), log_size) << "nothing written";
+  EXPECT_FALSE(fs::exists(Dir("s") + "/snapshot"));
+  // The same answers a writing feed gives, and the state still takes a writer.
+  auto feed = MustOpen(Dir("s"));
+  ASSERT_NE(feed, nullptr);
+  EXPECT_EQ(feed->answered(), cut);
+  for (size_t i = cut; i < lines.size(); ++i) {
+    EXPECT_EQ(MustProcess(*feed, lines[i]), read_only[i - cut]) << "line " << i;
+  }
+  FeedOptions ro;
+  ro.read_only = true;
+  auto missing = Feed::Open(Dir("nothing-here"), ro);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+}
+
 }  // namespace
 }  // namespace samestory

@@ -134,13 +134,15 @@ int RunFeedCommand(FeedArgs& a) {
   auto feed = Feed::Open(a.state, a.options);
   if (!feed.ok()) return ReportFailure("feed", feed.status());
   const double open_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (a.output != "-") {
+  if (a.output != "-" && !a.options.read_only) {
     if (std::string e = ReconcileOutput(a.output, *feed.value()); !e.empty()) {
       std::fprintf(stderr, "samestory feed: error: %s\n", e.c_str());
       return 1;
     }
   }
-  std::FILE* out = a.output == "-" ? stdout : std::fopen(a.output.c_str(), "ab");
+  // A read-only run answers a new batch: its output is written afresh.
+  std::FILE* out = a.output == "-" ? stdout
+                                   : std::fopen(a.output.c_str(), a.options.read_only ? "wb" : "ab");
   if (out == nullptr) {
     std::fprintf(stderr, "samestory feed: error: cannot open %s for appending\n", a.output.c_str());
     return 1;
@@ -161,7 +163,7 @@ int RunFeedCommand(FeedArgs& a) {
   bool stop = false;
   constexpr size_t kQueue = 64;
   FeedPreparer preparer = feed.value()->NewPreparer();
-  uint64_t skip = a.resume ? feed.value()->answered() : 0;
+  uint64_t skip = a.resume && !a.options.read_only ? feed.value()->answered() : 0;
   auto push = [&](Item item) {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return queue.size() < kQueue || stop; });
@@ -311,6 +313,9 @@ void AddFeedCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--fold-accents", args->fold_accents, "Fold accents (été = ete)");
   cmd->add_flag("--no-stemming", args->no_stemming, "Do not stem (default: Snowball by language)");
+  cmd->add_flag("--read-only", o.read_only,
+                "Answer against the state without changing it (a batch placed against a saved "
+                "corpus; several readers may share a state)");
   cmd->add_flag("--resume", args->resume,
                 "The input is the same stream as before, from its start: skip the records the "
                 "state already answered (after a crash or a restart)");
