@@ -11,6 +11,8 @@
 #      PEER_CLUSTER_MAX largest size for scikit-learn radius + components (10000)
 #      BASE             the real text the generator draws from
 #                       (../shared/datasets/reuters21578/reuters21578.jsonl.gz, else the sample)
+#      PER_DAY (2740)   articles per day: a corpus spans N / PER_DAY days (1M = one year), so
+#                       every size has the same density in time, as a growing archive does
 #      SEED (1)         generator seed; THREADS (all cores) for samestory
 #      KEEP=1           keep the generated corpora in $WORK
 #      WORK             scratch directory (mktemp under $TMPDIR); needs ~3 KB per article
@@ -24,6 +26,7 @@ CLUSTER_MAX=${CLUSTER_MAX:-1000000}
 PEER_DEDUP_MAX=${PEER_DEDUP_MAX:-100000}
 PEER_CLUSTER_MAX=${PEER_CLUSTER_MAX:-10000}
 SEED=${SEED:-1}
+PER_DAY=${PER_DAY:-2740}
 THREADS=${THREADS:-0}
 OUT_MD=$ROOT/bench/results/scale.md
 say() { echo "scale_macro: $*" >&2; }
@@ -71,7 +74,8 @@ quality() {
 for n in $SIZES; do
   corpus=$WORK/gen_$n.jsonl
   say "generating $n articles"
-  timed gen "$n" /dev/null "$SAMESTORY" gen --articles "$n" --base "$BASE" --seed "$SEED" -o "$corpus"
+  days=$(( (n + PER_DAY - 1) / PER_DAY ))
+  timed gen "$n" /dev/null "$SAMESTORY" gen --articles "$n" --base "$BASE" --seed "$SEED" --days "$days" -o "$corpus"
   timed dedup "$n" /dev/null "$SAMESTORY" dedup -q --threads "$THREADS" "$corpus" -o "$WORK/dedup_$n.jsonl"
   quality dedup "$n" "$corpus" "$WORK/dedup_$n.jsonl" dup
   rm -f "$WORK/dedup_$n.jsonl"
@@ -163,7 +167,7 @@ EOF
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), nproc $(nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM; load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- samestory: binary $BIN_START; git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none); threads ${THREADS/#0/all}"
-  echo "- Corpora: \`samestory gen --articles N --base $(basename "$BASE") --seed $SEED\`; whole benchmark $(( $(date +%s) - START )) s"
+  echo "- Corpora: \`samestory gen --articles N --base $(basename "$BASE") --seed $SEED --days N/$PER_DAY\` ($PER_DAY articles a day at every size); whole benchmark $(( $(date +%s) - START )) s"
   echo "- Each tool once per size under \`/usr/bin/time\` (wall, user + sys CPU, peak RSS = KiB x 1024 / 10^6); quality from \`samestory eval\` against the generator's gold \`dup\` and \`story\` fields."
   echo
   cat "$OUT_MD.body"

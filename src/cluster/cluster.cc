@@ -267,7 +267,7 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
   }
   const size_t n = vectors.size();
   const std::string factory =
-      !options.index.empty() ? options.index : (n < 200000 ? "Flat" : "HNSW32");
+      !options.index.empty() ? options.index : "Flat";
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

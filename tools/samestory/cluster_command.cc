@@ -58,7 +58,7 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--index", c.index,
-                  "FAISS index factory string (default: Flat under 200k articles, else HNSW32)");
+                  "FAISS index factory string (default: exact all pairs up to 1,024 articles, else Flat)");
   cmd->add_option("--knn", c.knn, "Best re-scored neighbours kept per article")
       ->capture_default_str();
   cmd->add_option("--candidates", c.candidates, "Neighbours searched per article in the index")
