@@ -163,6 +163,23 @@ Status FsyncPath(const std::string& path, bool directory) {
   return Status::OK();
 }
 
+// Replaces `path` with `bytes` atomically and durably: a temporary file, fsynced, renamed over
+// it, the directory fsynced. A crash leaves the old file or the new one, never a mix.
+Status WriteFileAtomically(const std::string& path, std::string_view bytes,
+                           const std::string& dir) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) return Status::IOError("cannot create " + tmp + ": " + std::strerror(errno));
+  Status s = WriteAll(fd, bytes, tmp);
+  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot fsync " + tmp);
+  ::close(fd);
+  if (!s.ok()) return s;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
+  }
+  return FsyncPath(dir, true);
+}
+
 }  // namespace
 
 // The stateless part of one record: what the parser, tokenizer, shingler, MinHash and term
@@ -817,17 +834,7 @@ struct Feed::Impl {
       PutU64(&b, total);
     }
     PutU32(&b, Crc(b));
-    const std::string tmp = SnapshotPath() + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return Status::IOError("cannot create " + tmp + ": " + std::strerror(errno));
-    Status s = WriteAll(fd, b, tmp);
-    if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot fsync " + tmp);
-    ::close(fd);
-    if (!s.ok()) return s;
-    if (::rename(tmp.c_str(), SnapshotPath().c_str()) != 0) {
-      return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
-    }
-    if (Status f = FsyncPath(dir, true); !f.ok()) return f;
+    if (Status st = WriteFileAtomically(SnapshotPath(), b, dir); !st.ok()) return st;
     // The log's entries are all in the snapshot now (recovery skips entries by sequence number,
     // so a crash before this truncation is harmless).
     if (::ftruncate(log_fd, 0) != 0 || ::lseek(log_fd, 0, SEEK_SET) < 0) {
@@ -1082,18 +1089,8 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
                                      " was written with other output-affecting options (" + diff +
                                      "): use the same options or a new --state directory");
     }
-  } else {
-    const std::string tmp = options_path + ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) return Status::IOError("cannot create " + tmp + ": " + std::strerror(errno));
-    Status s = WriteAll(fd, text, tmp);
-    if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot fsync " + tmp);
-    ::close(fd);
-    if (!s.ok()) return s;
-    if (::rename(tmp.c_str(), options_path.c_str()) != 0) {
-      return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
-    }
-    if (Status f = FsyncPath(dir, true); !f.ok()) return f;
+  } else if (Status st = WriteFileAtomically(options_path, text, dir); !st.ok()) {
+    return st;
   }
   try {
     impl->index = std::make_unique<faiss::IndexIDMap2>(new faiss::IndexFlatIP(options.cluster.dim));
