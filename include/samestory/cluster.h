@@ -51,20 +51,42 @@ struct ClusterOptions {
 };
 
 struct ClusterStats {
-  size_t edges = 0;      // candidate edges kept after re-scoring
-  size_t clusters = 0;   // clusters of two or more documents
-  std::string index;     // the FAISS factory string used
+  size_t edges = 0;        // candidate edges kept after re-scoring
+  size_t clusters = 0;     // clusters of two or more documents
+  size_t peak_window = 0;  // most documents whose vectors were held at once
+  std::string index;       // the FAISS factory string used
   // Wall seconds per step.
-  double project_seconds = 0;  // dense projection
-  double search_seconds = 0;   // FAISS index build + candidate search
+  double project_seconds = 0;  // loading the window's vectors from the source + projection
+  double search_seconds = 0;   // FAISS index builds + candidate search
   double rescore_seconds = 0;  // exact sparse cosine of the candidates
   double link_seconds = 0;     // average linkage
+};
+
+// Supplies TF-IDF vectors on demand. Clustering holds only the vectors of the documents within
+// date reach of the ones being searched (all of them for undated or small corpora), so a dated
+// corpus need not fit in memory: the pipeline loads them from a temporary file.
+class VectorSource {
+ public:
+  virtual ~VectorSource() = default;
+  // Resizes *out to docs.size() and fills (*out)[k] with the vector of document docs[k]
+  // (L2-normalized, ids ascending). Called from one thread at a time. Errors end the run.
+  virtual Status Load(std::span<const uint32_t> docs, std::vector<SparseVector>* out) = 0;
+  // A source holding every vector in memory returns document `doc`'s here (valid for the whole
+  // clustering call), and Load is not called; others return null.
+  virtual const SparseVector* Resident(uint32_t /*doc*/) const { return nullptr; }
 };
 
 // Clusters documents 0..n-1 given their TF-IDF vectors and optional dates (n = vectors.size()).
 // Returns, per document, the smallest index in its cluster. Errors: InvalidArgument for bad
 // options or mismatched sizes; Internal when FAISS fails or memory runs out.
 Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vectors,
+                                             std::span<const std::optional<UnixSeconds>> dates,
+                                             const ClusterOptions& options,
+                                             ClusterStats* stats = nullptr);
+
+// The same over vectors served by `source` (n = dates.size()); the result is identical to the
+// in-memory call's on the same vectors.
+Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
                                              std::span<const std::optional<UnixSeconds>> dates,
                                              const ClusterOptions& options,
                                              ClusterStats* stats = nullptr);

@@ -1,11 +1,13 @@
 #include "samestory/cluster.h"
 
+#include <omp.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <ctime>
 #include <mutex>
 #include <queue>
 #include <thread>
@@ -41,6 +43,12 @@ double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+double ThreadCpu() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
 // Very sparse random projection: each term id adds its weight, with a random sign, to
 // kNonZero of the `dim` coordinates picked by a hash of (seed, id). Preserves inner products in
 // expectation (Li, Hastie, Church 2006); only used to find candidates, which are re-scored exactly.
@@ -49,30 +57,31 @@ constexpr int kNonZero = 4;
 // Corpora up to this size skip the projection and the index: all pairs are re-scored exactly.
 constexpr size_t kAllPairsBelow = 1024;
 
-std::vector<float> Project(std::span<const SparseVector> vectors, int dim, uint64_t seed) {
-  const size_t n = vectors.size();
-  std::vector<float> x(n * static_cast<size_t>(dim), 0.0f);
+// Dated documents are searched in blocks of this many, in date order.
+constexpr size_t kBlock = 2048;
+// Queries per search call: fixed, so results do not depend on the thread count.
+constexpr size_t kQueryChunk = 2048;
+// Documents loaded from the source at a time.
+constexpr size_t kLoadChunk = 16384;
+
+void ProjectRow(const SparseVector& v, int dim, uint64_t seed, float* row) {
+  std::fill_n(row, dim, 0.0f);
   const float scale = 1.0f / std::sqrt(static_cast<float>(kNonZero));
-  for (size_t i = 0; i < n; ++i) {
-    float* row = x.data() + i * static_cast<size_t>(dim);
-    const SparseVector& v = vectors[i];
-    for (size_t t = 0; t < v.ids.size(); ++t) {
-      uint64_t h = XXH3_64bits_withSeed(&v.ids[t], sizeof(uint32_t), seed);
-      for (int j = 0; j < kNonZero; ++j) {
-        const uint32_t bits = static_cast<uint32_t>(h >> (16 * (j % 4)));
-        const int coord = static_cast<int>((bits & 0x7FFF) % static_cast<uint32_t>(dim));
-        row[coord] += ((bits >> 15) & 1 ? scale : -scale) * v.weights[t];
-        if (j % 4 == 3) h = XXH3_64bits_withSeed(&h, sizeof(h), seed);
-      }
-    }
-    double norm = 0;
-    for (int d = 0; d < dim; ++d) norm += static_cast<double>(row[d]) * row[d];
-    if (norm > 0) {
-      const float inv = static_cast<float>(1.0 / std::sqrt(norm));
-      for (int d = 0; d < dim; ++d) row[d] *= inv;
+  for (size_t t = 0; t < v.ids.size(); ++t) {
+    uint64_t h = XXH3_64bits_withSeed(&v.ids[t], sizeof(uint32_t), seed);
+    for (int j = 0; j < kNonZero; ++j) {
+      const uint32_t bits = static_cast<uint32_t>(h >> (16 * (j % 4)));
+      const int coord = static_cast<int>((bits & 0x7FFF) % static_cast<uint32_t>(dim));
+      row[coord] += ((bits >> 15) & 1 ? scale : -scale) * v.weights[t];
+      if (j % 4 == 3) h = XXH3_64bits_withSeed(&h, sizeof(h), seed);
     }
   }
-  return x;
+  double norm = 0;
+  for (int d = 0; d < dim; ++d) norm += static_cast<double>(row[d]) * row[d];
+  if (norm > 0) {
+    const float inv = static_cast<float>(1.0 / std::sqrt(norm));
+    for (int d = 0; d < dim; ++d) row[d] *= inv;
+  }
 }
 
 struct Edge {
@@ -80,114 +89,375 @@ struct Edge {
   double sim;
 };
 
-// Candidates (n, k) for every document. Dated documents further apart than the date "reach" can
-// never share an edge: damping takes their similarity under the edge floor, since
-// exp(-(gap - slack) / window) < floor for gap > slack + window * ln(1 / floor). So when dates
-// exist, dated documents are searched block by block (in date order) among the documents dated
-// within reach of the block, plus the undated ones; undated documents search everything. The
-// graph is the same as with one global search, or better (more in-reach candidates), for a
-// fraction of the n^2 work.
-Result<internal::KnnResult> FindCandidates(const std::vector<float>& x,
-                                           std::span<const std::optional<UnixSeconds>> dates,
-                                           int k, const std::string& factory, int threads,
-                                           const ClusterOptions& options) {
-  const size_t n = dates.size();
-  const size_t dim = static_cast<size_t>(options.dim);
-  std::vector<uint32_t> dated, undated;
-  for (uint32_t i = 0; i < n; ++i) (dates[i] ? dated : undated).push_back(i);
-  constexpr size_t kBlock = 2048;
-  if (options.edge_floor <= 0 || dated.size() <= kBlock) {
-    return internal::SearchKnn(x, n, options.dim, k, factory, threads);
+// The vectors a source serves, all in memory.
+class SpanSource final : public VectorSource {
+ public:
+  explicit SpanSource(std::span<const SparseVector> vectors) : vectors_(vectors) {}
+  Status Load(std::span<const uint32_t> docs, std::vector<SparseVector>* out) override {
+    out->resize(docs.size());
+    for (size_t k = 0; k < docs.size(); ++k) (*out)[k] = vectors_[docs[k]];
+    return Status::OK();
   }
-  const double reach =
-      86400.0 * (options.date_slack_days + options.window_days * std::log(1.0 / options.edge_floor));
-  std::stable_sort(dated.begin(), dated.end(),
-                   [&](uint32_t a, uint32_t b) { return *dates[a] < *dates[b]; });
-  internal::KnnResult out;
-  out.ids.assign(n * static_cast<size_t>(k), -1);
-  out.scores.assign(n * static_cast<size_t>(k), 0.0f);
-  std::vector<float> queries;
-  // Copies the rows of `rows` into `m`.
-  auto gather = [&](const std::vector<uint32_t>& rows, size_t begin, size_t end,
-                    std::vector<float>* m) {
-    m->resize((end - begin) * dim);
-    for (size_t r = begin; r < end; ++r) {
-      std::copy_n(x.data() + rows[r] * dim, dim, m->data() + (r - begin) * dim);
-    }
-  };
-  // Writes a search's results for queries rows[begin, end) as global ids.
-  auto scatter = [&](const internal::KnnResult& found, const std::vector<uint32_t>& rows,
-                     size_t begin, size_t end, const std::vector<uint32_t>& ids_of_base,
-                     int found_k) {
-    for (size_t q = begin; q < end; ++q) {
-      for (int r = 0; r < found_k; ++r) {
-        const int64_t local = found.ids[(q - begin) * found_k + r];
-        out.ids[rows[q] * static_cast<size_t>(k) + r] = local < 0 ? -1 : ids_of_base[local];
+  const SparseVector* Resident(uint32_t doc) const override { return &vectors_[doc]; }
+
+ private:
+  std::span<const SparseVector> vectors_;
+};
+
+// The k-nearest-neighbour graph, built window by window.
+//
+// Documents get positions: the dated ones in date order, then the undated ones. Dated documents
+// further apart than the date "reach" can never share an edge (damping takes their similarity
+// under the edge floor: exp(-(gap - slack) / window) < floor for gap > slack + window * ln(1 /
+// floor)), so dated documents are searched block by block (kBlock of them, in date order) among
+// the documents within reach of the block plus the undated ones; undated documents search
+// everything, last. Only a block's base is held (its vectors and their projections, loaded from
+// the source as the window slides and dropped behind it), so memory follows the window, not the
+// corpus, for dated corpora. Small or undated corpora are one block. Each block's base gets one
+// index; its queries are searched and re-scored in fixed chunks by `threads` workers.
+class GraphBuilder {
+ public:
+  GraphBuilder(VectorSource& source, std::span<const std::optional<UnixSeconds>> dates,
+               const ClusterOptions& options, const std::string& factory, bool all_pairs,
+               int threads, ClusterStats& stats)
+      : source_(source), dates_(dates), options_(options), factory_(factory),
+        all_pairs_(all_pairs), threads_(threads), stats_(stats), n_(dates.size()),
+        dim_(static_cast<size_t>(options.dim)) {}
+
+  // Every document's best `knn` re-scored neighbours, as undirected edges (a < b), sorted, unique.
+  Result<std::vector<Edge>> Build() {
+    order_.resize(n_);
+    for (uint32_t i = 0; i < n_; ++i) order_[i] = i;
+    std::stable_sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+      if (dates_[a].has_value() != dates_[b].has_value()) return dates_[a].has_value();
+      return dates_[a] && *dates_[a] < *dates_[b];
+    });
+    dated_ = 0;
+    while (dated_ < n_ && dates_[order_[dated_]]) ++dated_;
+    slot_of_.assign(n_, -1);
+    best_.resize(n_ * static_cast<size_t>(options_.knn));
+    best_count_.assign(n_, 0);
+
+    std::vector<Block> blocks;
+    if (all_pairs_ || options_.edge_floor <= 0 || dated_ <= kBlock) {
+      blocks.push_back({0, n_, 0, n_, n_, false});
+    } else {
+      const double reach = 86400.0 * (options_.date_slack_days +
+                                      options_.window_days * std::log(1.0 / options_.edge_floor));
+      size_t lo = 0, hi = 0;
+      for (size_t begin = 0; begin < dated_; begin += kBlock) {
+        const size_t end = std::min(dated_, begin + kBlock);
+        const double first = static_cast<double>(*dates_[order_[begin]]);
+        const double last = static_cast<double>(*dates_[order_[end - 1]]);
+        while (static_cast<double>(*dates_[order_[lo]]) < first - reach) ++lo;
+        if (hi < end) hi = end;
+        while (hi < dated_ && static_cast<double>(*dates_[order_[hi]]) <= last + reach) ++hi;
+        blocks.push_back({begin, end, lo, hi, dated_, false});
       }
+      if (dated_ < n_) blocks.push_back({dated_, n_, 0, dated_, dated_, true});
     }
-  };
-  // Each block's base: dated[lo, hi) (in date order) plus the undated documents.
+    internal::SingleThreadedBlas blas_guard(threads_ > 1);
+    // Waves of up to 4 x `threads_` consecutive dated blocks: the window slides to cover the
+    // wave, then threads take its blocks one at a time, each searched by one thread with its own
+    // index (on few cores this beats one multi-threaded search per block: FAISS's OpenMP threads
+    // spin while BLAS's multiply). A block alone in its wave (small or undated corpora) is
+    // searched by all threads at once, over one shared index.
+    const size_t wave_blocks = 4 * static_cast<size_t>(threads_);
+    std::vector<uint32_t> candidates;  // per query of the wave: its candidates' documents
+    for (size_t w = 0; w < blocks.size();) {
+      size_t e = w + 1;
+      while (e < blocks.size() && e - w < wave_blocks && !blocks[e].last && !blocks[w].last) ++e;
+      Block span = blocks[w];
+      span.hi = blocks[e - 1].hi;
+      if (Status s = Slide(span); !s.ok()) return s;
+      Clock::time_point t0 = Clock::now();
+      std::vector<Times> times(e - w);
+      std::vector<Status> status(e - w);
+      const size_t first = blocks[w].begin, last = blocks[e - 1].end;
+      const int row_width = options_.candidates + 1;
+      if (!all_pairs_) {
+        candidates.assign((last - first) * static_cast<size_t>(row_width), UINT32_MAX);
+        if (e - w == 1) {
+          status[0] = SearchBlock(blocks[w], static_cast<size_t>(threads_), &times[0],
+                                  candidates.data(), row_width);
+        } else {
+          std::atomic<size_t> next{w};
+          auto worker = [&] {
+            for (size_t j = next++; j < e; j = next++) {
+              status[j - w] = SearchBlock(
+                  blocks[j], 1, &times[j - w],
+                  candidates.data() + (blocks[j].begin - first) * static_cast<size_t>(row_width),
+                  row_width);
+            }
+          };
+          std::vector<std::thread> pool;
+          for (size_t t = 1; t < std::min<size_t>(threads_, e - w); ++t) pool.emplace_back(worker);
+          worker();
+          for (std::thread& t : pool) t.join();
+        }
+        for (const Status& s : status) {
+          if (!s.ok()) return s;
+        }
+      }
+      stats_.search_seconds += Since(t0);
+      t0 = Clock::now();
+      // Re-scoring, in parallel over the wave's queries; each writes only its own edges.
+#pragma omp parallel num_threads(threads_)
+      {
+        std::vector<float> dense(vocabulary_, 0.0f);
+        std::vector<uint32_t> mine;
+        std::vector<Edge> found;
+#pragma omp for schedule(dynamic, 64)
+        for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
+          mine.clear();
+          if (all_pairs_) {
+            for (size_t q = blocks[w].lo; q < blocks[w].hi; ++q) mine.push_back(order_[q]);
+            for (size_t q = blocks[w].undated; q < n_; ++q) mine.push_back(order_[q]);
+          } else {
+            const uint32_t* row =
+                candidates.data() + (static_cast<size_t>(p) - first) * static_cast<size_t>(row_width);
+            for (int r = 0; r < row_width && row[r] != UINT32_MAX; ++r) mine.push_back(row[r]);
+          }
+          Rescore(order_[static_cast<size_t>(p)], mine, &dense, &found);
+        }
+      }
+      stats_.rescore_seconds += Since(t0);
+      w = e;
+    }
+    omp_set_num_threads(threads_);
+    std::vector<Edge> edges;
+    for (size_t i = 0; i < n_; ++i) {
+      const Edge* mine = best_.data() + i * static_cast<size_t>(options_.knn);
+      edges.insert(edges.end(), mine, mine + best_count_[i]);
+    }
+    std::vector<Edge>().swap(best_);
+    std::sort(edges.begin(), edges.end(),
+              [](const Edge& l, const Edge& r) { return l.a != r.a ? l.a < r.a : l.b < r.b; });
+    edges.erase(std::unique(edges.begin(), edges.end(),
+                            [](const Edge& l, const Edge& r) { return l.a == r.a && l.b == r.b; }),
+                edges.end());
+    return edges;
+  }
+
+ private:
+  // Queries: positions [begin, end). Base: positions [lo, hi) and [undated, n). `last`: the
+  // undated documents' block, whose base is everything.
   struct Block {
-    size_t begin, end, lo, hi;
+    size_t begin, end, lo, hi, undated;
+    bool last = false;
   };
-  std::vector<Block> blocks;
-  size_t lo = 0, hi = 0;
-  for (size_t begin = 0; begin < dated.size(); begin += kBlock) {
-    const size_t end = std::min(dated.size(), begin + kBlock);
-    const double first = static_cast<double>(*dates[dated[begin]]);
-    const double last = static_cast<double>(*dates[dated[end - 1]]);
-    while (static_cast<double>(*dates[dated[lo]]) < first - reach) ++lo;
-    if (hi < end) hi = end;
-    while (hi < dated.size() && static_cast<double>(*dates[dated[hi]]) <= last + reach) ++hi;
-    blocks.push_back({begin, end, lo, hi});
-  }
-  // Blocks are searched in parallel, one thread each (FAISS and BLAS single-threaded inside):
-  // on few cores this beats one multi-threaded search per block, where FAISS's OpenMP threads
-  // spin while BLAS's own threads multiply. Each block writes its own rows: thread-independent.
-  internal::SingleThreadedBlas blas_guard(threads > 1);
-  std::atomic<size_t> next{0};
-  std::mutex error_mutex;
-  Status error;
-  auto worker = [&] {
-    std::vector<float> base, queries;
-    std::vector<uint32_t> base_ids;
-    for (size_t b = next++; b < blocks.size(); b = next++) {
-      const Block& blk = blocks[b];
-      base_ids.assign(dated.begin() + static_cast<ptrdiff_t>(blk.lo),
-                      dated.begin() + static_cast<ptrdiff_t>(blk.hi));
-      base_ids.insert(base_ids.end(), undated.begin(), undated.end());
-      gather(base_ids, 0, base_ids.size(), &base);
-      gather(dated, blk.begin, blk.end, &queries);
-      const int block_k =
-          static_cast<int>(std::min<size_t>(static_cast<size_t>(k), base_ids.size()));
-      auto found = internal::SearchKnn(base.data(), base_ids.size(), queries.data(),
-                                       blk.end - blk.begin, options.dim, block_k, factory,
-                                       threads > 1 ? 1 : threads);
-      if (!found.ok()) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (error.ok()) error = found.status();
-        return;
+  // Thread seconds of one block's steps.
+  struct Times {
+    double search = 0;   // index build + search
+    double rescore = 0;
+  };
+
+  // Drops the documents behind the window and loads the ones it now reaches.
+  Status Slide(const Block& b) {
+    const Clock::time_point t0 = Clock::now();
+    std::vector<uint32_t> load;
+    auto evict = [&](size_t from, size_t to) {
+      for (size_t p = from; p < to; ++p) {
+        const uint32_t doc = order_[p];
+        if (slot_of_[doc] < 0) continue;
+        free_.push_back(slot_of_[doc]);
+        std::vector<uint32_t>().swap(owned_[slot_of_[doc]].ids);
+        std::vector<float>().swap(owned_[slot_of_[doc]].weights);
+        vectors_[slot_of_[doc]] = nullptr;
+        slot_of_[doc] = -1;
+        --held_;
       }
-      scatter(found.value(), dated, blk.begin, blk.end, base_ids, block_k);
+    };
+    auto want = [&](size_t from, size_t to) {
+      for (size_t p = from; p < to; ++p) {
+        if (slot_of_[order_[p]] < 0) load.push_back(order_[p]);
+      }
+    };
+    // Loaded dated range [loaded_lo_, loaded_hi_) -> [lo, hi).
+    evict(loaded_lo_, std::min(loaded_hi_, b.lo));
+    evict(std::max(loaded_lo_, b.hi), loaded_hi_);
+    want(b.lo, std::min(b.hi, loaded_lo_));
+    want(std::max(b.lo, loaded_hi_), b.hi);
+    loaded_lo_ = b.lo;
+    loaded_hi_ = b.hi;
+    want(b.undated, n_);
+    std::vector<SparseVector> chunk;
+    const bool resident = !load.empty() && source_.Resident(load[0]) != nullptr;
+    for (size_t from = 0; from < load.size(); from += kLoadChunk) {
+      const size_t to = std::min(load.size(), from + kLoadChunk);
+      const std::span<const uint32_t> docs(load.data() + from, to - from);
+      if (!resident) {
+        if (Status s = source_.Load(docs, &chunk); !s.ok()) return s;
+        if (chunk.size() != docs.size()) {
+          return Status::Internal("vector source returned the wrong number of vectors");
+        }
+      }
+      std::vector<int32_t> slots(docs.size());
+      for (size_t k = 0; k < docs.size(); ++k) {
+        int32_t slot;
+        if (!free_.empty()) {
+          slot = free_.back();
+          free_.pop_back();
+        } else {
+          slot = static_cast<int32_t>(vectors_.size());
+          vectors_.emplace_back();
+          owned_.emplace_back();
+          rows_.resize(rows_.size() + dim_);
+        }
+        slots[k] = slot;
+        slot_of_[docs[k]] = slot;
+        if (resident) {
+          vectors_[slot] = source_.Resident(docs[k]);
+        } else {
+          owned_[slot] = std::move(chunk[k]);
+          vectors_[slot] = &owned_[slot];
+        }
+        const SparseVector& v = *vectors_[slot];
+        if (!v.ids.empty()) vocabulary_ = std::max(vocabulary_, v.ids.back() + 1);
+      }
+      held_ += docs.size();
+      if (!all_pairs_) {
+#pragma omp parallel for num_threads(threads_) schedule(static, 256)
+        for (int64_t k = 0; k < static_cast<int64_t>(docs.size()); ++k) {
+          ProjectRow(*vectors_[slots[k]], options_.dim, options_.seed,
+                     rows_.data() + static_cast<size_t>(slots[k]) * dim_);
+        }
+      }
     }
-  };
-  const size_t workers = std::min<size_t>(static_cast<size_t>(threads), blocks.size());
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < workers; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
-  if (!error.ok()) return error;
-  if (!undated.empty()) {
-    std::vector<uint32_t> all(n);
-    for (uint32_t i = 0; i < n; ++i) all[i] = i;
-    gather(undated, 0, undated.size(), &queries);
-    auto found = internal::SearchKnn(x.data(), n, queries.data(), undated.size(), options.dim, k,
-                                     factory, threads);
-    if (!found.ok()) return found.status();
-    scatter(found.value(), undated, 0, undated.size(), all, k);
+    stats_.peak_window = std::max<size_t>(stats_.peak_window, held_);
+    stats_.project_seconds += Since(t0);
+    return Status::OK();
   }
-  return out;
-}
+
+  // Builds the block's index and searches its queries with `threads` workers; query position p's
+  // candidates go to candidates[(p - b.begin) * row_width ...], UINT32_MAX-padded. Not used for
+  // all pairs (every base document is a candidate).
+  Status SearchBlock(const Block& b, size_t threads, Times* times, uint32_t* candidates,
+                     int row_width) {
+    const double c0 = ThreadCpu();
+    std::vector<uint32_t> base;  // base row -> document
+    for (size_t p = b.lo; p < b.hi; ++p) base.push_back(order_[p]);
+    for (size_t p = b.undated; p < n_; ++p) base.push_back(order_[p]);
+    const int k = static_cast<int>(std::min<size_t>(static_cast<size_t>(row_width), base.size()));
+    std::unique_ptr<internal::DenseIndex> index;
+    if (!base.empty()) {
+      auto built = internal::DenseIndex::Build(
+          base.size(), options_.dim, factory_, k,
+          [&](size_t begin, size_t end, std::vector<float>* buffer) {
+            buffer->resize((end - begin) * dim_);
+            for (size_t r = begin; r < end; ++r) {
+              std::copy_n(rows_.data() + static_cast<size_t>(slot_of_[base[r]]) * dim_, dim_,
+                          buffer->data() + (r - begin) * dim_);
+            }
+          });
+      if (!built.ok()) return built.status();
+      index = std::move(built.value());
+    }
+    times->search += ThreadCpu() - c0;  // the index build counts as search
+
+    // Chunks of queries, taken by workers in any order; each query writes only its own row.
+    const size_t chunks = index ? (b.end - b.begin + kQueryChunk - 1) / kQueryChunk : 0;
+    std::atomic<size_t> next{0};
+    std::mutex mutex;
+    Status error;
+    auto worker = [&] {
+      omp_set_num_threads(1);
+      std::vector<float> queries;
+      std::vector<int64_t> ids;
+      const double s0 = ThreadCpu();
+      for (size_t c = next++; c < chunks; c = next++) {
+        const size_t begin = b.begin + c * kQueryChunk;
+        const size_t end = std::min(b.end, begin + kQueryChunk);
+        const size_t nq = end - begin;
+        queries.resize(nq * dim_);
+        for (size_t q = 0; q < nq; ++q) {
+          std::copy_n(rows_.data() + static_cast<size_t>(slot_of_[order_[begin + q]]) * dim_,
+                      dim_, queries.data() + q * dim_);
+        }
+        ids.resize(nq * static_cast<size_t>(k));
+        if (Status s = index->Search(queries.data(), nq, k, ids.data()); !s.ok()) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (error.ok()) error = s;
+          return;
+        }
+        for (size_t q = 0; q < nq; ++q) {
+          uint32_t* row = candidates + (begin - b.begin + q) * static_cast<size_t>(row_width);
+          for (int r = 0; r < row_width; ++r) {
+            const int64_t local = r < k ? ids[q * static_cast<size_t>(k) + r] : -1;
+            row[r] = local >= 0 ? base[static_cast<size_t>(local)] : UINT32_MAX;
+          }
+        }
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      times->search += ThreadCpu() - s0;
+    };
+    const size_t workers = std::max<size_t>(1, std::min<size_t>(threads, chunks));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < workers; ++t) pool.emplace_back(worker);
+    worker();
+    for (std::thread& t : pool) t.join();
+    return error;
+  }
+
+  // Re-scores document i's candidates exactly and keeps its best `knn` (ties: smaller index). The
+  // document is scattered into `dense` over the vocabulary, so a candidate costs one lookup per
+  // term it holds; the sum runs over common terms in id order, as SparseDot does.
+  void Rescore(uint32_t i, const std::vector<uint32_t>& candidates, std::vector<float>* dense,
+               std::vector<Edge>* found) {
+    const double scale = options_.window_days * 86400.0;
+    const double slack = options_.date_slack_days * 86400.0;
+    const SparseVector& vi = *vectors_[slot_of_[i]];
+    float* d = dense->data();
+    for (size_t t = 0; t < vi.ids.size(); ++t) d[vi.ids[t]] = vi.weights[t];
+    std::vector<Edge>& local = *found;
+    local.clear();
+    for (uint32_t o : candidates) {
+      if (o == i) continue;
+      const SparseVector& vo = *vectors_[slot_of_[o]];
+      double sim = 0;
+      for (size_t t = 0; t < vo.ids.size(); ++t) {
+        sim += static_cast<double>(d[vo.ids[t]]) * vo.weights[t];
+      }
+      if (dates_[i] && dates_[o]) {
+        const double gap = std::abs(static_cast<double>(*dates_[i] - *dates_[o]));
+        if (gap > slack) sim *= std::exp(-(gap - slack) / scale);
+      }
+      if (sim >= options_.edge_floor && sim > 0) {
+        local.push_back({std::min(i, o), std::max(i, o), sim});
+      }
+    }
+    for (uint32_t id : vi.ids) d[id] = 0.0f;
+    const size_t keep = std::min(local.size(), static_cast<size_t>(options_.knn));
+    std::partial_sort(local.begin(), local.begin() + keep, local.end(),
+                      [i](const Edge& l, const Edge& r) {
+                        if (l.sim != r.sim) return l.sim > r.sim;
+                        return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
+                      });
+    std::copy_n(local.begin(), keep, best_.begin() + static_cast<size_t>(i) * options_.knn);
+    best_count_[i] = static_cast<uint16_t>(keep);
+  }
+
+  VectorSource& source_;
+  std::span<const std::optional<UnixSeconds>> dates_;
+  const ClusterOptions& options_;
+  const std::string& factory_;
+  const bool all_pairs_;
+  const int threads_;
+  ClusterStats& stats_;
+  const size_t n_, dim_;
+  std::vector<uint32_t> order_;   // position -> document
+  size_t dated_ = 0;              // positions [0, dated_) are dated
+  std::vector<int32_t> slot_of_;  // document -> slot, or -1 when not held
+  std::vector<const SparseVector*> vectors_;  // per slot: the vector (in owned_ or resident)
+  std::vector<SparseVector> owned_;           // per slot: a loaded vector
+  std::vector<float> rows_;            // per slot: the projection, dim_ floats
+  std::vector<int32_t> free_;
+  size_t held_ = 0;
+  size_t loaded_lo_ = 0, loaded_hi_ = 0;
+  uint32_t vocabulary_ = 0;
+  std::vector<Edge> best_;              // n x knn
+  std::vector<uint16_t> best_count_;
+};
 
 // Average linkage over a sparse similarity graph; missing pairs count as similarity 0.
 std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, double threshold) {
@@ -258,105 +528,29 @@ std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, doub
 
 }  // namespace
 
-Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vectors,
+Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
                                              std::span<const std::optional<UnixSeconds>> dates,
                                              const ClusterOptions& options, ClusterStats* stats) {
   if (Status s = options.Validate(); !s.ok()) return s;
-  if (dates.size() != vectors.size()) {
-    return Status::InvalidArgument("ClusterStories: one date slot per vector is required");
-  }
-  const size_t n = vectors.size();
-  const std::string factory =
-      !options.index.empty() ? options.index : "Flat";
+  const size_t n = dates.size();
+  const std::string factory = !options.index.empty() ? options.index : "Flat";
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   try {
     ClusterStats local_stats;
     ClusterStats& st = stats ? *stats : local_stats;
+    st = ClusterStats();
     // Small corpora, index not forced: every pair is a candidate, so the graph is exact (no
     // projection noise).
     const bool all_pairs = options.index.empty() && n <= kAllPairsBelow;
-    const int k = all_pairs ? static_cast<int>(n)
-                            : static_cast<int>(std::min<size_t>(
-                                  static_cast<size_t>(options.candidates) + 1, n));
-    internal::KnnResult knn;
+    GraphBuilder builder(source, dates, options, factory, all_pairs, threads, st);
+    auto edges = builder.Build();
+    if (!edges.ok()) return edges.status();
     Clock::time_point t0 = Clock::now();
-    if (all_pairs) {
-      knn.ids.resize(n * n);
-      for (size_t i = 0; i < n; ++i) {
-        for (size_t j = 0; j < n; ++j) knn.ids[i * n + j] = static_cast<int64_t>(j);
-      }
-    } else {
-      std::vector<float> x = Project(vectors, options.dim, options.seed);
-      st.project_seconds = Since(t0);
-      t0 = Clock::now();
-      auto found = FindCandidates(x, dates, k, factory, threads, options);
-      if (!found.ok()) return found.status();
-      knn = std::move(found.value());
-      st.search_seconds = Since(t0);
-    }
-    t0 = Clock::now();
-    // Re-score every candidate exactly; keep each document's best `knn` (ties: smaller index).
-    // Document i is scattered into a dense array over the vocabulary, so a candidate costs one
-    // lookup per term it holds; the sum runs over common terms in id order, as SparseDot does.
-    const double scale = options.window_days * 86400.0;
-    const double slack = options.date_slack_days * 86400.0;
-    uint32_t vocabulary = 0;
-    for (const SparseVector& v : vectors) {
-      if (!v.ids.empty()) vocabulary = std::max(vocabulary, v.ids.back() + 1);
-    }
-    // Per document, in parallel; merged in document order, so the graph is thread-independent.
-    std::vector<std::vector<Edge>> best(n);
-#pragma omp parallel num_threads(threads)
-    {
-      std::vector<float> dense(vocabulary, 0.0f);
-#pragma omp for schedule(dynamic, 64)
-      for (int64_t signed_i = 0; signed_i < static_cast<int64_t>(n); ++signed_i) {
-        const uint32_t i = static_cast<uint32_t>(signed_i);
-        const SparseVector& vi = vectors[i];
-        for (size_t t = 0; t < vi.ids.size(); ++t) dense[vi.ids[t]] = vi.weights[t];
-        std::vector<Edge>& mine = best[i];
-        for (int r = 0; r < k; ++r) {
-          const int64_t j = knn.ids[static_cast<size_t>(i) * k + r];
-          if (j < 0 || static_cast<uint32_t>(j) == i) continue;
-          const uint32_t o = static_cast<uint32_t>(j);
-          const SparseVector& vo = vectors[o];
-          double sim = 0;
-          for (size_t t = 0; t < vo.ids.size(); ++t) {
-            sim += static_cast<double>(dense[vo.ids[t]]) * vo.weights[t];
-          }
-          if (dates[i] && dates[o]) {
-            const double gap = std::abs(static_cast<double>(*dates[i] - *dates[o]));
-            if (gap > slack) sim *= std::exp(-(gap - slack) / scale);
-          }
-          if (sim >= options.edge_floor && sim > 0) {
-            mine.push_back({std::min(i, o), std::max(i, o), sim});
-          }
-        }
-        for (uint32_t id : vi.ids) dense[id] = 0.0f;
-        std::sort(mine.begin(), mine.end(), [i](const Edge& l, const Edge& r) {
-          if (l.sim != r.sim) return l.sim > r.sim;
-          return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
-        });
-        if (mine.size() > static_cast<size_t>(options.knn)) mine.resize(options.knn);
-      }
-    }
-    std::vector<Edge> edges;
-    for (std::vector<Edge>& mine : best) {
-      edges.insert(edges.end(), mine.begin(), mine.end());
-      std::vector<Edge>().swap(mine);
-    }
-    std::sort(edges.begin(), edges.end(),
-              [](const Edge& l, const Edge& r) { return l.a != r.a ? l.a < r.a : l.b < r.b; });
-    edges.erase(std::unique(edges.begin(), edges.end(),
-                            [](const Edge& l, const Edge& r) { return l.a == r.a && l.b == r.b; }),
-                edges.end());
-    st.rescore_seconds = Since(t0);
-    t0 = Clock::now();
-    std::vector<uint32_t> labels = AverageLink(n, edges, options.threshold);
+    std::vector<uint32_t> labels = AverageLink(n, edges.value(), options.threshold);
     st.link_seconds = Since(t0);
-    st.edges = edges.size();
+    st.edges = edges->size();
     st.index = all_pairs ? "exact (all pairs)" : factory;
     std::vector<uint32_t> count(n, 0);
     for (uint32_t l : labels) ++count[l];
@@ -366,6 +560,17 @@ Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vecto
   } catch (const std::bad_alloc&) {
     return Status::Internal("out of memory while clustering");
   }
+}
+
+Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vectors,
+                                             std::span<const std::optional<UnixSeconds>> dates,
+                                             const ClusterOptions& options, ClusterStats* stats) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  if (dates.size() != vectors.size()) {
+    return Status::InvalidArgument("ClusterStories: one date slot per vector is required");
+  }
+  SpanSource source(vectors);
+  return ClusterStories(source, dates, options, stats);
 }
 
 }  // namespace samestory

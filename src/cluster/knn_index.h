@@ -3,6 +3,8 @@
 #define SAMESTORY_CLUSTER_KNN_INDEX_H_
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,21 +12,26 @@
 
 namespace samestory::internal {
 
-struct KnnResult {
-  std::vector<int64_t> ids;    // (n, k) row-major; -1 where fewer than k neighbours exist
-  std::vector<float> scores;   // (n, k) inner products
+// A FAISS index built once over a base and searched from several threads at once (each call
+// single-threaded inside: the caller's OpenMP thread count should be 1).
+class DenseIndex {
+ public:
+  // Builds the index `factory` over `nb` rows of `dim` floats, added in chunks from `rows(begin,
+  // end, buffer)`, which must fill `buffer` with rows [begin, end) (trained, when the index needs
+  // it, on all of them). `k` is the largest k searched (HNSW's efSearch follows it).
+  // Errors: InvalidArgument for a bad factory string; Internal when FAISS fails.
+  using RowSource = std::function<void(size_t begin, size_t end, std::vector<float>* buffer)>;
+  static Result<std::unique_ptr<DenseIndex>> Build(size_t nb, int dim, const std::string& factory,
+                                                   int k, const RowSource& rows);
+  ~DenseIndex();
+  // ids (nq, k): the k nearest base rows of each query by inner product, -1 where fewer exist.
+  Status Search(const float* queries, size_t nq, int k, int64_t* ids) const;
+
+ private:
+  DenseIndex() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
-
-// k nearest neighbours by inner product of each row of `x` (n, dim), row-major, among all rows
-// (itself included), with the FAISS index built by `factory` (e.g. "Flat", "HNSW32", "IVF1024,Flat").
-// Errors: InvalidArgument for a bad factory string; Internal when FAISS fails or memory runs out.
-Result<KnnResult> SearchKnn(const std::vector<float>& x, size_t n, int dim, int k,
-                            const std::string& factory, int threads);
-
-// k nearest rows of `base` (nb, dim) for each row of `queries` (nq, dim), both row-major; ids are
-// row numbers in `base`.
-Result<KnnResult> SearchKnn(const float* base, size_t nb, const float* queries, size_t nq,
-                            int dim, int k, const std::string& factory, int threads);
 
 // While alive, BLAS (OpenBLAS, when it is the BLAS FAISS was linked against) runs on one thread;
 // the previous thread count is restored on destruction. A no-op when `enable` is false or the
