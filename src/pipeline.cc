@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "io/json_writer.h"
+#include "io/temp_file.h"
 
 namespace samestory {
 
@@ -109,11 +110,87 @@ struct Fingerprint {
   Status status;
 };
 
+// Records' terms read per request in chunks of this many.
+constexpr size_t kTermChunk = 16384;
+
+// Every record's TF-IDF terms, in a temporary file (12 bytes a term: hash, count), so a large
+// corpus's terms need not stay in memory between reading and clustering.
+class TermSpill {
+ public:
+  static constexpr size_t kEntry = sizeof(uint64_t) + sizeof(float);
+
+  Status Open() {
+    auto file = internal::TempFile::Create("TF-IDF terms");
+    if (!file.ok()) return file.status();
+    file_ = std::move(file.value());
+    return Status::OK();
+  }
+  // Appends the next record's terms.
+  void Add(const std::vector<TermCount>& terms) {
+    offset_.push_back(file_->size());
+    count_.push_back(static_cast<uint32_t>(terms.size()));
+    char entry[kEntry];
+    for (const TermCount& t : terms) {
+      std::memcpy(entry, &t.term, sizeof(uint64_t));
+      std::memcpy(entry + sizeof(uint64_t), &t.count, sizeof(float));
+      file_->Append(entry, kEntry);
+    }
+  }
+  Status Finish() { return file_->Flush(); }
+  uint64_t bytes() const { return file_ ? file_->size() : 0; }
+
+  // Reads the terms of `records` into (*out)[k], k in order. Records are read in file order,
+  // neighbours in one read, so a corpus read in (or near) input order streams.
+  Status Read(std::span<const uint32_t> records, std::vector<std::vector<TermCount>>* out) const {
+    out->resize(records.size());
+    std::vector<uint32_t> by_offset(records.size());
+    for (uint32_t k = 0; k < records.size(); ++k) by_offset[k] = k;
+    std::sort(by_offset.begin(), by_offset.end(),
+              [&](uint32_t a, uint32_t b) { return records[a] < records[b]; });
+    std::vector<char> buffer;
+    constexpr uint64_t kGap = 64 << 10;     // read across gaps up to this
+    constexpr uint64_t kMaxRead = 16 << 20;  // bytes per read, at most (unless one record is more)
+    for (size_t s = 0; s < by_offset.size();) {
+      // One read: records by_offset[s, e).
+      const uint64_t begin = offset_[records[by_offset[s]]];
+      uint64_t end = begin + count_[records[by_offset[s]]] * kEntry;
+      size_t e = s + 1;
+      while (e < by_offset.size()) {
+        const uint32_t r = records[by_offset[e]];
+        const uint64_t r_end = offset_[r] + count_[r] * kEntry;
+        if (offset_[r] > end + kGap || r_end - begin > kMaxRead) break;
+        end = std::max(end, r_end);
+        ++e;
+      }
+      buffer.resize(end - begin);
+      if (Status st = file_->Read(begin, buffer.size(), buffer.data()); !st.ok()) return st;
+      for (size_t j = s; j < e; ++j) {
+        const uint32_t r = records[by_offset[j]];
+        std::vector<TermCount>& terms = (*out)[by_offset[j]];
+        terms.resize(count_[r]);
+        const char* p = buffer.data() + (offset_[r] - begin);
+        for (TermCount& t : terms) {
+          std::memcpy(&t.term, p, sizeof(uint64_t));
+          std::memcpy(&t.count, p + sizeof(uint64_t), sizeof(float));
+          p += kEntry;
+        }
+      }
+      s = e;
+    }
+    return Status::OK();
+  }
+
+ private:
+  std::unique_ptr<internal::TempFile> file_;
+  std::vector<uint64_t> offset_;  // per record
+  std::vector<uint32_t> count_;   // per record
+};
+
 // Everything the read-and-fingerprint pass leaves for the later stages.
 struct Pass {
   std::vector<RecordOut> records;
   DuplicateGroups groups;
-  std::vector<std::vector<TermCount>> terms;  // per record, when terms are extracted
+  TermSpill terms;  // per record, when terms are extracted
   std::unordered_map<uint64_t, std::string> spellings;
   DedupSummary summary;
   Status read_status;  // not OK when the input broke off; what was read is in `records`
@@ -156,6 +233,9 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   // With two or more threads the next batch is read (decompressed, parsed) while this one is
   // fingerprinted; the reader is only ever used by one thread at a time.
   const bool read_ahead = threads > 1;
+  if (extractor != nullptr) {
+    if (Status s = pass->terms.Open(); !s.ok()) return s;
+  }
   std::future<Status> pending;
   Clock::time_point t0 = Clock::now();
   Status read_status = input_reader.ReadBatch(options.batch_size, &batch);
@@ -232,7 +312,7 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
       rec.date = doc.date;
       if (extractor != nullptr) {
         rec.title = std::move(doc.title);
-        pass->terms.push_back(std::move(fp.terms));
+        pass->terms.Add(fp.terms);
       }
       if (!doc.error.empty()) ++summary.bad_records;
       if (!doc.warning.empty()) ++summary.warnings;
@@ -270,6 +350,9 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   }
   summary.articles = pass->records.size();
   summary.input_bytes = input_reader.stats().bytes;
+  if (extractor != nullptr) {
+    if (Status s = pass->terms.Finish(); !s.ok()) return s;
+  }
   for (Worker& w : workers) {
     summary.seconds.tokenize_cpu += w.tokenize;
     summary.seconds.shingle_cpu += w.shingle;
@@ -398,33 +481,56 @@ bool Earlier(const Pass& pass, uint32_t a, uint32_t b) {
   return a < b;
 }
 
+// The story file. Top terms are the largest weights of the sum of the story's representatives'
+// vectors, read back in record order; a story's sum is dropped once its last representative is
+// in, so only the stories open at a point of the input are held at once.
 Status WriteStories(const std::string& path, const Pass& pass, const std::vector<uint32_t>& story,
-                    const TfidfModel& model, const std::vector<SparseVector>& vectors,
-                    const std::vector<uint32_t>& vector_of_record) {
+                    const TfidfModel& model, VectorSource& source,
+                    const std::vector<uint32_t>& reps) {
   auto out = internal::OutputFile::Open(path);
   if (!out.ok()) return out.status();
   const size_t n = pass.records.size();
   std::vector<std::vector<uint32_t>> members(n);
+  std::vector<uint32_t> open_reps(n, 0);
   for (uint32_t i = 0; i < n; ++i) {
     if (story[i] != UINT32_MAX) members[story[i]].push_back(i);
+  }
+  for (uint32_t r : reps) ++open_reps[story[r]];
+  std::unordered_map<uint32_t, std::unordered_map<uint32_t, double>> sums;  // open stories
+  std::unordered_map<uint32_t, std::vector<uint32_t>> top_terms;            // story -> term ids
+  std::vector<SparseVector> chunk;
+  std::vector<uint32_t> docs;
+  for (size_t from = 0; from < reps.size(); from += kTermChunk) {
+    const size_t to = std::min(reps.size(), from + kTermChunk);
+    docs.resize(to - from);
+    for (size_t v = from; v < to; ++v) docs[v - from] = static_cast<uint32_t>(v);
+    if (Status s = source.Load(docs, &chunk); !s.ok()) return s;
+    for (size_t v = from; v < to; ++v) {
+      const uint32_t s = story[reps[v]];
+      auto& centroid = sums[s];
+      const SparseVector& vec = chunk[v - from];
+      for (size_t t = 0; t < vec.ids.size(); ++t) centroid[vec.ids[t]] += vec.weights[t];
+      if (--open_reps[s] > 0) continue;
+      std::vector<std::pair<double, uint32_t>> top;
+      for (const auto& [id, w] : centroid) top.push_back({-w, id});
+      const size_t keep = std::min<size_t>(8, top.size());
+      std::partial_sort(top.begin(), top.begin() + keep, top.end());
+      std::vector<uint32_t>& ids = top_terms[s];
+      for (size_t t = 0; t < keep; ++t) ids.push_back(top[t].second);
+      sums.erase(s);
+    }
   }
   std::string buf;
   for (uint32_t s = 0; s < n; ++s) {
     if (members[s].empty()) continue;
     std::optional<UnixSeconds> first, last;
-    std::unordered_map<uint32_t, double> centroid;
     for (uint32_t m : members[s]) {
       if (const auto& d = pass.records[m].date) {
         if (!first || *d < *first) first = d;
         if (!last || *d > *last) last = d;
       }
-      if (vector_of_record[m] == UINT32_MAX) continue;
-      const SparseVector& v = vectors[vector_of_record[m]];
-      for (size_t t = 0; t < v.ids.size(); ++t) centroid[v.ids[t]] += v.weights[t];
     }
-    std::vector<std::pair<double, uint32_t>> top;
-    for (const auto& [id, w] : centroid) top.push_back({-w, id});
-    std::sort(top.begin(), top.end());
+    const std::vector<uint32_t>& top = top_terms[s];
     buf.append("{\"story\":");
     internal::AppendJsonString(pass.records[s].id, &buf);
     buf.append(",\"size\":" + std::to_string(members[s].size()));
@@ -437,9 +543,9 @@ Status WriteStories(const std::string& path, const Pass& pass, const std::vector
     buf.append(",\"title\":");
     internal::AppendJsonString(pass.records[s].title, &buf);
     buf.append(",\"top_terms\":[");
-    for (size_t t = 0; t < std::min<size_t>(8, top.size()); ++t) {
+    for (size_t t = 0; t < top.size(); ++t) {
       if (t) buf.push_back(',');
-      auto it = pass.spellings.find(model.term_hash(top[t].second));
+      auto it = pass.spellings.find(model.term_hash(top[t]));
       internal::AppendJsonString(it != pass.spellings.end() ? it->second : "", &buf);
     }
     buf.append("]}\n");
@@ -447,6 +553,35 @@ Status WriteStories(const std::string& path, const Pass& pass, const std::vector
   if (Status st = out.value()->Write(buf); !st.ok()) return st;
   return out.value()->Close();
 }
+
+// TF-IDF vectors of the representatives (vector index v is record reps[v]), transformed from the
+// term file when clustering asks for them.
+class SpilledVectors final : public VectorSource {
+ public:
+  SpilledVectors(const TermSpill& terms, const TfidfModel& model,
+                 const std::vector<uint32_t>& reps, int threads)
+      : terms_(terms), model_(model), reps_(reps), threads_(threads) {}
+
+  Status Load(std::span<const uint32_t> docs, std::vector<SparseVector>* out) override {
+    records_.resize(docs.size());
+    for (size_t k = 0; k < docs.size(); ++k) records_[k] = reps_[docs[k]];
+    if (Status s = terms_.Read(records_, &chunk_); !s.ok()) return s;
+    out->resize(docs.size());
+#pragma omp parallel for num_threads(threads_) schedule(static, 256)
+    for (int64_t k = 0; k < static_cast<int64_t>(docs.size()); ++k) {
+      (*out)[static_cast<size_t>(k)] = model_.Transform(chunk_[static_cast<size_t>(k)]);
+    }
+    return Status::OK();
+  }
+
+ private:
+  const TermSpill& terms_;
+  const TfidfModel& model_;
+  const std::vector<uint32_t>& reps_;
+  const int threads_;
+  std::vector<uint32_t> records_;
+  std::vector<std::vector<TermCount>> chunk_;
+};
 
 Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutputs& outputs,
                                       const ClusterPipelineOptions& options,
@@ -479,30 +614,34 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
       reps.push_back(i);
     }
   }
+  // Document frequencies, streamed from the term file in chunks.
   TfidfBuilder builder(options.tfidf);
-  for (uint32_t r : reps) builder.Add(pass.terms[r]);
-  const TfidfModel model = builder.Finish();
-  std::vector<SparseVector> vectors(reps.size());
-  std::vector<std::optional<UnixSeconds>> dates(reps.size());
-  const int threads = pass.summary.threads > 0 ? static_cast<int>(pass.summary.threads) : 1;
-#pragma omp parallel for num_threads(threads) schedule(static, 256)
-  for (int64_t v = 0; v < static_cast<int64_t>(reps.size()); ++v) {
-    vectors[v] = model.Transform(pass.terms[reps[v]]);
-    dates[v] = pass.records[reps[v]].date;
+  {
+    std::vector<std::vector<TermCount>> chunk;
+    for (size_t from = 0; from < reps.size(); from += kTermChunk) {
+      const size_t to = std::min(reps.size(), from + kTermChunk);
+      if (Status s = pass.terms.Read({reps.data() + from, to - from}, &chunk); !s.ok()) return s;
+      for (const auto& terms : chunk) builder.Add(terms);
+    }
   }
-  std::vector<std::vector<TermCount>>().swap(pass.terms);
+  const TfidfModel model = builder.Finish();
+  std::vector<std::optional<UnixSeconds>> dates(reps.size());
+  for (size_t v = 0; v < reps.size(); ++v) dates[v] = pass.records[reps[v]].date;
   summary.terms = model.num_terms();
   summary.tfidf_seconds = Since(t0);
+  const int threads = pass.summary.threads > 0 ? static_cast<int>(pass.summary.threads) : 1;
+  SpilledVectors source(pass.terms, model, reps, threads);
 
   t0 = Clock::now();
   ClusterOptions cluster_options = options.cluster;
   if (cluster_options.threads == 0) cluster_options.threads = pass.summary.threads;
   ClusterStats stats;
-  auto labels = ClusterStories(vectors, dates, cluster_options, &stats);
+  auto labels = ClusterStories(source, dates, cluster_options, &stats);
   if (!labels.ok()) return labels.status();
   summary.edges = stats.edges;
   summary.index = stats.index;
   summary.cluster = stats;
+  summary.spilled_terms = pass.terms.bytes();
   summary.cluster_seconds = Since(t0);
 
   // Each record's story: its representative's cluster, named after the cluster's earliest
@@ -531,7 +670,7 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   t0 = Clock::now();
   if (Status s = WriteRecords(outputs.output, pass, &story); !s.ok()) return s;
   if (!outputs.stories.empty()) {
-    if (Status s = WriteStories(outputs.stories, pass, story, model, vectors, vector_of_record);
+    if (Status s = WriteStories(outputs.stories, pass, story, model, source, reps);
         !s.ok()) {
       return s;
     }

@@ -9,6 +9,8 @@
 // graph is clustered by average linkage: two clusters merge while the sum of their edge
 // similarities over |A| * |B| (pairs without an edge count as 0) is at least the threshold, best
 // pair first. Counting missing edges as 0 is what keeps it from chaining.
+// Dated documents are searched block by block in date order, against the documents within date
+// reach only; vectors come from a VectorSource window by window, so memory follows the window.
 // Thread-safety: ClusterStories is a pure function; it uses `threads` threads inside.
 #ifndef SAMESTORY_CLUSTER_H_
 #define SAMESTORY_CLUSTER_H_

@@ -104,6 +104,9 @@ Result<DedupSummary> RunDedup(std::string_view input, const DedupOutputs& output
 
 // RunCluster: the dedup pipeline, then TF-IDF -> kNN graph -> story clusters over the groups'
 // representatives (a wire copy is always in its original's story), expanded back to every article.
+// Each article's terms go to a temporary file as it is read; document frequencies are fitted from
+// it, and clustering loads vectors from it window by window (in date order), so for a dated corpus
+// memory follows the articles within date reach, not the corpus.
 struct ClusterPipelineOptions {
   DedupPipelineOptions dedup;  // reading, text, near-duplicates, threads
   TfidfOptions tfidf;
@@ -119,7 +122,9 @@ struct ClusterSummary {
   uint64_t terms = 0;          // TF-IDF vocabulary after max_df/min_df pruning
   uint64_t edges = 0;          // kNN edges kept after re-scoring
   std::string index;           // FAISS factory string used
-  double tfidf_seconds = 0;    // fit + transform (wall)
+  double tfidf_seconds = 0;    // fitting document frequencies (wall); vectors are transformed
+                               // when clustering loads them (ClusterStats::project_seconds)
+  uint64_t spilled_terms = 0;  // bytes of TF-IDF terms in a temporary file (not in memory)
   double cluster_seconds = 0;  // projection, kNN search, re-scoring, linkage (wall)
   ClusterStats cluster;        // the clustering step's own counts and times
 };

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <deque>
 #include <mutex>
 #include <queue>
 #include <thread>
@@ -273,9 +274,12 @@ class GraphBuilder {
         if (slot_of_[order_[p]] < 0) load.push_back(order_[p]);
       }
     };
-    // Loaded dated range [loaded_lo_, loaded_hi_) -> [lo, hi).
-    evict(loaded_lo_, std::min(loaded_hi_, b.lo));
-    evict(std::max(loaded_lo_, b.hi), loaded_hi_);
+    // Loaded dated range [loaded_lo_, loaded_hi_) -> [lo, hi). With undated documents nothing is
+    // dropped: their block, last, needs every document again.
+    if (dated_ == n_) {
+      evict(loaded_lo_, std::min(loaded_hi_, b.lo));
+      evict(std::max(loaded_lo_, b.hi), loaded_hi_);
+    }
     want(b.lo, std::min(b.hi, loaded_lo_));
     want(std::max(b.lo, loaded_hi_), b.hi);
     loaded_lo_ = b.lo;
@@ -449,7 +453,7 @@ class GraphBuilder {
   size_t dated_ = 0;              // positions [0, dated_) are dated
   std::vector<int32_t> slot_of_;  // document -> slot, or -1 when not held
   std::vector<const SparseVector*> vectors_;  // per slot: the vector (in owned_ or resident)
-  std::vector<SparseVector> owned_;           // per slot: a loaded vector
+  std::deque<SparseVector> owned_;            // per slot: a loaded vector (stable addresses)
   std::vector<float> rows_;            // per slot: the projection, dim_ floats
   std::vector<int32_t> free_;
   size_t held_ = 0;

@@ -651,3 +651,78 @@ TEST(ClusterStoriesTest, WindowedSearchOverManyDatedDocuments) {
 
 }  // namespace
 }  // namespace samestory
+
+namespace samestory {
+namespace {
+
+// A source that serves vectors by copy (never resident), records what it was asked for, and can
+// be told to fail.
+class CountingSource final : public VectorSource {
+ public:
+  explicit CountingSource(const std::vector<SparseVector>& vectors) : vectors_(vectors) {}
+  Status Load(std::span<const uint32_t> docs, std::vector<SparseVector>* out) override {
+    if (fail_) return Status::IOError("disk gone");
+    out->resize(docs.size());
+    for (size_t k = 0; k < docs.size(); ++k) {
+      (*out)[k] = vectors_[docs[k]];
+      ++loads_[docs[k]];
+    }
+    return Status::OK();
+  }
+  std::map<uint32_t, int> loads_;
+  bool fail_ = false;
+
+ private:
+  const std::vector<SparseVector>& vectors_;
+};
+
+// 48,000 dated documents over 480 days (100 a day): clustering from a source holds only a window
+// of them (under half, at 1 and 2 threads: waves of 4 blocks a thread of 2,048 documents, plus
+// ~8 days of reach either side), loads each document once when no undated document forces a
+// second pass, and gives the labels of the in-memory call. A failing source fails the call.
+TEST(ClusterStoriesTest, SourceHoldsOnlyTheWindowAndMatchesInMemory) {
+  std::mt19937_64 rng(5);
+  std::vector<SparseVector> vectors;
+  Dates dates;
+  constexpr uint32_t kTopics = 12000;  // ~4 reports a topic, all on the topic's day
+  for (uint32_t i = 0; i < 48000; ++i) {
+    const uint32_t topic = static_cast<uint32_t>(rng() % kTopics);
+    vectors.push_back(
+        FromMap({{topic, 1.0}, {kTopics + static_cast<uint32_t>(rng() % 90000), 0.4}}));
+    dates.push_back(kT0 + static_cast<UnixSeconds>(topic % 480) * kDay +
+                    static_cast<UnixSeconds>(rng() % 86400));
+  }
+  ClusterOptions o;
+  o.dim = 32;  // cheap search; the window logic does not depend on it
+  o.candidates = 10;
+  o.threshold = 0.3;
+  o.threads = 1;
+  ClusterStats memory_stats;
+  const std::vector<uint32_t> expected = MustCluster(vectors, dates, o, &memory_stats);
+  for (int threads : {1, 2}) {
+    o.threads = threads;
+    CountingSource source(vectors);
+    ClusterStats stats;
+    auto labels = ClusterStories(source, dates, o, &stats);
+    ASSERT_TRUE(labels.ok()) << labels.status().ToString();
+    EXPECT_EQ(labels.value(), expected) << threads << " threads";
+    EXPECT_EQ(stats.edges, memory_stats.edges);
+    EXPECT_LT(stats.peak_window, vectors.size() / 2)
+        << "60 days of documents, a reach of ~8 days: the window must stay well under the corpus";
+    EXPECT_GT(stats.peak_window, 0u);
+    ASSERT_EQ(source.loads_.size(), vectors.size()) << "every document is loaded";
+    for (const auto& [doc, count] : source.loads_) {
+      ASSERT_EQ(count, 1) << "document " << doc << " loaded more than once";
+    }
+  }
+  // Reports of a topic share a day and a heavy term: most topics come out whole.
+  EXPECT_LT(std::set<uint32_t>(expected.begin(), expected.end()).size(), kTopics + 2000u);
+  CountingSource failing(vectors);
+  failing.fail_ = true;
+  auto failed = ClusterStories(failing, dates, o);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), Status::Code::kIOError);
+}
+
+}  // namespace
+}  // namespace samestory
