@@ -6,9 +6,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
+#include <set>
 #include <mutex>
 #include <thread>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +26,9 @@ namespace {
 struct FeedArgs {
   std::string state;
   std::vector<std::string> inputs;
+  std::string watch;          // a directory watched for new input files
+  double poll_seconds = 1.0;  // how often it is listed
+  double idle_exit = 0;       // > 0: stop after this long without a new file
   std::string output = "-";
   FeedOptions options;
   bool no_stemming = false;
@@ -118,6 +124,81 @@ class Lines {
   uint64_t number_ = 0;
 };
 
+// A watched input directory. New files (*.jsonl, *.jsonl.gz; names starting with '.' are
+// ignored, so a writer creates ".name" and renames it when complete) are read in name order, each
+// once. The state directory keeps a manifest ("watched.tsv": name, records) of the files fully
+// answered; on a restart, the records the state answered beyond the manifest's are the first ones
+// of the first file not in it, and are skipped (as --resume does for a replayed stream).
+class WatchedDir {
+ public:
+  WatchedDir(std::string dir, const std::string& state)
+      : dir_(std::move(dir)), manifest_(state + "/watched.tsv") {}
+
+  // Reads the manifest (none yet: nothing done). A torn last line (a kill while it was
+  // appended) is cut: that file is not done, and the next append starts on a clean line.
+  void Load() {
+    std::FILE* f = std::fopen(manifest_.c_str(), "r");
+    if (f == nullptr) return;
+    std::string text;
+    char buf[1 << 16];
+    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;) text.append(buf, n);
+    std::fclose(f);
+    const size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+    if (complete != text.size()) {
+      if (::truncate(manifest_.c_str(), static_cast<off_t>(complete)) != 0) return;
+      text.resize(complete);
+    }
+    for (size_t pos = 0; pos < text.size();) {
+      const size_t end = text.find('\n', pos);
+      const std::string line = text.substr(pos, end - pos);
+      pos = end + 1;
+      const size_t tab = line.find('\t');
+      if (tab == std::string::npos) continue;
+      done_.insert(line.substr(0, tab));
+      records_ += std::strtoull(line.c_str() + tab + 1, nullptr, 10);
+    }
+  }
+  uint64_t records() const { return records_; }
+
+  // Files not answered yet, in name order.
+  std::vector<std::string> Pending() const {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.empty() || name[0] == '.' || !entry.is_regular_file(ec)) continue;
+      const bool jsonl = name.ends_with(".jsonl") || name.ends_with(".jsonl.gz");
+      if (jsonl && !done_.count(name) && !taken_.count(name)) names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  // The reading thread took `name`: it is not pending any more.
+  void Take(const std::string& name) { taken_.insert(name); }
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+  bool Exists() const {
+    std::error_code ec;
+    return std::filesystem::is_directory(dir_, ec);
+  }
+
+  // Records a file as fully answered (appended and synced); returns "" or an error message.
+  // Called from the deciding thread; touches only the manifest file.
+  std::string MarkDone(const std::string& name, uint64_t records) const {
+    std::FILE* f = std::fopen(manifest_.c_str(), "a");
+    if (f == nullptr) return "cannot write " + manifest_;
+    std::fprintf(f, "%s\t%llu\n", name.c_str(), static_cast<unsigned long long>(records));
+    const bool ok = std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+    if (std::fclose(f) != 0 || !ok) return "cannot write " + manifest_;
+    return "";
+  }
+
+ private:
+  std::string dir_, manifest_;
+  std::set<std::string> done_;   // in the manifest at start
+  std::set<std::string> taken_;  // read by this process (reading thread only)
+  uint64_t records_ = 0;
+};
+
 double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
@@ -129,7 +210,7 @@ int RunFeedCommand(FeedArgs& a) {
   using Clock = std::chrono::steady_clock;
   a.options.tfidf.stemming = a.no_stemming ? Stemming::kNone : Stemming::kByLanguage;
   a.options.dedup.text.accents = a.fold_accents ? AccentFolding::kFold : AccentFolding::kKeep;
-  if (a.inputs.empty()) a.inputs.push_back("-");
+  if (a.inputs.empty() && a.watch.empty()) a.inputs.push_back("-");
   const Clock::time_point start = Clock::now();
   auto feed = Feed::Open(a.state, a.options);
   if (!feed.ok()) return ReportFailure("feed", feed.status());
@@ -155,7 +236,9 @@ int RunFeedCommand(FeedArgs& a) {
     PreparedRecord record;
     double prepare_ms = 0;
     bool end = false;
-    std::string error;  // the input could not be opened
+    std::string error;      // the input could not be opened
+    std::string done_file;  // a watched file fully read: mark it once its answers are out
+    uint64_t done_records = 0;
   };
   std::mutex mu;
   std::condition_variable cv;
@@ -164,6 +247,30 @@ int RunFeedCommand(FeedArgs& a) {
   constexpr size_t kQueue = 64;
   FeedPreparer preparer = feed.value()->NewPreparer();
   uint64_t skip = a.resume && !a.options.read_only ? feed.value()->answered() : 0;
+  std::unique_ptr<WatchedDir> watched;
+  if (!a.watch.empty()) {
+    watched = std::make_unique<WatchedDir>(a.watch, a.state);
+    if (!watched->Exists()) {
+      std::fprintf(stderr, "samestory feed: error: --watch %s is not a directory\n",
+                   a.watch.c_str());
+      return 1;
+    }
+    watched->Load();
+    if (!a.inputs.empty() || a.options.read_only) {
+      std::fprintf(stderr, "samestory feed: error: --watch reads only the watched directory (no "
+                           "input files, no --read-only)\n");
+      return 1;
+    }
+    if (watched->records() > feed.value()->answered()) {
+      std::fprintf(stderr,
+                   "samestory feed: error: the state answered %llu records but its manifest of "
+                   "watched files lists %llu: not this state's manifest\n",
+                   static_cast<unsigned long long>(feed.value()->answered()),
+                   static_cast<unsigned long long>(watched->records()));
+      return 1;
+    }
+    skip = feed.value()->answered() - watched->records();
+  }
   auto push = [&](Item item) {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return queue.size() < kQueue || stop; });
@@ -172,30 +279,63 @@ int RunFeedCommand(FeedArgs& a) {
     cv.notify_all();
     return true;
   };
+  // Reads one input, pushing its records (the first `skip` non-blank ones were answered before);
+  // counts its non-blank lines in *records. False when the reader must stop.
+  std::string line;
+  auto read_input = [&](const std::string& path, uint64_t* records) {
+    std::string error;
+    auto lines = Lines::Open(path, &error);
+    if (!lines) {
+      Item item;
+      item.end = true;
+      item.error = error;
+      push(std::move(item));
+      return false;
+    }
+    while (lines->Next(&line)) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      ++*records;
+      if (skip > 0) {  // answered before (--resume, or a restart on a watched directory)
+        --skip;
+        continue;
+      }
+      Item item;
+      const Clock::time_point p0 = Clock::now();
+      item.record = preparer.Prepare(line, lines->number());
+      item.prepare_ms = std::chrono::duration<double, std::milli>(Clock::now() - p0).count();
+      if (!push(std::move(item))) return false;
+    }
+    return true;
+  };
   std::thread reader([&] {
-    std::string line;
     for (const std::string& input : a.inputs) {
-      std::string error;
-      auto lines = Lines::Open(input, &error);
-      if (!lines) {
-        Item item;
-        item.end = true;
-        item.error = error;
-        push(std::move(item));
-        return;
-      }
-      while (lines->Next(&line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        if (skip > 0) {  // --resume: answered before
-          --skip;
-          continue;
+      uint64_t records = 0;
+      if (!read_input(input, &records)) return;
+    }
+    // The watched directory: files in name order, polled until --idle-exit passes without one.
+    Clock::time_point idle_since = Clock::now();
+    while (watched) {
+      const std::vector<std::string> pending = watched->Pending();
+      if (pending.empty()) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          if (stop) return;
         }
-        Item item;
-        const Clock::time_point p0 = Clock::now();
-        item.record = preparer.Prepare(line, lines->number());
-        item.prepare_ms = std::chrono::duration<double, std::milli>(Clock::now() - p0).count();
-        if (!push(std::move(item))) return;
+        const double idle = std::chrono::duration<double>(Clock::now() - idle_since).count();
+        if (a.idle_exit > 0 && idle >= a.idle_exit) break;
+        std::this_thread::sleep_for(std::chrono::duration<double>(a.poll_seconds));
+        continue;
       }
+      for (const std::string& name : pending) {
+        watched->Take(name);
+        uint64_t records = 0;
+        if (!read_input(watched->Path(name), &records)) return;
+        Item done;
+        done.done_file = name;
+        done.done_records = records;
+        if (!push(std::move(done))) return;
+      }
+      idle_since = Clock::now();
     }
     Item item;
     item.end = true;
@@ -217,6 +357,20 @@ int RunFeedCommand(FeedArgs& a) {
         code = 1;
       }
       break;
+    }
+    if (!item.done_file.empty()) {
+      // Every answer of the file is logged and written: it is done.
+      if (std::fflush(out) != 0) {
+        std::fprintf(stderr, "samestory feed: error: cannot write %s\n", a.output.c_str());
+        code = 1;
+        break;
+      }
+      if (std::string e = watched->MarkDone(item.done_file, item.done_records); !e.empty()) {
+        std::fprintf(stderr, "samestory feed: error: %s\n", e.c_str());
+        code = 1;
+        break;
+      }
+      continue;
     }
     const Clock::time_point t0 = Clock::now();
     auto decision = feed.value()->Process(std::move(item.record));
@@ -284,6 +438,16 @@ void AddFeedCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--state", args->state, "State directory (created if missing)")->required();
   cmd->add_option("input", args->inputs,
                   "JSON Lines inputs, read in order (.jsonl, .jsonl.gz; default - for stdin)");
+  cmd->add_option("--watch", args->watch,
+                  "Watch this directory for new .jsonl/.jsonl.gz files and answer them in name "
+                  "order, each once, across restarts (write a file as .name, then rename it)");
+  cmd->add_option("--poll-seconds", args->poll_seconds, "How often --watch lists the directory")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 3600.0));
+  cmd->add_option("--idle-exit", args->idle_exit,
+                  "With --watch: stop after this many seconds without a new file (default: "
+                  "never)")
+      ->check(CLI::Range(0.0, 1e9));
   cmd->add_option("-o,--output", args->output,
                   "Decisions, appended, one JSON line per record (default stdout)");
   cmd->add_option("--threshold", o.dedup.dedup.threshold, "Jaccard similarity of a near-duplicate")
