@@ -369,7 +369,8 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   summary.candidates = pass->groups.candidates;
   summary.exact_checks = pass->groups.exact_checks;
   summary.lsh = pass->groups.lsh;
-  summary.memory.signatures = pass->groups.signature_bytes;
+  summary.memory.band_keys = pass->groups.band_key_bytes;
+  summary.memory.spilled_signatures = pass->groups.spilled_signature_bytes;
   for (const RecordOut& r : pass->records) {
     summary.memory.records += sizeof(RecordOut) + StringHeap(r.id) + StringHeap(r.error) +
                               StringHeap(r.warning) + StringHeap(r.title);

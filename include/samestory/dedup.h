@@ -64,9 +64,11 @@ struct DuplicateGroups {
   size_t candidates = 0;    // candidate pairs considered
   size_t exact_checks = 0;  // pairs whose exact Jaccard was computed
   LshParams lsh;            // bands and rows used (LSH mode)
-  // Where memory went (bytes): signatures kept in memory, and shingle sets written to a
-  // temporary file (LSH mode: they are only read back for the few borderline candidates).
-  uint64_t signature_bytes = 0;
+  // Where memory went (bytes), LSH mode: the band keys kept in memory (bands x 8 bytes a
+  // document); the signatures and the shingle sets written to temporary files (read back only for
+  // candidate pairs and group members).
+  uint64_t band_key_bytes = 0;
+  uint64_t spilled_signature_bytes = 0;
   uint64_t spilled_shingle_bytes = 0;
   // Not OK when the spill file could not be written or read back: the groups are then incomplete.
   Status status;
@@ -107,9 +109,9 @@ class DuplicateFinder {
   std::span<const uint64_t> shingles(uint32_t d) const {
     return {shingles_.data() + shingle_begin_[d], shingle_begin_[d + 1] - shingle_begin_[d]};
   }
-  std::span<const uint32_t> signature(uint32_t d) const {
-    return {signatures_.data() + size_t{d} * num_perm_, static_cast<size_t>(num_perm_)};
-  }
+  // The signature estimate of a and b's Jaccard similarity, their signatures read back from the
+  // spill file (an error is kept in spill_status_ and gives 0).
+  double EstimateFromSpill(uint32_t a, uint32_t b);
   void AddCommon(Kind kind, std::optional<UnixSeconds> date);
   // Sorts and deduplicates document d's shingles in place, once; returns the new span.
   std::span<const uint64_t> SortedShingles(uint32_t d);
@@ -128,13 +130,16 @@ class DuplicateFinder {
   std::vector<uint64_t> shingles_;
   std::vector<uint64_t> shingle_begin_{0};
   std::vector<uint32_t> shingle_count_;  // distinct count once sorted; 0 = not sorted yet
-  std::vector<uint32_t> signatures_;  // (size(), num_perm) row-major; zero rows when not kFull
+  // LSH mode: (size(), bands) band keys, row-major; zeros when not kFull. The signatures
+  // themselves go to signature_spill_ (num_perm values a document, zeros when not kFull).
+  std::vector<uint64_t> band_keys_;
+  std::unique_ptr<SpillFile> signature_spill_;
   // LSH mode: each document's sorted distinct shingles, truncated to 32 bits (a false match
   // between two distinct shingles has probability 2^-32), in a temporary file; shingle_begin_
   // then holds offsets in that file and shingle_count_ the counts.
   std::unique_ptr<SpillFile> spill_;
   Status spill_status_;  // the first spill file error, reported by Finish
-  std::vector<uint32_t> scratch_a_, scratch_b_;
+  std::vector<uint32_t> scratch_a_, scratch_b_, signature_a_, signature_b_;
 };
 
 }  // namespace samestory

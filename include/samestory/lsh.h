@@ -67,9 +67,23 @@ class LshBanding {
                                                 size_t count, const std::vector<bool>& eligible,
                                                 int threads, size_t max_entries) const;
 
+  // The same from band keys computed beforehand (BandKeys): (count, bands) row-major. Lets a
+  // caller keep bands x 8 bytes a document instead of the signature's num_perm x 4.
+  Result<std::vector<CandidatePair>> CandidatesFromKeys(std::span<const uint64_t> keys,
+                                                        size_t count,
+                                                        const std::vector<bool>& eligible,
+                                                        int threads, size_t max_entries) const;
+  // One signature's band keys: keys[0, bands). REQUIRES: signature.size() == num_perm.
+  void BandKeys(std::span<const uint32_t> signature, uint64_t* keys) const;
+
   LshParams params() const { return params_; }
 
  private:
+  uint64_t BandKey(std::span<const uint32_t> signature, int band) const;
+  template <typename KeyOf>
+  Result<std::vector<CandidatePair>> CandidatesOf(const KeyOf& key_of, size_t count,
+                                                  const std::vector<bool>& eligible, int threads,
+                                                  size_t max_entries) const;
   LshBanding(const LshOptions& options, int num_perm, LshParams params)
       : options_(options), num_perm_(num_perm), params_(params) {}
   LshOptions options_;

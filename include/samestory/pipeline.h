@@ -3,8 +3,8 @@
 // JSON Lines, one output line per input record, in input order. RunCluster adds TF-IDF -> kNN
 // graph -> story clusters.
 //
-// Texts are read and fingerprinted in batches and dropped; only ids, shingle hashes and signatures
-// are kept until grouping. Output is a pure function of (input, options): identical at any thread
+// Texts are read and fingerprinted in batches and dropped; until grouping, only ids, dates and LSH
+// band keys stay in memory (shingle sets and signatures go to temporary files). Output is a pure function of (input, options): identical at any thread
 // count. Thread-safety: RunDedup may be called from several threads on different inputs.
 #ifndef SAMESTORY_PIPELINE_H_
 #define SAMESTORY_PIPELINE_H_
@@ -37,9 +37,9 @@ struct DedupPipelineOptions {
   int threads = 0;            // worker threads; 0 = all cores
   size_t batch_size = 4096;   // records read and fingerprinted at a time; 1..1,000,000
   // Memory budget in bytes; 0 = half of the machine's RAM. A quarter of it may hold LSH band keys
-  // at once (beyond that they are sorted externally, in runs on disk). Shingle sets always go to
-  // a temporary file; signatures (num_perm x 4 bytes an article) and per-record output data stay
-  // in memory, and the summary says how much they took.
+  // at once (beyond that they are sorted externally, in runs on disk). Shingle sets and
+  // signatures always go to temporary files; band keys (bands x 8 bytes an article) and
+  // per-record output data stay in memory, and the summary says how much they took.
   uint64_t memory_limit = 0;
 
   Status Validate() const;
@@ -74,9 +74,10 @@ struct DedupSummary {
   StageSeconds seconds;
   // Where memory went, in bytes.
   struct Memory {
-    uint64_t signatures = 0;        // MinHash signatures (num_perm x 4 bytes an article)
-    uint64_t records = 0;           // what the output needs of each record (ids, errors, dates)
-    uint64_t spilled_shingles = 0;  // shingle sets in a temporary file (not in memory)
+    uint64_t band_keys = 0;           // LSH band keys (bands x 8 bytes an article)
+    uint64_t records = 0;             // what the output needs of each record (ids, errors, dates)
+    uint64_t spilled_signatures = 0;  // MinHash signatures in a temporary file (not in memory)
+    uint64_t spilled_shingles = 0;    // shingle sets in a temporary file (not in memory)
     uint64_t peak_rss = 0;          // the process's peak resident set at the end of the run
     uint64_t limit = 0;             // the budget used (memory_limit, or half the RAM)
   } memory;

@@ -21,11 +21,11 @@ Status DedupOptions::Validate() const {
   return Status::OK();
 }
 
-// The shingle sets' file: 32-bit values.
+// A file of 32-bit values: the shingle sets, the signatures.
 class DuplicateFinder::SpillFile {
  public:
-  static Result<std::unique_ptr<SpillFile>> Create() {
-    auto file = internal::TempFile::Create("shingle sets");
+  static Result<std::unique_ptr<SpillFile>> Create(const std::string& what) {
+    auto file = internal::TempFile::Create(what);
     if (!file.ok()) return file.status();
     return std::unique_ptr<SpillFile>(new SpillFile(std::move(file.value())));
   }
@@ -73,9 +73,13 @@ Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options, int
   lsh.rows = options.rows;
   auto banding = LshBanding::Create(lsh, num_perm);
   if (!banding.ok()) return banding.status();
-  auto spill = SpillFile::Create();
+  auto spill = SpillFile::Create("shingle sets");
   if (!spill.ok()) return spill.status();
-  return DuplicateFinder(options, num_perm, std::move(banding.value()), std::move(spill.value()));
+  auto signatures = SpillFile::Create("MinHash signatures");
+  if (!signatures.ok()) return signatures.status();
+  DuplicateFinder finder(options, num_perm, std::move(banding.value()), std::move(spill.value()));
+  finder.signature_spill_ = std::move(signatures.value());
+  return finder;
 }
 
 void DuplicateFinder::AddCommon(Kind kind, std::optional<UnixSeconds> date) {
@@ -84,7 +88,13 @@ void DuplicateFinder::AddCommon(Kind kind, std::optional<UnixSeconds> date) {
   sequence_hash_.push_back(0);
   shingle_begin_.push_back(spill_ ? spill_->bytes() / sizeof(uint32_t) : shingles_.size());
   shingle_count_.push_back(0);
-  if (options_.mode == DedupMode::kLsh) signatures_.resize(signatures_.size() + num_perm_, 0);
+  if (options_.mode == DedupMode::kLsh) {
+    band_keys_.resize(band_keys_.size() + static_cast<size_t>(banding_->params().bands), 0);
+    if (kind != Kind::kFull) {
+      scratch_b_.assign(static_cast<size_t>(num_perm_), 0);
+      signature_spill_->Append(scratch_b_);
+    }
+  }
 }
 
 std::span<const uint64_t> DuplicateFinder::SortedShingles(uint32_t d) {
@@ -125,8 +135,21 @@ void DuplicateFinder::Add(std::optional<UnixSeconds> date, std::span<const uint6
   }
   if (options_.mode == DedupMode::kLsh) {
     assert(signature.size() == static_cast<size_t>(num_perm_));
-    std::copy(signature.begin(), signature.end(), signatures_.end() - num_perm_);
+    banding_->BandKeys(signature, band_keys_.data() + band_keys_.size() -
+                                      static_cast<size_t>(banding_->params().bands));
+    signature_spill_->Append(signature);
   }
+}
+
+double DuplicateFinder::EstimateFromSpill(uint32_t a, uint32_t b) {
+  const uint32_t k = static_cast<uint32_t>(num_perm_);
+  Status s = signature_spill_->Read(uint64_t{a} * k, k, &signature_a_);
+  if (s.ok()) s = signature_spill_->Read(uint64_t{b} * k, k, &signature_b_);
+  if (!s.ok()) {
+    if (spill_status_.ok()) spill_status_ = s;
+    return 0.0;
+  }
+  return EstimateJaccard(signature_a_, signature_b_);
 }
 
 double DuplicateFinder::ShingleJaccard(uint32_t a, uint32_t b) {
@@ -145,8 +168,9 @@ void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out, std::vector<Scor
                                           int threads, uint64_t memory_budget) {
   std::vector<bool> eligible(kinds_.size());
   for (size_t d = 0; d < kinds_.size(); ++d) eligible[d] = kinds_[d] == Kind::kFull;
-  auto found = banding_->Candidates(signatures_, kinds_.size(), eligible, threads,
-                                    static_cast<size_t>(memory_budget / 16));
+  auto found = banding_->CandidatesFromKeys(band_keys_, kinds_.size(), eligible, threads,
+                                            static_cast<size_t>(memory_budget / 16));
+  std::vector<uint64_t>().swap(band_keys_);  // not needed any more
   if (!found.ok()) {
     spill_status_ = found.status();
     return;
@@ -155,7 +179,7 @@ void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out, std::vector<Scor
   out->candidates = candidates.size();
   const double t = options_.threshold, m = options_.verify_margin;
   for (const CandidatePair& c : candidates) {
-    const double estimate = EstimateJaccard(signature(c.a), signature(c.b));
+    const double estimate = EstimateFromSpill(c.a, c.b);
     if (estimate >= t + m) {
       accepted->push_back({c.a, c.b, static_cast<float>(estimate), false});
     } else if (estimate >= t - m) {
@@ -321,8 +345,7 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
     if (r != d && kinds_[d] == Kind::kFull) {
       // The estimate, or the exact value where the estimate is too close to the threshold to
       // be told apart from it (as in verification).
-      double s = options_.mode == DedupMode::kLsh ? EstimateJaccard(signature(d), signature(r))
-                                                  : -1.0;
+      double s = options_.mode == DedupMode::kLsh ? EstimateFromSpill(d, r) : -1.0;
       if (s < 0 || std::abs(s - options_.threshold) < options_.verify_margin) {
         s = ShingleJaccard(d, r);
       }
@@ -342,7 +365,10 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
     });
     out.pairs = std::move(accepted);
   }
-  out.signature_bytes = signatures_.size() * sizeof(uint32_t);
+  out.band_key_bytes = static_cast<uint64_t>(kinds_.size()) *
+                       (banding_ ? static_cast<uint64_t>(banding_->params().bands) : 0) *
+                       sizeof(uint64_t);
+  out.spilled_signature_bytes = signature_spill_ ? signature_spill_->bytes() : 0;
   out.spilled_shingle_bytes = spill_ ? spill_->bytes() : 0;
   out.status = spill_status_;
   return out;

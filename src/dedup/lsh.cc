@@ -177,8 +177,42 @@ Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32
                                                           int threads,
                                                           size_t max_entries) const {
   assert(signatures.size() == count * static_cast<size_t>(num_perm_));
-  assert(eligible.size() == count);
+  return CandidatesOf(
+      [&](size_t d, int band) {
+        return BandKey(signatures.subspan(d * static_cast<size_t>(num_perm_),
+                                          static_cast<size_t>(num_perm_)),
+                       band);
+      },
+      count, eligible, threads, max_entries);
+}
+
+Result<std::vector<CandidatePair>> LshBanding::CandidatesFromKeys(std::span<const uint64_t> keys,
+                                                                  size_t count,
+                                                                  const std::vector<bool>& eligible,
+                                                                  int threads,
+                                                                  size_t max_entries) const {
+  assert(keys.size() == count * static_cast<size_t>(params_.bands));
+  return CandidatesOf([&](size_t d, int band) { return keys[d * params_.bands + band]; }, count,
+                      eligible, threads, max_entries);
+}
+
+uint64_t LshBanding::BandKey(std::span<const uint32_t> signature, int band) const {
   const size_t rows = static_cast<size_t>(params_.rows);
+  return XXH3_64bits_withSeed(signature.data() + static_cast<size_t>(band) * rows,
+                              rows * sizeof(uint32_t),
+                              options_.seed + static_cast<uint64_t>(band));
+}
+
+void LshBanding::BandKeys(std::span<const uint32_t> signature, uint64_t* keys) const {
+  for (int band = 0; band < params_.bands; ++band) keys[band] = BandKey(signature, band);
+}
+
+template <typename KeyOf>
+Result<std::vector<CandidatePair>> LshBanding::CandidatesOf(const KeyOf& key_of, size_t count,
+                                                            const std::vector<bool>& eligible,
+                                                            int threads,
+                                                            size_t max_entries) const {
+  assert(eligible.size() == count);
   threads = std::max(1, threads);
   // Bands are independent: each thread sorts its bands' keys (one band at a time, so memory is
   // one band's entries per thread, or one sorted run of them when `max_entries` is set) and
@@ -193,13 +227,11 @@ Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32
 #pragma omp for schedule(dynamic, 1)
     for (int band = 0; band < params_.bands; ++band) {
       std::vector<CandidatePair>& pairs = per_band[static_cast<size_t>(band)];
-      const uint64_t seed = options_.seed + static_cast<uint64_t>(band);
       size_t d = 0;
       auto next = [&](Entry* e) {
         for (; d < count; ++d) {
           if (!eligible[d]) continue;
-          const uint32_t* v = signatures.data() + d * num_perm_ + band * rows;
-          *e = {XXH3_64bits_withSeed(v, rows * sizeof(uint32_t), seed), static_cast<uint32_t>(d)};
+          *e = {key_of(d, band), static_cast<uint32_t>(d)};
           ++d;
           return true;
         }

@@ -601,7 +601,7 @@ TEST(DedupTest, LshRecallAgainstExactModeAtLeast99Percent) {
 
 // --- Shingle sets on disk (LSH mode) --------------------------------------------------------------
 
-TEST(DedupTest, LshModeKeepsShingleSetsInATemporaryFileNotInMemory) {
+TEST(DedupTest, LshModeKeepsShingleSetsAndSignaturesInTemporaryFilesNotInMemory) {
   const Corpus c = MakeSpread(7);
   const DuplicateGroups lsh = RunFinder(c, Options(DedupMode::kLsh, 0.8));
   size_t distinct = 0;  // what the file must hold: each full document's distinct shingles, 4 bytes
@@ -612,7 +612,10 @@ TEST(DedupTest, LshModeKeepsShingleSetsInATemporaryFileNotInMemory) {
     distinct += static_cast<size_t>(std::unique(s.begin(), s.end()) - s.begin());
   }
   EXPECT_EQ(lsh.spilled_shingle_bytes, distinct * 4);
-  EXPECT_EQ(lsh.signature_bytes, c.size() * 128 * 4);
+  EXPECT_EQ(lsh.spilled_signature_bytes, c.size() * 128 * 4) << "one signature a document";
+  const size_t bands = static_cast<size_t>(lsh.lsh.bands);
+  ASSERT_GT(bands, 0u);
+  EXPECT_EQ(lsh.band_key_bytes, c.size() * bands * 8) << "in memory: band keys only";
   EXPECT_GT(lsh.exact_checks, 0u) << "the file is read back for borderline candidates";
   EXPECT_TRUE(lsh.status.ok());
   EXPECT_EQ(RunFinder(c, Options(DedupMode::kExact, 0.8)).spilled_shingle_bytes, 0u);

@@ -92,12 +92,13 @@ void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, s
                static_cast<double>(s.articles) / total,
                static_cast<double>(s.input_bytes) / 1e6 / total);
   std::fprintf(f,
-               "  memory: peak RSS %.1f MB (budget %.1f MB); signatures %.1f MB, records %.1f MB "
-               "in memory; shingle sets %.1f MB in a temporary file\n",
+               "  memory: peak RSS %.1f MB (budget %.1f MB); band keys %.1f MB, records %.1f MB "
+               "in memory; signatures %.1f MB, shingle sets %.1f MB in temporary files\n",
                static_cast<double>(s.memory.peak_rss) / 1e6,
                static_cast<double>(s.memory.limit) / 1e6,
-               static_cast<double>(s.memory.signatures) / 1e6,
+               static_cast<double>(s.memory.band_keys) / 1e6,
                static_cast<double>(s.memory.records) / 1e6,
+               static_cast<double>(s.memory.spilled_signatures) / 1e6,
                static_cast<double>(s.memory.spilled_shingles) / 1e6);
 }
 
