@@ -589,7 +589,7 @@ mkdir -p "$(dirname "$RESULTS")"
   while IFS= read -r l; do [[ -n "$l" ]] && echo "- $l"; done < <("$PYTHON" -c 'import json, os
 print("\n".join(json.load(open(os.path.join(os.environ["TMP"], "facts.json"))).get("findings", [])))' 2>/dev/null || true)
   echo "- Targets: throughput $(metq "$RATE" '>=' 5000 | tr -d '*'), p99 $(metq "$P99" '<' 5 | tr -d '*'), dup ARI $(metq "$DUPARI" '>=' 0.99 | tr -d '*'), story ARI $(metq "$STARI" '>=' 0.95 | tr -d '*')."
-  echo "- The batch sees the whole corpus at once: duplicate groups with no date limit, global TF-IDF, stories by average link over the whole kNN graph with similarity damped by the date gap but no hard cut-off. The feed decides each article once, from the articles before it inside its windows ($(fact info.dup_window) / $(fact info.story_window) days), with its own story score and threshold (\`--story-threshold\` 0.07; the batch's 0.035 is a different score). Story ARI measures how far the online answer is from the batch one, not which is right: Reuters-21578 has no story labels."
+  echo "- The batch sees the whole corpus at once: duplicate groups with no date limit, global TF-IDF, stories by average link over the whole kNN graph with similarity damped by the date gap but no hard cut-off. The feed decides each article once, from the articles before it inside its windows ($(fact info.dup_window) / $(fact info.story_window) days), with its own story score and threshold (\`--story-threshold\` 0.07; the batch's 0.04 is a different score). Story ARI measures how far the online answer is from the batch one, not which is right: Reuters-21578 has no story labels."
   echo
   echo "## Commands"
   echo

@@ -30,7 +30,7 @@ namespace samestory {
 struct ClusterOptions {
   // Output-affecting. Defaults from bench/research/STORY_STUDY.md: one setting for ECB+ (English)
   // and RPM2 (French); the kNN graph's rank-based edges make one threshold transfer.
-  double threshold = 0.035;   // min graph average-link score to merge two clusters; (0, 1]
+  double threshold = 0.04;    // min graph average-link score to merge two clusters; (0, 1]
   int candidates = 40;        // neighbours searched per document in the dense index; >= knn
   int knn = 5;                // best re-scored neighbours kept per document (undirected); 1..1000
   double edge_floor = 0.10;   // re-scored edges below this similarity are dropped; [0, 1)

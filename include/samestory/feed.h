@@ -48,7 +48,7 @@ struct FeedOptions {
   TfidfOptions tfidf;
   // threshold, candidates, knn, edge_floor, dim, window_days, date_slack_days, seed are used;
   // index and threads are not (the feed's index is always IndexIDMap2 over IndexFlatIP). The
-  // story threshold defaults to 0.07, not the batch's 0.035: an article joins a story once, at
+  // story threshold defaults to 0.07, not the batch's 0.04: an article joins a story once, at
   // arrival, where the batch merges best pairs first; at 0.035 the feed over-merges (ECB+ B-cubed
   // F1 0.75, RPM2 0.63; at 0.07: 0.84 and 0.73; at 0.10: 0.87 and 0.71).
   ClusterOptions cluster = [] {

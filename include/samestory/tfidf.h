@@ -2,10 +2,11 @@
 //
 // First stage of story clustering, after the text stage (the same Tokenizer as dedup). Terms are
 // tokens stemmed by the Snowball stemmer of the article's language (its `lang`, else a guess from
-// stop-word hits, else no stemming), title tokens counted `title_weight` times. Weights follow
-// scikit-learn's TfidfVectorizer(sublinear_tf=True, smooth_idf=True, norm="l2"): (1 + ln tf) *
-// (1 + ln((1 + n) / (1 + df))), and terms in more than max_df of the documents are dropped instead
-// of hand-made stop-word lists. Fit (TfidfBuilder) and transform (TfidfModel) are separate.
+// stop-word hits, else no stemming), numbers split between digits ("4,9" -> "4", "9"), title
+// tokens counted `title_weight` times. Weights follow scikit-learn's TfidfVectorizer(
+// sublinear_tf=True, smooth_idf=True, norm="l2"): (1 + ln tf) * (1 + ln((1 + n) / (1 + df))), and
+// terms in more than max_df of the documents are dropped instead of hand-made stop-word lists.
+// Fit (TfidfBuilder) and transform (TfidfModel) are separate.
 // Thread-safety: TermExtractor and TfidfModel are immutable and shared; TermScratch per thread.
 #ifndef SAMESTORY_TFIDF_H_
 #define SAMESTORY_TFIDF_H_

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 
 namespace samestory {
@@ -25,6 +26,12 @@ Status TfidfOptions::Validate() const {
   }
   return Status::OK();
 }
+
+namespace {
+
+bool IsDigit(char c) { return static_cast<unsigned>(c - '0') < 10u; }
+
+}  // namespace
 
 struct TermScratch::Impl {
   std::map<std::string, std::unique_ptr<Stemmer>, std::less<>> stemmers;  // null: none exists
@@ -72,28 +79,42 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
   }
   s.raw.clear();
   const uint64_t language_seed = XXH3_64bits(language.data(), language.size());
+  auto add_term = [&](std::string_view t, float w) {
+    const uint64_t key = XXH3_64bits_withSeed(t.data(), t.size(), language_seed);
+    auto cached = s.stem_hash.find(key);
+    uint64_t h;
+    if (cached != s.stem_hash.end()) {
+      h = cached->second;
+    } else {
+      std::string_view stem = stemmer ? stemmer->Stem(t) : t;
+      h = XXH3_64bits(stem.data(), stem.size());
+      if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
+      if (s.stem_hash.size() >= TermScratch::Impl::kMaxCached) s.stem_hash.clear();
+      s.stem_hash.emplace(key, h);
+    }
+    s.raw.push_back({h, w});
+  };
   auto add = [&](const TokenList& tokens, float weight, size_t first) {
     for (size_t i = first; i < tokens.size(); ++i) {
       std::string_view t = tokens[i];
-      if (t.size() < static_cast<size_t>(options_.min_term_bytes) &&
-          t.find_first_of("0123456789") == std::string_view::npos) {
+      const float w =
+          tokens.capitalized(i) ? weight * static_cast<float>(options_.capital_weight) : weight;
+      if (t.find_first_of("0123456789") == std::string_view::npos) {
+        if (t.size() >= static_cast<size_t>(options_.min_term_bytes)) add_term(t, w);
         continue;
       }
-      const uint64_t key = XXH3_64bits_withSeed(t.data(), t.size(), language_seed);
-      auto cached = s.stem_hash.find(key);
-      uint64_t h;
-      if (cached != s.stem_hash.end()) {
-        h = cached->second;
-      } else {
-        std::string_view stem = stemmer ? stemmer->Stem(t) : t;
-        h = XXH3_64bits(stem.data(), stem.size());
-        if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
-        if (s.stem_hash.size() >= TermScratch::Impl::kMaxCached) s.stem_hash.clear();
-        s.stem_hash.emplace(key, h);
+      // UAX #29 keeps digits joined across '.' ',' ';' '\'' (WB11/12): "4,9", "29.000". Split
+      // there, so a number's terms do not depend on the separator convention: "29.000",
+      // "29,000" and "29 000" (French; the space already splits) all give "29", "000", and
+      // "4,9" and "4.9" both "4", "9".
+      size_t begin = 0;
+      for (size_t k = 1; k + 1 < t.size(); ++k) {
+        if (std::strchr(".,;'", t[k]) != nullptr && IsDigit(t[k - 1]) && IsDigit(t[k + 1])) {
+          add_term(t.substr(begin, k - begin), w);
+          begin = k + 1;
+        }
       }
-      const float w = tokens.capitalized(i) ? weight * static_cast<float>(options_.capital_weight)
-                                            : weight;
-      s.raw.push_back({h, w});
+      add_term(t.substr(begin), w);
     }
   };
   // Many feeds repeat the headline as the body's first line: counted once, as the title.

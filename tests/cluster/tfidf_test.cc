@@ -163,6 +163,21 @@ TEST(TfidfTermExtractorTest, MinTermBytesDropsShortTokens) {
   EXPECT_EQ(e.counts, (std::map<std::string, float>{{"2", 1}, {"12", 1}, {"juillet", 1}}));
 }
 
+TEST(TfidfTermExtractorTest, NumbersSplitAtSeparators) {
+  // The tokenizer keeps "29.000" and "4,9" whole (UAX #29 WB11/12); their terms are the digit
+  // groups, as for "29 000", so the separator convention does not matter.
+  const TermExtractor x = MustExtractor(NoStemming());
+  const Extracted dots = Extract(x, TokenList(), Tokenize("29.000 morts, 4,9 %"), "");
+  const Extracted spaces = Extract(x, TokenList(), Tokenize("29 000 morts, 4.9 %"), "");
+  EXPECT_EQ(dots.counts, (std::map<std::string, float>{
+                             {"29", 1}, {"000", 1}, {"morts", 1}, {"4", 1}, {"9", 1}}));
+  EXPECT_EQ(spaces.counts, dots.counts);
+  // Only separators between two digits split; a digit-free token is left whole.
+  const Extracted mixed = Extract(x, TokenList(), Tokens({"1,2;3'4", "v2.b", "a.b"}), "");
+  EXPECT_EQ(mixed.counts, (std::map<std::string, float>{
+                              {"1", 1}, {"2", 1}, {"3", 1}, {"4", 1}, {"v2.b", 1}, {"a.b", 1}}));
+}
+
 TEST(TfidfTermExtractorTest, StemsByLang) {
   const TermExtractor x = MustExtractor(TfidfOptions{});
   const TokenList body = Tokens({"running", "connections", "connected"});
