@@ -47,6 +47,7 @@ if [[ "${KEEP:-0}" != 1 ]]; then trap 'rm -rf "$WORK"' EXIT; fi
 ROWS=$WORK/rows.tsv
 : > "$ROWS"
 START=$(date +%s)
+GIT_START=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)  # the tree at the start
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # timed <name> <size> <output> <cmd...>: runs cmd under /usr/bin/time; appends a row
@@ -166,7 +167,7 @@ EOF
   echo "# Cost growth: samestory on generated corpora of growing size"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), nproc $(nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM; load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- samestory: binary $BIN_START; git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none); threads ${THREADS/#0/all}"
+  echo "- samestory: binary $BIN_START; git $GIT_START at the start of the run; threads ${THREADS/#0/all}"
   echo "- Corpora: \`samestory gen --articles N --base $(basename "$BASE") --seed $SEED --days N/$PER_DAY\` ($PER_DAY articles a day at every size); whole benchmark $(( $(date +%s) - START )) s"
   echo "- Each tool once per size under \`/usr/bin/time\` (wall, user + sys CPU, peak RSS = KiB x 1024 / 10^6); quality from \`samestory eval\` against the generator's gold \`dup\` and \`story\` fields."
   echo
