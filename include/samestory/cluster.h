@@ -9,8 +9,8 @@
 // graph is clustered by average linkage: two clusters merge while the sum of their edge
 // similarities over |A| * |B| (pairs without an edge count as 0) is at least the threshold, best
 // pair first. Counting missing edges as 0 is what keeps it from chaining.
-// Dated documents are searched block by block in date order, against the documents within date
-// reach only; vectors come from a VectorSource window by window, so memory follows the window.
+// Dated documents are searched in date order, each against the documents within date reach
+// only; vectors come from a VectorSource window by window, so memory follows the window.
 // Thread-safety: ClusterStories is a pure function; it uses `threads` threads inside.
 #ifndef SAMESTORY_CLUSTER_H_
 #define SAMESTORY_CLUSTER_H_
@@ -36,8 +36,11 @@ struct ClusterOptions {
   double edge_floor = 0.10;   // re-scored edges below this similarity are dropped; [0, 1)
   int dim = 256;              // dense projection dimensions; 16..4096, multiple of 16
   // FAISS index factory string; "" = automatic: up to 1,024 documents no index at all (every pair
-  // re-scored exactly), else "Flat". Flat at every size: dated corpora are searched in date
-  // blocks, so its cost grows with articles per day, not with n^2; and Debian's FAISS 1.7.3
+  // re-scored exactly), else "Flat". "Flat" (exact inner products) is served by a band join of
+  // our own, each pair computed once by BLAS sgemm as FAISS's IndexFlat does, but FAISS's
+  // query-against-base search would compute every pair of a self-join twice; any other string
+  // builds that FAISS index. Flat at every size: dated corpora are searched within date reach,
+  // so its cost grows with articles per day, not with n^2; and Debian's FAISS 1.7.3
   // computes HNSW and IVF distances with its scalar reference loop, so at 1M dated articles an
   // HNSW32 build took over 15 minutes where Flat (OpenBLAS) searched in about 3. Undated corpora
   // cost n^2 with Flat: give an IVF or HNSW spec for very large undated ones.
@@ -59,7 +62,7 @@ struct ClusterStats {
   std::string index;       // the FAISS factory string used
   // Wall seconds per step.
   double project_seconds = 0;  // loading the window's vectors from the source + projection
-  double search_seconds = 0;   // FAISS index builds + candidate search
+  double search_seconds = 0;   // candidate search (band join, or FAISS index builds + search)
   double rescore_seconds = 0;  // exact sparse cosine of the candidates
   double link_seconds = 0;     // average linkage
 };

@@ -9,11 +9,13 @@
 #include <cmath>
 #include <ctime>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <queue>
 #include <thread>
 #include <unordered_map>
 
+#include "cluster/band_join.h"
 #include "cluster/knn_index.h"
 
 namespace samestory {
@@ -58,8 +60,10 @@ constexpr int kNonZero = 4;
 // Corpora up to this size skip the projection and the index: all pairs are re-scored exactly.
 constexpr size_t kAllPairsBelow = 1024;
 
-// Dated documents are searched in blocks of this many, in date order.
+// Dated documents are searched in blocks of this many, in date order (FAISS indexes).
 constexpr size_t kBlock = 2048;
+// The exact band join's tiles: positions per sgemm side.
+constexpr size_t kTile = 512;
 // Queries per search call: fixed, so results do not depend on the thread count.
 constexpr size_t kQueryChunk = 2048;
 // Documents loaded from the source at a time.
@@ -139,91 +143,11 @@ class GraphBuilder {
     best_.resize(n_ * static_cast<size_t>(options_.knn));
     best_count_.assign(n_, 0);
 
-    std::vector<Block> blocks;
-    if (all_pairs_ || options_.edge_floor <= 0 || dated_ <= kBlock) {
-      blocks.push_back({0, n_, 0, n_, n_, false});
-    } else {
-      const double reach = 86400.0 * (options_.date_slack_days +
-                                      options_.window_days * std::log(1.0 / options_.edge_floor));
-      size_t lo = 0, hi = 0;
-      for (size_t begin = 0; begin < dated_; begin += kBlock) {
-        const size_t end = std::min(dated_, begin + kBlock);
-        const double first = static_cast<double>(*dates_[order_[begin]]);
-        const double last = static_cast<double>(*dates_[order_[end - 1]]);
-        while (static_cast<double>(*dates_[order_[lo]]) < first - reach) ++lo;
-        if (hi < end) hi = end;
-        while (hi < dated_ && static_cast<double>(*dates_[order_[hi]]) <= last + reach) ++hi;
-        blocks.push_back({begin, end, lo, hi, dated_, false});
-      }
-      if (dated_ < n_) blocks.push_back({dated_, n_, 0, dated_, dated_, true});
-    }
     internal::SingleThreadedBlas blas_guard(threads_ > 1);
-    // Waves of up to 4 x `threads_` consecutive dated blocks: the window slides to cover the
-    // wave, then threads take its blocks one at a time, each searched by one thread with its own
-    // index (on few cores this beats one multi-threaded search per block: FAISS's OpenMP threads
-    // spin while BLAS's multiply). A block alone in its wave (small or undated corpora) is
-    // searched by all threads at once, over one shared index.
-    const size_t wave_blocks = 4 * static_cast<size_t>(threads_);
-    std::vector<uint32_t> candidates;  // per query of the wave: its candidates' documents
-    for (size_t w = 0; w < blocks.size();) {
-      size_t e = w + 1;
-      while (e < blocks.size() && e - w < wave_blocks && !blocks[e].last && !blocks[w].last) ++e;
-      Block span = blocks[w];
-      span.hi = blocks[e - 1].hi;
-      if (Status s = Slide(span); !s.ok()) return s;
-      Clock::time_point t0 = Clock::now();
-      std::vector<Times> times(e - w);
-      std::vector<Status> status(e - w);
-      const size_t first = blocks[w].begin, last = blocks[e - 1].end;
-      const int row_width = options_.candidates + 1;
-      if (!all_pairs_) {
-        candidates.assign((last - first) * static_cast<size_t>(row_width), UINT32_MAX);
-        if (e - w == 1) {
-          status[0] = SearchBlock(blocks[w], static_cast<size_t>(threads_), &times[0],
-                                  candidates.data(), row_width);
-        } else {
-          std::atomic<size_t> next{w};
-          auto worker = [&] {
-            for (size_t j = next++; j < e; j = next++) {
-              status[j - w] = SearchBlock(
-                  blocks[j], 1, &times[j - w],
-                  candidates.data() + (blocks[j].begin - first) * static_cast<size_t>(row_width),
-                  row_width);
-            }
-          };
-          std::vector<std::thread> pool;
-          for (size_t t = 1; t < std::min<size_t>(threads_, e - w); ++t) pool.emplace_back(worker);
-          worker();
-          for (std::thread& t : pool) t.join();
-        }
-        for (const Status& s : status) {
-          if (!s.ok()) return s;
-        }
-      }
-      stats_.search_seconds += Since(t0);
-      t0 = Clock::now();
-      // Re-scoring, in parallel over the wave's queries; each writes only its own edges.
-#pragma omp parallel num_threads(threads_)
-      {
-        std::vector<float> dense(vocabulary_, 0.0f);
-        std::vector<uint32_t> mine;
-        std::vector<Edge> found;
-#pragma omp for schedule(dynamic, 64)
-        for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
-          mine.clear();
-          if (all_pairs_) {
-            for (size_t q = blocks[w].lo; q < blocks[w].hi; ++q) mine.push_back(order_[q]);
-            for (size_t q = blocks[w].undated; q < n_; ++q) mine.push_back(order_[q]);
-          } else {
-            const uint32_t* row =
-                candidates.data() + (static_cast<size_t>(p) - first) * static_cast<size_t>(row_width);
-            for (int r = 0; r < row_width && row[r] != UINT32_MAX; ++r) mine.push_back(row[r]);
-          }
-          Rescore(order_[static_cast<size_t>(p)], mine, &dense, &found);
-        }
-      }
-      stats_.rescore_seconds += Since(t0);
-      w = e;
+    if (!all_pairs_ && factory_ == "Flat") {
+      if (Status s = BandSearch(); !s.ok()) return s;
+    } else if (Status s = BlockSearch(); !s.ok()) {
+      return s;
     }
     omp_set_num_threads(threads_);
     std::vector<Edge> edges;
@@ -252,6 +176,263 @@ class GraphBuilder {
     double search = 0;   // index build + search
     double rescore = 0;
   };
+
+  // Seconds between two dated documents beyond which damping takes any similarity under the
+  // edge floor; infinity without a floor.
+  double Reach() const {
+    if (options_.edge_floor <= 0) return std::numeric_limits<double>::infinity();
+    return 86400.0 * (options_.date_slack_days +
+                      options_.window_days * std::log(1.0 / options_.edge_floor));
+  }
+
+  // Exact search ("Flat"), each pair once. Positions are cut into tiles of kTile: the dated
+  // ones in date order, then the undated ones. Tiles I <= J pair when they can hold a pair
+  // within reach (always when either is undated); one sgemm gives the pair's inner products,
+  // and each document pair within reach is offered to both documents' best-`candidates` lists.
+  // Dated columns J are taken in order, and each pairs with I = J, J - 1, ... down to reach,
+  // then with the undated tiles: both sides meet their nearest tiles first, so the lists' floors
+  // rise early and few offers enter. Columns are taken in waves by the threads, each with its
+  // own lists (the best k of a set do not depend on how it was split). After a wave, the
+  // documents whose reach ends inside it have met every document they can pair with: their
+  // lists are merged and their candidates re-scored. Tiles do not depend on the thread count,
+  // and each pair's score comes from one sgemm of the same shape, so the graph does not either.
+  Status BandSearch() {
+    const size_t k = static_cast<size_t>(options_.candidates);
+    const double reach = Reach();
+    std::vector<size_t> tile_begin;
+    for (size_t p = 0; p < dated_; p += kTile) tile_begin.push_back(p);
+    const size_t dated_tiles = tile_begin.size();
+    for (size_t p = dated_; p < n_; p += kTile) tile_begin.push_back(p);
+    const size_t tiles = tile_begin.size();
+    auto tile_end = [&](size_t t) {
+      return t + 1 == dated_tiles ? dated_ : t + 1 < tiles ? tile_begin[t + 1] : n_;
+    };
+    auto date = [&](size_t p) { return static_cast<double>(*dates_[order_[p]]); };
+    // Dated tile I pairs with dated columns [I, partners_end[I]).
+    std::vector<size_t> partners_end(dated_tiles);
+    for (size_t t = 0, j = 0; t < dated_tiles; ++t) {
+      j = std::max(j, t + 1);
+      while (j < dated_tiles && date(tile_begin[j]) <= date(tile_end(t) - 1) + reach) ++j;
+      partners_end[t] = j;
+    }
+    std::vector<internal::TopKLists> lists(static_cast<size_t>(threads_),
+                                           internal::TopKLists(static_cast<int>(k)));
+    const size_t wave_tiles = std::max<size_t>(1, 4 * static_cast<size_t>(threads_) * kBlock / kTile);
+    std::vector<uint32_t> candidates;
+    size_t complete = 0;  // tiles [0, complete) are re-scored
+    size_t lo = 0;
+    for (size_t w = 0; w < tiles;) {
+      // A wave: dated columns, or (last) every undated one.
+      const bool dated = w < dated_tiles;
+      const size_t e = dated ? std::min(dated_tiles, w + wave_tiles) : tiles;
+      Block span{0, 0, 0, dated_, dated_, !dated};
+      if (dated) {
+        while (date(lo) < date(tile_begin[complete]) - reach) ++lo;
+        span.lo = lo;
+        span.hi = tile_end(e - 1);
+      }
+      if (Status s = Slide(span); !s.ok()) return s;
+      for (auto& l : lists) l.Resize(vectors_.size());
+
+      Clock::time_point t0 = Clock::now();
+      std::atomic<size_t> next{w};
+      auto worker = [&](size_t thread) {
+        internal::TopKLists& mine = lists[thread];
+        std::vector<float> a, b, s;
+        std::vector<uint32_t> slot_a, slot_b;
+        for (size_t j = next++; j < e; j = next++) {
+          Gather(tile_begin[j], tile_end(j), &b, &slot_b);
+          // Offers the pairs of tiles i <= j within reach.
+          auto pair = [&](size_t i, size_t jj, const std::vector<float>& bm,
+                          const std::vector<uint32_t>& sb) {
+            const size_t ib = tile_begin[i], ie = tile_end(i);
+            const size_t jb = tile_begin[jj], je = tile_end(jj);
+            const bool same = i == jj;
+            if (!same) Gather(ib, ie, &a, &slot_a);
+            const std::vector<float>& am = same ? bm : a;
+            const std::vector<uint32_t>& sa = same ? sb : slot_a;
+            const size_t na = ie - ib, nb = je - jb;
+            s.resize(na * nb);
+            internal::InnerProducts(am.data(), na, bm.data(), nb, options_.dim, s.data());
+            const bool both_dated = i < dated_tiles && jj < dated_tiles;
+            size_t limit = 0;
+            const float* floors = mine.floors();
+            for (size_t r = 0; r < na; ++r) {
+              const size_t c0 = same ? r + 1 : 0;
+              size_t c1 = nb;
+              if (both_dated) {
+                const double until = date(ib + r) + reach;
+                while (limit < nb && date(jb + limit) <= until) ++limit;
+                c1 = limit;
+              }
+              const float* row = s.data() + r * nb;
+              const uint32_t pa = static_cast<uint32_t>(ib + r), qa = sa[r];
+              for (size_t c = c0; c < c1; ++c) {
+                const float v = row[c];
+                if (v >= floors[qa]) mine.Offer(qa, v, static_cast<uint32_t>(jb + c));
+                if (v >= floors[sb[c]]) mine.Offer(sb[c], v, pa);
+              }
+            }
+          };
+          if (j < dated_tiles) {
+            for (size_t i = j + 1; i-- > 0 && partners_end[i] > j;) pair(i, j, b, slot_b);
+            // The column's tile against the undated tiles: its documents are then complete
+            // once their dated partners are.
+            for (size_t u = dated_tiles; u < tiles; ++u) {
+              Gather(tile_begin[u], tile_end(u), &b, &slot_b);
+              pair(j, u, b, slot_b);
+            }
+          } else {
+            for (size_t i = j + 1; i-- > dated_tiles;) pair(i, j, b, slot_b);
+          }
+        }
+      };
+      {
+        std::vector<std::thread> pool;
+        for (size_t t = 1; t < std::min<size_t>(threads_, e - w); ++t) pool.emplace_back(worker, t);
+        worker(0);
+        for (std::thread& t : pool) t.join();
+      }
+      // Tiles whose partners all lie in the columns searched so far are complete.
+      size_t done = complete;
+      if (dated) {
+        while (done < dated_tiles && partners_end[done] <= e) ++done;
+      } else {
+        done = tiles;
+      }
+      const size_t first = tile_begin[complete], last = done < tiles ? tile_begin[done] : n_;
+      candidates.assign((last - first) * k, UINT32_MAX);
+#pragma omp parallel num_threads(threads_)
+      {
+        std::vector<internal::Scored> merged;
+#pragma omp for schedule(static, 256)
+        for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
+          const uint32_t slot = static_cast<uint32_t>(slot_of_[order_[static_cast<size_t>(p)]]);
+          merged.clear();
+          for (auto& l : lists) l.Drain(slot, &merged);
+          const size_t keep = std::min(k, merged.size());
+          std::partial_sort(merged.begin(), merged.begin() + keep, merged.end(), internal::Better);
+          uint32_t* row = candidates.data() + (static_cast<size_t>(p) - first) * k;
+          for (size_t r = 0; r < keep; ++r) row[r] = order_[merged[r].pos];
+        }
+      }
+      stats_.search_seconds += Since(t0);
+      RescoreRange(first, last, candidates.data(), k, nullptr);
+      complete = done;
+      w = e;
+    }
+    return Status::OK();
+  }
+
+  // Copies the projections of positions [begin, end) into *rows, their slots into *slots.
+  void Gather(size_t begin, size_t end, std::vector<float>* rows, std::vector<uint32_t>* slots) {
+    rows->resize((end - begin) * dim_);
+    slots->resize(end - begin);
+    for (size_t p = begin; p < end; ++p) {
+      const int32_t slot = slot_of_[order_[p]];
+      (*slots)[p - begin] = static_cast<uint32_t>(slot);
+      std::copy_n(rows_.data() + static_cast<size_t>(slot) * dim_, dim_,
+                  rows->data() + (p - begin) * dim_);
+    }
+  }
+
+  // Re-scores the candidates of positions [first, last), in parallel: position p's are
+  // candidates[(p - first) * row_width ...], UINT32_MAX-padded; with all_pairs (candidates
+  // null), every document of `all` is one.
+  void RescoreRange(size_t first, size_t last, const uint32_t* candidates, size_t row_width,
+                    const Block* all) {
+    const Clock::time_point t0 = Clock::now();
+#pragma omp parallel num_threads(threads_)
+    {
+      std::vector<float> dense(vocabulary_, 0.0f);
+      std::vector<uint32_t> mine;
+      std::vector<Edge> found;
+#pragma omp for schedule(dynamic, 64)
+      for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
+        mine.clear();
+        if (candidates == nullptr) {
+          for (size_t q = all->lo; q < all->hi; ++q) mine.push_back(order_[q]);
+          for (size_t q = all->undated; q < n_; ++q) mine.push_back(order_[q]);
+        } else {
+          const uint32_t* row = candidates + (static_cast<size_t>(p) - first) * row_width;
+          for (size_t r = 0; r < row_width && row[r] != UINT32_MAX; ++r) mine.push_back(row[r]);
+        }
+        Rescore(order_[static_cast<size_t>(p)], mine, &dense, &found);
+      }
+    }
+    stats_.rescore_seconds += Since(t0);
+  }
+
+  // Searches through FAISS (a factory other than "Flat", or all pairs), block by block.
+  Status BlockSearch() {
+    std::vector<Block> blocks;
+    if (all_pairs_ || options_.edge_floor <= 0 || dated_ <= kBlock) {
+      blocks.push_back({0, n_, 0, n_, n_, false});
+    } else {
+      const double reach = Reach();
+      size_t lo = 0, hi = 0;
+      for (size_t begin = 0; begin < dated_; begin += kBlock) {
+        const size_t end = std::min(dated_, begin + kBlock);
+        const double first = static_cast<double>(*dates_[order_[begin]]);
+        const double last = static_cast<double>(*dates_[order_[end - 1]]);
+        while (static_cast<double>(*dates_[order_[lo]]) < first - reach) ++lo;
+        if (hi < end) hi = end;
+        while (hi < dated_ && static_cast<double>(*dates_[order_[hi]]) <= last + reach) ++hi;
+        blocks.push_back({begin, end, lo, hi, dated_, false});
+      }
+      if (dated_ < n_) blocks.push_back({dated_, n_, 0, dated_, dated_, true});
+    }
+    // Waves of up to 4 x `threads_` consecutive dated blocks: the window slides to cover the
+    // wave, then threads take its blocks one at a time, each searched by one thread with its own
+    // index (on few cores this beats one multi-threaded search per block: FAISS's OpenMP threads
+    // spin while BLAS's multiply). A block alone in its wave (small or undated corpora) is
+    // searched by all threads at once, over one shared index.
+    const size_t wave_blocks = 4 * static_cast<size_t>(threads_);
+    std::vector<uint32_t> candidates;  // per query of the wave: its candidates' documents
+    for (size_t w = 0; w < blocks.size();) {
+      size_t e = w + 1;
+      while (e < blocks.size() && e - w < wave_blocks && !blocks[e].last && !blocks[w].last) ++e;
+      Block span = blocks[w];
+      span.hi = blocks[e - 1].hi;
+      if (Status s = Slide(span); !s.ok()) return s;
+      const size_t first = blocks[w].begin, last = blocks[e - 1].end;
+      if (all_pairs_) {
+        RescoreRange(first, last, nullptr, 0, &blocks[w]);
+        w = e;
+        continue;
+      }
+      Clock::time_point t0 = Clock::now();
+      std::vector<Times> times(e - w);
+      std::vector<Status> status(e - w);
+      const int row_width = options_.candidates + 1;
+      candidates.assign((last - first) * static_cast<size_t>(row_width), UINT32_MAX);
+      if (e - w == 1) {
+        status[0] = SearchBlock(blocks[w], static_cast<size_t>(threads_), &times[0],
+                                candidates.data(), row_width);
+      } else {
+        std::atomic<size_t> next{w};
+        auto worker = [&] {
+          for (size_t j = next++; j < e; j = next++) {
+            status[j - w] = SearchBlock(
+                blocks[j], 1, &times[j - w],
+                candidates.data() + (blocks[j].begin - first) * static_cast<size_t>(row_width),
+                row_width);
+          }
+        };
+        std::vector<std::thread> pool;
+        for (size_t t = 1; t < std::min<size_t>(threads_, e - w); ++t) pool.emplace_back(worker);
+        worker();
+        for (std::thread& t : pool) t.join();
+      }
+      for (const Status& s : status) {
+        if (!s.ok()) return s;
+      }
+      stats_.search_seconds += Since(t0);
+      RescoreRange(first, last, candidates.data(), static_cast<size_t>(row_width), nullptr);
+      w = e;
+    }
+    return Status::OK();
+  }
 
   // Drops the documents behind the window and loads the ones it now reaches.
   Status Slide(const Block& b) {
