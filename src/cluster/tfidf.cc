@@ -1,5 +1,7 @@
 #include "samestory/tfidf.h"
 
+// Inlined: terms are short, and a call into the shared library costs more than hashing them.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
@@ -38,9 +40,44 @@ struct TermScratch::Impl {
   std::vector<TermCount> raw;
   // XXH3(token, seed = language) -> hash of the stem. Words follow Zipf's law, so nearly every
   // token is a hit and is neither stemmed nor hashed again; its spelling was recorded at the miss.
-  // Cleared when it grows past kMaxCached.
-  std::unordered_map<uint64_t, uint64_t> stem_hash;
-  static constexpr size_t kMaxCached = 1 << 20;
+  // Open addressing with linear probing (key 0 marks an empty slot), grown to at most kMaxSlots
+  // and cleared when that is half full.
+  std::vector<uint64_t> keys, stems;
+  size_t cached = 0;
+  static constexpr size_t kMaxSlots = size_t{1} << 21;
+
+  // The slot of `key`: where it is, or the empty slot where it belongs.
+  size_t Find(uint64_t key) const {
+    const size_t mask = keys.size() - 1;
+    size_t i = static_cast<size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
+    while (keys[i] != 0 && keys[i] != key) i = (i + 1) & mask;
+    return i;
+  }
+  void Insert(uint64_t key, uint64_t stem) {
+    if (keys.empty()) {
+      keys.assign(4096, 0);
+      stems.assign(4096, 0);
+    } else if (2 * (cached + 1) > keys.size()) {
+      if (keys.size() >= kMaxSlots) {
+        std::fill(keys.begin(), keys.end(), 0);
+        cached = 0;
+      } else {
+        std::vector<uint64_t> old_keys(2 * keys.size(), 0), old_stems(2 * keys.size(), 0);
+        old_keys.swap(keys);
+        old_stems.swap(stems);
+        for (size_t j = 0; j < old_keys.size(); ++j) {
+          if (old_keys[j] == 0) continue;
+          const size_t at = Find(old_keys[j]);
+          keys[at] = old_keys[j];
+          stems[at] = old_stems[j];
+        }
+      }
+    }
+    const size_t at = Find(key);
+    keys[at] = key;
+    stems[at] = stem;
+    ++cached;
+  }
 };
 
 TermScratch::TermScratch() : impl_(std::make_unique<Impl>()) {}
@@ -80,17 +117,17 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
   s.raw.clear();
   const uint64_t language_seed = XXH3_64bits(language.data(), language.size());
   auto add_term = [&](std::string_view t, float w) {
-    const uint64_t key = XXH3_64bits_withSeed(t.data(), t.size(), language_seed);
-    auto cached = s.stem_hash.find(key);
+    uint64_t key = XXH3_64bits_withSeed(t.data(), t.size(), language_seed);
+    key += key == 0;  // 0 marks an empty slot
     uint64_t h;
-    if (cached != s.stem_hash.end()) {
-      h = cached->second;
+    const size_t at = s.keys.empty() ? 0 : s.Find(key);
+    if (!s.keys.empty() && s.keys[at] == key) {
+      h = s.stems[at];
     } else {
       std::string_view stem = stemmer ? stemmer->Stem(t) : t;
       h = XXH3_64bits(stem.data(), stem.size());
       if (spellings && !spellings->count(h)) spellings->emplace(h, std::string(stem));
-      if (s.stem_hash.size() >= TermScratch::Impl::kMaxCached) s.stem_hash.clear();
-      s.stem_hash.emplace(key, h);
+      s.Insert(key, h);
     }
     s.raw.push_back({h, w});
   };
