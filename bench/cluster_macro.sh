@@ -25,6 +25,8 @@
 #                       default was chosen by), i.e. tuned on these test sets, as samestory's was;
 #                       every run recomputes that value from its sweep and lists it in the notes
 #      SWEEP=0          skip the threshold sweeps (the oracle rows)
+#      REPEAT (3)       Reuters-21578 speed runs per tool, interleaved (tool 1, tool 2, ..., then
+#                       again): the table shows each tool's median seconds and RSS and the range
 #      SWEEP_AGGLO, SWEEP_RADIUS, SWEEP_FAISS  "first step last" of each sweep
 #                       ("0.50 0.01 0.99", "0.30 0.01 0.95", "0.05 0.01 0.95")
 #      DATASETS         the corpora directory (../shared/datasets beside the repo root)
@@ -35,7 +37,7 @@
 #                       missing)
 #      KEEP_TMP=1       keep the temp dir (outputs, stderr and eval of every run)
 #
-# Every run happens once, one after the other, under /usr/bin/time -f '%e %M' (wall seconds, peak
+# Every run happens once (Reuters: REPEAT times), one after the other, under /usr/bin/time -f '%e %M' (wall seconds, peak
 # RSS KiB); each output is checked to have one record per input line, then scored with
 # `samestory eval`. The sweeps (untimed) run each peer once per corpus with --sweep, which writes
 # one output per threshold from one fit, each scored with `samestory eval` too. A peer that
@@ -55,6 +57,7 @@ AGGLO_T=${AGGLO_T:-0.80}
 RADIUS=${RADIUS:-0.77}
 FAISS_T=${FAISS_T:-0.26}
 SWEEP=${SWEEP:-1}
+REPEAT=${REPEAT:-3}
 SWEEP_AGGLO=${SWEEP_AGGLO:-0.50 0.01 0.99}
 SWEEP_RADIUS=${SWEEP_RADIUS:-0.30 0.01 0.95}
 SWEEP_FAISS=${SWEEP_FAISS:-0.05 0.01 0.95}
@@ -204,9 +207,11 @@ if [[ "$SWEEP" == 1 ]]; then
   done
 fi
 
-# 3. Speed: Reuters-21578, every tool once.
+# 3. Speed: Reuters-21578, every tool REPEAT times, interleaved (the machine's load drifts).
 if ((HAVE_REUTERS)); then
-  for t in "${TOOLS[@]}"; do timed "$t" reuters; done
+  for ((rep = 1; rep <= REPEAT; rep++)); do
+    for t in "${TOOLS[@]}"; do timed "$t" reuters; done
+  done
 fi
 
 # Tables (Python: Markdown from the eval JSON files and runs.tsv).
@@ -225,9 +230,25 @@ name = {"ecb": "ECB+", "rpm2": "RPM2", "seeds": "seeds_fr", "sample": "sample"}
 tools = ["st", "st1", "agglo", "radius", "faiss"]
 label = {t: os.environ["LABEL_" + t] for t in tools}
 runs = {}
+reps = {}  # (tool, set) -> every run's row, in order
 for line in open(os.path.join(TMP, "runs.tsv")):
     tool, s, status, sec, kib, load = line.rstrip("\n").split("\t")
     runs[(tool, s)] = dict(status=status, sec=float(sec), kib=int(kib), load=load)
+    reps.setdefault((tool, s), []).append(runs[(tool, s)])
+
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+# Repeated runs (Reuters): the median seconds and RSS of the ok runs, their range, and the loads.
+for key, rows in reps.items():
+    ok = [r for r in rows if r["status"] == "ok"]
+    if len(rows) > 1 and len(ok) == len(rows):
+        runs[key] = dict(status="ok", sec=median([r["sec"] for r in ok]),
+                         kib=median([r["kib"] for r in ok]),
+                         load=" / ".join(r["load"] for r in rows),
+                         range="%.2f-%.2f" % (min(r["sec"] for r in ok), max(r["sec"] for r in ok)),
+                         n=len(ok))
 
 def ev(path):
     try:
@@ -314,15 +335,16 @@ if os.environ["HAVE_REUTERS"] == "1":
     ref = runs.get(("st", "reuters"))
     threads = {"st": os.environ["NPROC"], "st1": "1", "agglo": "1", "radius": "1",
                "faiss": "all (OpenMP, BLAS)"}
-    print("| tool | threads | seconds | peak RSS MB | seconds / samestory | RSS / samestory | "
-          "stories of >= 2 | largest story | load avg before |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| tool | threads | seconds (median) | range | runs | peak RSS MB (median) | "
+          "seconds / samestory | RSS / samestory | stories of >= 2 | largest story | "
+          "load avg before each run |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for t in tools:
         r = runs.get((t, "reuters"))
         if r is None:
             continue
         if r["status"] != "ok":
-            print("| %s | %s | %s (after %.2f s) | %.0f | | | | | %s |"
+            print("| %s | %s | %s (after %.2f s) | | 1 | %.0f | | | | | %s |"
                   % (label[t], threads[t], r["status"], r["sec"], r["kib"] * 1024 / 1e6, r["load"]))
             continue
         stories = {}
@@ -333,8 +355,9 @@ if os.environ["HAVE_REUTERS"] == "1":
         multi = sum(1 for c in stories.values() if c >= 2)
         largest = max(stories.values()) if stories else 0
         ok_ref = ref is not None and ref["status"] == "ok" and ref["sec"] > 0
-        print("| %s | %s | %.2f | %.0f | %s | %s | %d | %d | %s |"
-              % (label[t], threads[t], r["sec"], r["kib"] * 1024 / 1e6,
+        print("| %s | %s | %.2f | %s | %d | %.0f | %s | %s | %d | %d | %s |"
+              % (label[t], threads[t], r["sec"], r.get("range", "%.2f" % r["sec"]), r.get("n", 1),
+                 r["kib"] * 1024 / 1e6,
                  "%.1fx" % (r["sec"] / ref["sec"]) if ok_ref else "n/a",
                  "%.1fx" % (r["kib"] / ref["kib"]) if ok_ref else "n/a", multi, largest, r["load"]))
 EOF
@@ -364,7 +387,7 @@ mkdir -p "$(dirname "$RESULTS")"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: ${CPU:-unknown CPU}, nproc $NPROC, $MEM RAM, $(uname -sr); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- samestory: $("$SAMESTORY" --version 2>/dev/null | head -n 1 || echo unknown), binary $BIN_START; git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (plus uncommitted changes to tracked files)'); Python peers on $("$PYTHON" -c 'import sklearn, faiss, scipy, numpy; print("sklearn %s, faiss %s, scipy %s, numpy %s" % (sklearn.__version__, faiss.__version__, scipy.__version__, numpy.__version__))')"
-  echo "- Runs: each tool once per corpus, one after the other, under \`/usr/bin/time -f '%e %M'\` (wall seconds, peak RSS); whole benchmark ${ELAPSED} s"
+  echo "- Runs: each tool once per labeled corpus and $REPEAT times on Reuters-21578 (interleaved: every tool, then again), one after the other, under \`/usr/bin/time -f '%e %M'\` (wall seconds, peak RSS); whole benchmark ${ELAPSED} s"
   echo
   echo "## Quality: one threshold per tool for every corpus"
   echo
