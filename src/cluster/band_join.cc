@@ -10,6 +10,35 @@ extern "C" void sgemm_(const char* transa, const char* transb, const int* m, con
 
 namespace samestory::internal {
 
+void SelectLargest(uint64_t* a, size_t n, size_t k, uint64_t* scratch) {
+  uint64_t* above = scratch;
+  uint64_t* below = scratch + n;
+  size_t lo = 0, hi = n;  // the k-th largest lies in [lo, hi); [0, lo) holds larger keys
+  while (hi - lo > 1) {
+    const uint64_t x = a[lo], y = a[lo + (hi - lo) / 2], z = a[hi - 1];
+    const uint64_t pivot = std::max(std::min(x, y), std::min(std::max(x, y), z));
+    size_t up = 0, down = 0;
+    for (size_t i = lo; i < hi; ++i) {
+      const uint64_t v = a[i];
+      above[up] = v;
+      below[down] = v;
+      up += v > pivot;
+      down += v < pivot;
+    }
+    const size_t equal = hi - lo - up - down;  // the pivot, and any key equal to it
+    std::copy_n(above, up, a + lo);
+    std::fill_n(a + lo + up, equal, pivot);
+    std::copy_n(below, down, a + lo + up + equal);
+    const size_t at = lo + up;  // the pivot's first rank
+    if (k - 1 >= at && k - 1 < at + equal) return;
+    if (at > k - 1) {
+      hi = at;
+    } else {
+      lo = at + equal;
+    }
+  }
+}
+
 void TopKLists::Resize(size_t slots) {
   if (slots <= size_.size()) return;
   entries_.resize(slots * 2 * k_);
@@ -17,21 +46,21 @@ void TopKLists::Resize(size_t slots) {
   floor_.resize(slots, std::numeric_limits<float>::lowest());
 }
 
-void TopKLists::OfferSlow(uint32_t slot, Scored s) {
-  Scored* list = entries_.data() + static_cast<size_t>(slot) * 2 * k_;
+void TopKLists::OfferSlow(uint32_t slot, uint64_t key) {
+  uint64_t* list = entries_.data() + static_cast<size_t>(slot) * 2 * k_;
   uint16_t& size = size_[slot];
-  list[size++] = s;
+  list[size++] = key;
   if (size < 2 * k_) return;
   // Full: keep the best k; the k-th best's score is the new floor (an offer at the floor may
   // still be better, by position: it enters, and the next compaction decides).
-  std::nth_element(list, list + (k_ - 1), list + size, Better);
+  SelectLargest(list, size, k_, scratch_.data());
   size = static_cast<uint16_t>(k_);
-  floor_[slot] = list[k_ - 1].score;
+  floor_[slot] = FromKey(list[k_ - 1]).score;
 }
 
 void TopKLists::Drain(uint32_t slot, std::vector<Scored>* out) {
-  const Scored* list = entries_.data() + static_cast<size_t>(slot) * 2 * k_;
-  out->insert(out->end(), list, list + size_[slot]);
+  const uint64_t* list = entries_.data() + static_cast<size_t>(slot) * 2 * k_;
+  for (size_t e = 0; e < size_[slot]; ++e) out->push_back(FromKey(list[e]));
   size_[slot] = 0;
   floor_[slot] = std::numeric_limits<float>::lowest();
 }

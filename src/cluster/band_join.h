@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -25,12 +26,36 @@ inline bool Better(const Scored& a, const Scored& b) {
   return a.score != b.score ? a.score > b.score : a.pos < b.pos;
 }
 
+// (score, pos) as one integer that orders as Better does: a larger key is better. The score's
+// bits are mapped to an unsigned order (-0 taken as +0, as the float compare does), the position
+// inverted so that a smaller one wins a tie.
+inline uint64_t ScoredKey(float score, uint32_t pos) {
+  score += 0.0f;  // -0 -> +0
+  uint32_t bits;
+  std::memcpy(&bits, &score, sizeof(bits));
+  bits = (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+  return (static_cast<uint64_t>(bits) << 32) | static_cast<uint32_t>(~pos);
+}
+inline Scored FromKey(uint64_t key) {
+  uint32_t bits = static_cast<uint32_t>(key >> 32);
+  bits = (bits & 0x80000000u) ? (bits & 0x7FFFFFFFu) : ~bits;
+  float score;
+  std::memcpy(&score, &bits, sizeof(score));
+  return {score, ~static_cast<uint32_t>(key)};
+}
+
+// Moves the k largest of the keys a[0, n) to a[0, k) (in no particular order), the k-th
+// largest to a[k - 1]; 1 <= k <= n. A quickselect whose partition has no data-dependent branch
+// (offers enter in random order, so a branchy partition mispredicts about every other key);
+// `scratch` holds 2n keys.
+void SelectLargest(uint64_t* a, size_t n, size_t k, uint64_t* scratch);
+
 // One thread's best-k lists, one per slot. Each is a buffer of up to 2k entries: offers at or
-// above the list's floor are appended, and a full buffer is cut to its best k by nth_element,
+// above the list's floor are appended, and a full buffer is cut to its best k by SelectLargest,
 // whose k-th score becomes the floor (cheaper than a heap when many offers enter).
 class TopKLists {
  public:
-  explicit TopKLists(int k) : k_(static_cast<size_t>(k)) {}
+  explicit TopKLists(int k) : k_(static_cast<size_t>(k)), scratch_(4 * k_) {}
 
   // Grows to `slots` lists (new ones empty); existing lists are kept.
   void Resize(size_t slots);
@@ -38,7 +63,7 @@ class TopKLists {
   // Offers (score, pos) to `slot`'s list. Cheap when it cannot enter: one compare.
   void Offer(uint32_t slot, float score, uint32_t pos) {
     if (score < floor_[slot]) return;
-    OfferSlow(slot, {score, pos});
+    OfferSlow(slot, ScoredKey(score, pos));
   }
   // The score under which an offer to `slot` cannot enter (lowest float while not full).
   float floor(uint32_t slot) const { return floor_[slot]; }
@@ -49,12 +74,13 @@ class TopKLists {
   void Drain(uint32_t slot, std::vector<Scored>* out);
 
  private:
-  void OfferSlow(uint32_t slot, Scored s);
+  void OfferSlow(uint32_t slot, uint64_t key);
 
   size_t k_;
-  std::vector<Scored> entries_;  // slots x 2k
+  std::vector<uint64_t> entries_;  // slots x 2k keys
   std::vector<uint16_t> size_;
   std::vector<float> floor_;
+  std::vector<uint64_t> scratch_;  // for SelectLargest
 };
 
 // s (na x nb, row-major) = a (na x dim) . b (nb x dim)^T, rows row-major, by BLAS sgemm.

@@ -66,6 +66,47 @@ TEST(TopKListsTest, KeepsTheBestKWhateverTheOrderAndSplit) {
   }
 }
 
+// The integer keys order as Better does, negative scores and -0 included, and decode back.
+TEST(TopKListsTest, KeysOrderAsBetter) {
+  const std::vector<float> scores = {-1.5f, -0.25f, -0.0f, 0.0f, 1e-30f, 0.3f, 0.3f, 1.0f, 2.0f};
+  std::vector<Scored> all;
+  for (uint32_t p = 0; p < 3; ++p) {
+    for (float s : scores) all.push_back({s, p * 7});
+  }
+  for (const Scored& a : all) {
+    const Scored back = FromKey(ScoredKey(a.score, a.pos));
+    EXPECT_EQ(back.score, a.score);
+    EXPECT_EQ(back.pos, a.pos);
+    for (const Scored& b : all) {
+      EXPECT_EQ(Better(a, b), ScoredKey(a.score, a.pos) > ScoredKey(b.score, b.pos))
+          << a.score << "@" << a.pos << " vs " << b.score << "@" << b.pos;
+    }
+  }
+}
+
+// The selection keeps the k largest keys, repeated keys included, for every k.
+TEST(TopKListsTest, SelectLargestMatchesSorting) {
+  std::mt19937_64 rng(5);
+  for (size_t n : {1u, 2u, 7u, 80u, 300u}) {
+    for (uint64_t range : {3u, 1000000u}) {
+      std::vector<uint64_t> keys(n);
+      for (uint64_t& key : keys) key = rng() % range;
+      std::vector<uint64_t> sorted = keys;
+      std::sort(sorted.begin(), sorted.end(), std::greater<>());
+      std::vector<uint64_t> scratch(2 * n);
+      for (size_t k = 1; k <= n; ++k) {
+        std::vector<uint64_t> a = keys;
+        std::shuffle(a.begin(), a.end(), rng);
+        SelectLargest(a.data(), n, k, scratch.data());
+        EXPECT_EQ(a[k - 1], sorted[k - 1]) << "n " << n << " k " << k;
+        std::sort(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(k), std::greater<>());
+        EXPECT_TRUE(std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(k), sorted.begin()))
+            << "n " << n << " k " << k;
+      }
+    }
+  }
+}
+
 TEST(TopKListsTest, FloorRisesOnceFullAndResizeKeepsLists) {
   TopKLists l(2);
   l.Resize(1);
