@@ -1,5 +1,7 @@
 #include "cluster/band_join.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 
 // The Fortran BLAS interface, as FAISS calls it (libblas.so.3: OpenBLAS when installed).
@@ -56,6 +58,45 @@ void TopKLists::OfferSlow(uint32_t slot, uint64_t key) {
   SelectLargest(list, size, k_, scratch_.data());
   size = static_cast<uint16_t>(k_);
   floor_[slot] = FromKey(list[k_ - 1]).score;
+}
+
+void TopKLists::OfferRow(const float* row, size_t c0, size_t c1, uint32_t row_slot,
+                         uint32_t row_pos, const uint32_t* col_slots, uint32_t col_pos0,
+                         float* col_floor) {
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) {
+    OfferRowAvx2(row, c0, c1, row_slot, row_pos, col_slots, col_pos0, col_floor);
+    return;
+  }
+  for (size_t c = c0; c < c1; ++c) {
+    OfferPair(row[c], row_slot, row_pos, col_slots[c], col_pos0 + static_cast<uint32_t>(c),
+              col_floor + c);
+  }
+}
+
+__attribute__((target("avx2"))) void TopKLists::OfferRowAvx2(
+    const float* row, size_t c0, size_t c1, uint32_t row_slot, uint32_t row_pos,
+    const uint32_t* col_slots, uint32_t col_pos0, float* col_floor) {
+  size_t c = c0;
+  __m256 row_floor = _mm256_set1_ps(floor_[row_slot]);
+  for (; c + 8 <= c1; c += 8) {
+    const __m256 v = _mm256_loadu_ps(row + c);
+    unsigned hits = static_cast<unsigned>(_mm256_movemask_ps(
+        _mm256_or_ps(_mm256_cmp_ps(v, row_floor, _CMP_GE_OQ),
+                     _mm256_cmp_ps(v, _mm256_loadu_ps(col_floor + c), _CMP_GE_OQ))));
+    if (hits == 0) continue;
+    do {
+      const size_t at = c + static_cast<size_t>(__builtin_ctz(hits));
+      hits &= hits - 1;
+      OfferPair(row[at], row_slot, row_pos, col_slots[at], col_pos0 + static_cast<uint32_t>(at),
+                col_floor + at);
+    } while (hits != 0);
+    row_floor = _mm256_set1_ps(floor_[row_slot]);
+  }
+  for (; c < c1; ++c) {
+    OfferPair(row[c], row_slot, row_pos, col_slots[c], col_pos0 + static_cast<uint32_t>(c),
+              col_floor + c);
+  }
 }
 
 void TopKLists::Drain(uint32_t slot, std::vector<Scored>* out) {

@@ -65,6 +65,14 @@ class TopKLists {
     if (score < floor_[slot]) return;
     OfferSlow(slot, ScoredKey(score, pos));
   }
+  // Offers row[c], c in [c0, c1), to the row's list (slot row_slot, as position col_pos0 + c) and
+  // to column c's (slot col_slots[c], as position row_pos): the same lists as Offer one pair at a
+  // time. col_floor[c] is a snapshot of column c's floor, at most the floor (floors only rise),
+  // and is refreshed here when the column's list changes; comparing against it skips 8 columns
+  // at a time (AVX2 when the CPU has it).
+  void OfferRow(const float* row, size_t c0, size_t c1, uint32_t row_slot, uint32_t row_pos,
+                const uint32_t* col_slots, uint32_t col_pos0, float* col_floor);
+
   // The score under which an offer to `slot` cannot enter (lowest float while not full).
   float floor(uint32_t slot) const { return floor_[slot]; }
   const float* floors() const { return floor_.data(); }
@@ -75,6 +83,17 @@ class TopKLists {
 
  private:
   void OfferSlow(uint32_t slot, uint64_t key);
+  // Offers row[c] to both sides, column c's floor snapshot refreshed.
+  void OfferPair(float v, uint32_t row_slot, uint32_t row_pos, uint32_t col_slot, uint32_t col_pos,
+                 float* col_floor) {
+    if (v >= floor_[row_slot]) OfferSlow(row_slot, ScoredKey(v, col_pos));
+    if (v >= *col_floor) {
+      Offer(col_slot, v, row_pos);
+      *col_floor = floor_[col_slot];
+    }
+  }
+  void OfferRowAvx2(const float* row, size_t c0, size_t c1, uint32_t row_slot, uint32_t row_pos,
+                    const uint32_t* col_slots, uint32_t col_pos0, float* col_floor);
 
   size_t k_;
   std::vector<uint64_t> entries_;  // slots x 2k keys

@@ -238,7 +238,7 @@ class GraphBuilder {
       std::atomic<size_t> next{w};
       auto worker = [&](size_t thread) {
         internal::TopKLists& mine = lists[thread];
-        std::vector<float> a, b, s;
+        std::vector<float> a, b, s, col_floor;
         std::vector<uint32_t> slot_a, slot_b;
         for (size_t j = next++; j < e; j = next++) {
           Gather(tile_begin[j], tile_end(j), &b, &slot_b);
@@ -257,6 +257,8 @@ class GraphBuilder {
             const bool both_dated = i < dated_tiles && jj < dated_tiles;
             size_t limit = 0;
             const float* floors = mine.floors();
+            col_floor.resize(nb);
+            for (size_t c = 0; c < nb; ++c) col_floor[c] = floors[sb[c]];
             for (size_t r = 0; r < na; ++r) {
               const size_t c0 = same ? r + 1 : 0;
               size_t c1 = nb;
@@ -265,13 +267,8 @@ class GraphBuilder {
                 while (limit < nb && date(jb + limit) <= until) ++limit;
                 c1 = limit;
               }
-              const float* row = s.data() + r * nb;
-              const uint32_t pa = static_cast<uint32_t>(ib + r), qa = sa[r];
-              for (size_t c = c0; c < c1; ++c) {
-                const float v = row[c];
-                if (v >= floors[qa]) mine.Offer(qa, v, static_cast<uint32_t>(jb + c));
-                if (v >= floors[sb[c]]) mine.Offer(sb[c], v, pa);
-              }
+              mine.OfferRow(s.data() + r * nb, c0, c1, sa[r], static_cast<uint32_t>(ib + r),
+                            sb.data(), static_cast<uint32_t>(jb), col_floor.data());
             }
           };
           if (j < dated_tiles) {

@@ -107,6 +107,37 @@ TEST(TopKListsTest, SelectLargestMatchesSorting) {
   }
 }
 
+// A tile of offers given row by row through OfferRow (whose column floors are snapshots) fills
+// the same lists as offering each pair to both sides one at a time.
+TEST(TopKListsTest, OfferRowMatchesPairByPairOffers) {
+  std::mt19937_64 rng(7);
+  const size_t rows = 37, cols = 53, k = 4;
+  std::vector<float> scores(rows * cols);
+  for (float& v : scores) v = static_cast<float>(rng() % 200) / 100.0f - 1.0f;  // many ties
+  std::vector<uint32_t> col_slots(cols);
+  for (uint32_t c = 0; c < cols; ++c) col_slots[c] = rows + c;
+  TopKLists by_row(static_cast<int>(k)), by_pair(static_cast<int>(k));
+  by_row.Resize(rows + cols);
+  by_pair.Resize(rows + cols);
+  std::vector<float> col_floor(cols);
+  for (size_t c = 0; c < cols; ++c) col_floor[c] = by_row.floor(col_slots[c]);
+  for (uint32_t r = 0; r < rows; ++r) {
+    const size_t c0 = r % 5, c1 = cols - r % 3;  // ragged ranges, as date reach makes them
+    by_row.OfferRow(scores.data() + r * cols, c0, c1, r, 1000 + r, col_slots.data(), 2000,
+                    col_floor.data());
+    for (size_t c = c0; c < c1; ++c) {
+      by_pair.Offer(r, scores[r * cols + c], 2000 + static_cast<uint32_t>(c));
+      by_pair.Offer(col_slots[c], scores[r * cols + c], 1000 + r);
+    }
+  }
+  for (uint32_t slot = 0; slot < rows + cols; ++slot) {
+    std::vector<TopKLists> one_row(1, by_row), one_pair(1, by_pair);
+    const std::vector<Scored> got = Merge(one_row, slot, k), want = Merge(one_pair, slot, k);
+    EXPECT_FALSE(want.empty());
+    EXPECT_TRUE(Same(got, want)) << "slot " << slot;
+  }
+}
+
 TEST(TopKListsTest, FloorRisesOnceFullAndResizeKeepsLists) {
   TopKLists l(2);
   l.Resize(1);
