@@ -13,7 +13,6 @@
 #include <mutex>
 #include <queue>
 #include <thread>
-#include <unordered_map>
 
 #include "cluster/band_join.h"
 #include "cluster/knn_index.h"
@@ -641,13 +640,24 @@ class GraphBuilder {
   std::vector<uint16_t> best_count_;
 };
 
+// A cluster's summed similarities to its neighbour clusters, sorted by neighbour.
+using Neighbours = std::vector<std::pair<uint32_t, double>>;
+
+Neighbours::iterator Locate(Neighbours& list, uint32_t id) {
+  return std::lower_bound(list.begin(), list.end(), id,
+                          [](const std::pair<uint32_t, double>& e, uint32_t v) { return e.first < v; });
+}
+
 // Average linkage over a sparse similarity graph; missing pairs count as similarity 0.
+// Neighbour lists are sorted vectors (cache-friendly; degrees are small): a merge is one sorted
+// merge of the two lists, and each neighbour's list has its two entries replaced by one.
 std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, double threshold) {
-  std::vector<std::unordered_map<uint32_t, double>> sums(n);  // cluster -> cluster -> sum of sims
-  for (const Edge& e : edges) {
-    sums[e.a][e.b] += e.sim;
-    sums[e.b][e.a] += e.sim;
+  std::vector<Neighbours> sums(n);  // cluster -> (cluster, sum of sims), sorted
+  for (const Edge& e : edges) {  // edges come sorted by (a, b), unique
+    sums[e.a].emplace_back(e.b, e.sim);
+    sums[e.b].emplace_back(e.a, e.sim);
   }
+  for (Neighbours& list : sums) std::sort(list.begin(), list.end());
   std::vector<uint32_t> size(n, 1), version(n, 0), parent(n);
   for (uint32_t i = 0; i < n; ++i) parent[i] = i;
   struct Candidate {
@@ -660,6 +670,7 @@ std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, doub
     }
   };
   std::priority_queue<Candidate> queue;
+  Neighbours merged;
   for (const Edge& e : edges) {
     if (e.sim >= threshold) queue.push({e.sim, e.a, e.b, 0, 0});
   }
@@ -671,25 +682,40 @@ std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, doub
         version[c.b] != c.vb) {
       continue;  // stale: one side merged since
     }
-    // Keep the smaller id; move the bigger neighbour map into it and fold the other one in.
-    uint32_t keep = std::min(c.a, c.b), gone = std::max(c.a, c.b);
-    if (sums[keep].size() < sums[gone].size()) std::swap(sums[keep], sums[gone]);
-    auto& kept = sums[keep];
-    kept.erase(keep);
-    kept.erase(gone);
-    for (const auto& [other, s] : sums[gone]) {
-      if (other == keep || other == gone) continue;
-      kept[other] += s;
+    // Keep the smaller id; its list becomes the sorted merge of both, without the pair itself.
+    const uint32_t keep = std::min(c.a, c.b), gone = std::max(c.a, c.b);
+    merged.clear();
+    {
+      const Neighbours &x = sums[keep], &y = sums[gone];
+      size_t i = 0, j = 0;
+      while (i < x.size() || j < y.size()) {
+        if (j == y.size() || (i < x.size() && x[i].first < y[j].first)) {
+          merged.push_back(x[i++]);
+        } else if (i == x.size() || y[j].first < x[i].first) {
+          merged.push_back(y[j++]);
+        } else {
+          merged.emplace_back(x[i].first, x[i].second + y[j].second);
+          ++i;
+          ++j;
+        }
+        if (merged.back().first == keep || merged.back().first == gone) merged.pop_back();
+      }
     }
-    sums[gone].clear();
+    sums[keep].swap(merged);
+    Neighbours().swap(sums[gone]);
     parent[gone] = keep;
     size[keep] += size[gone];
     ++version[keep];
+    auto& kept = sums[keep];
     for (auto& [other, s] : kept) {
       // The other side's view: its sums to `keep` and `gone` are now one sum, `s`, to `keep`.
-      auto& back = sums[other];
-      back.erase(gone);
-      back[keep] = s;
+      Neighbours& back = sums[other];
+      if (auto it = Locate(back, gone); it != back.end() && it->first == gone) back.erase(it);
+      if (auto it = Locate(back, keep); it != back.end() && it->first == keep) {
+        it->second = s;
+      } else {
+        back.insert(it, {keep, s});
+      }
       const double avg = s / (static_cast<double>(size[keep]) * size[other]);
       if (avg >= threshold) {
         queue.push({avg, std::min(keep, other), std::max(keep, other),
