@@ -42,40 +42,38 @@ struct TermScratch::Impl {
   // token is a hit and is neither stemmed nor hashed again; its spelling was recorded at the miss.
   // Open addressing with linear probing (key 0 marks an empty slot), grown to at most kMaxSlots
   // and cleared when that is half full.
-  std::vector<uint64_t> keys, stems;
+  // Key and stem side by side: a lookup touches one cache line (the table outgrows L2).
+  struct Slot {
+    uint64_t key = 0;
+    uint64_t stem = 0;
+  };
+  std::vector<Slot> slots;
   size_t cached = 0;
   static constexpr size_t kMaxSlots = size_t{1} << 21;
 
   // The slot of `key`: where it is, or the empty slot where it belongs.
   size_t Find(uint64_t key) const {
-    const size_t mask = keys.size() - 1;
+    const size_t mask = slots.size() - 1;
     size_t i = static_cast<size_t>(key * 0x9E3779B97F4A7C15ULL >> 20) & mask;
-    while (keys[i] != 0 && keys[i] != key) i = (i + 1) & mask;
+    while (slots[i].key != 0 && slots[i].key != key) i = (i + 1) & mask;
     return i;
   }
   void Insert(uint64_t key, uint64_t stem) {
-    if (keys.empty()) {
-      keys.assign(4096, 0);
-      stems.assign(4096, 0);
-    } else if (2 * (cached + 1) > keys.size()) {
-      if (keys.size() >= kMaxSlots) {
-        std::fill(keys.begin(), keys.end(), 0);
+    if (slots.empty()) {
+      slots.assign(4096, Slot());
+    } else if (2 * (cached + 1) > slots.size()) {
+      if (slots.size() >= kMaxSlots) {
+        std::fill(slots.begin(), slots.end(), Slot());
         cached = 0;
       } else {
-        std::vector<uint64_t> old_keys(2 * keys.size(), 0), old_stems(2 * keys.size(), 0);
-        old_keys.swap(keys);
-        old_stems.swap(stems);
-        for (size_t j = 0; j < old_keys.size(); ++j) {
-          if (old_keys[j] == 0) continue;
-          const size_t at = Find(old_keys[j]);
-          keys[at] = old_keys[j];
-          stems[at] = old_stems[j];
+        std::vector<Slot> old(2 * slots.size());
+        old.swap(slots);
+        for (const Slot& e : old) {
+          if (e.key != 0) slots[Find(e.key)] = e;
         }
       }
     }
-    const size_t at = Find(key);
-    keys[at] = key;
-    stems[at] = stem;
+    slots[Find(key)] = {key, stem};
     ++cached;
   }
 };
@@ -120,9 +118,9 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
     uint64_t key = XXH3_64bits_withSeed(t.data(), t.size(), language_seed);
     key += key == 0;  // 0 marks an empty slot
     uint64_t h;
-    const size_t at = s.keys.empty() ? 0 : s.Find(key);
-    if (!s.keys.empty() && s.keys[at] == key) {
-      h = s.stems[at];
+    const size_t at = s.slots.empty() ? 0 : s.Find(key);
+    if (!s.slots.empty() && s.slots[at].key == key) {
+      h = s.slots[at].stem;
     } else {
       std::string_view stem = stemmer ? stemmer->Stem(t) : t;
       h = XXH3_64bits(stem.data(), stem.size());
@@ -136,7 +134,7 @@ std::string_view TermExtractor::Extract(const TokenList& title, const TokenList&
       std::string_view t = tokens[i];
       const float w =
           tokens.capitalized(i) ? weight * static_cast<float>(options_.capital_weight) : weight;
-      if (t.find_first_of("0123456789") == std::string_view::npos) {
+      if (std::none_of(t.begin(), t.end(), IsDigit)) {
         if (t.size() >= static_cast<size_t>(options_.min_term_bytes)) add_term(t, w);
         continue;
       }

@@ -2,8 +2,9 @@
 #include <libstemmer.h>
 
 #include <array>
+#include <cstdlib>
+#include <cstring>
 #include <string>
-#include <unordered_map>
 
 #include "samestory/text.h"
 
@@ -34,21 +35,59 @@ constexpr std::array<StopList, 7> kStopLists = {{
            "werd maar om"},
 }};
 
-const std::unordered_map<std::string_view, uint8_t>& StopWordBits() {
-  static const auto* map = [] {
-    auto* m = new std::unordered_map<std::string_view, uint8_t>();
+// Stop word -> bit l set when the word is in list l. Every stop word is at most 8 bytes, so a
+// word is its bytes packed into one integer (tokens hold no NUL), looked up in a small
+// open-addressing table: no string hashing or comparing for the many tokens of an article.
+class StopWords {
+ public:
+  StopWords() {
     for (size_t l = 0; l < kStopLists.size(); ++l) {
       std::string_view w = kStopLists[l].words;
       while (!w.empty()) {
-        size_t sp = w.find(' ');
-        (*m)[w.substr(0, sp)] |= static_cast<uint8_t>(1u << l);
+        const size_t sp = w.find(' ');
+        const std::string_view word = w.substr(0, sp);
+        if (word.empty() || word.size() > 8) std::abort();  // the lists above break the rule
+        Slot& slot = slots_[Find(Pack(word))];
+        slot.key = Pack(word);
+        slot.bits |= static_cast<uint8_t>(1u << l);
         if (sp == std::string_view::npos) break;
         w.remove_prefix(sp + 1);
       }
     }
-    return m;
-  }();
-  return *map;
+  }
+
+  // The lists `token` is in, as bits; 0 for none.
+  uint8_t Lookup(std::string_view token) const {
+    if (token.empty() || token.size() > 8) return 0;
+    const Slot& slot = slots_[Find(Pack(token))];
+    return slot.key != 0 ? slot.bits : 0;
+  }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;  // 0: empty
+    uint8_t bits = 0;
+  };
+  static constexpr size_t kSlots = 1024;  // power of two, over 4x the ~210 words
+
+  static uint64_t Pack(std::string_view word) {
+    uint64_t key = 0;
+    std::memcpy(&key, word.data(), word.size());
+    return key;
+  }
+  // The slot holding `key`, or the empty one where it belongs.
+  size_t Find(uint64_t key) const {
+    size_t i = static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> 54) & (kSlots - 1);
+    while (slots_[i].key != 0 && slots_[i].key != key) i = (i + 1) & (kSlots - 1);
+    return i;
+  }
+
+  std::array<Slot, kSlots> slots_{};
+};
+
+const StopWords& StopWordBits() {
+  static const auto* words = new StopWords();
+  return *words;
 }
 
 }  // namespace
@@ -57,9 +96,9 @@ std::string_view DetectLanguage(const TokenList& tokens) {
   const auto& bits = StopWordBits();
   std::array<size_t, kStopLists.size()> hits{};
   for (size_t i = 0; i < tokens.size(); ++i) {
-    auto it = bits.find(tokens[i]);
-    if (it == bits.end()) continue;
-    for (size_t l = 0; l < kStopLists.size(); ++l) hits[l] += (it->second >> l) & 1u;
+    const uint8_t in = bits.Lookup(tokens[i]);
+    if (in == 0) continue;
+    for (size_t l = 0; l < kStopLists.size(); ++l) hits[l] += (in >> l) & 1u;
   }
   size_t best = 0;
   for (size_t l = 1; l < hits.size(); ++l) {
