@@ -365,6 +365,17 @@ EOF
 if [[ "$(bin_id)" != "$BIN_START" ]]; then
   NOTES+=("WARNING: $SAMESTORY changed during the run ($BIN_START at the start, $(bin_id) at the end): the samestory rows may mix two builds")
 fi
+# The same note from repeated runs (a refusal on every Reuters run) is listed once.
+declare -A SEEN_NOTE=()
+UNIQUE_NOTES=()
+for n in "${NOTES[@]}"; do
+  [[ -n "${SEEN_NOTE[$n]:-}" ]] && continue
+  SEEN_NOTE[$n]=1
+  UNIQUE_NOTES+=("$n")
+done
+NOTES=("${UNIQUE_NOTES[@]}")
+# Read before the results file (tracked) is rewritten below.
+GIT_STATE="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (plus uncommitted changes to tracked files)')"
 JOINT=$(cat "$TMP/joint.txt" 2>/dev/null || true)
 QUALITY=$(awk 'BEGIN {p = 1} /^$/ {p = 0} p' "$TMP/tables.md")
 SPEED=$(awk 'f; /^$/ {f = 1}' "$TMP/tables.md")
@@ -386,7 +397,7 @@ mkdir -p "$(dirname "$RESULTS")"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: ${CPU:-unknown CPU}, nproc $NPROC, $MEM RAM, $(uname -sr); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- samestory: $("$SAMESTORY" --version 2>/dev/null | head -n 1 || echo unknown), binary $BIN_START; git $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (plus uncommitted changes to tracked files)'); Python peers on $("$PYTHON" -c 'import sklearn, faiss, scipy, numpy; print("sklearn %s, faiss %s, scipy %s, numpy %s" % (sklearn.__version__, faiss.__version__, scipy.__version__, numpy.__version__))')"
+  echo "- samestory: $("$SAMESTORY" --version 2>/dev/null | head -n 1 || echo unknown), binary $BIN_START; git $GIT_STATE; Python peers on $("$PYTHON" -c 'import sklearn, faiss, scipy, numpy; print("sklearn %s, faiss %s, scipy %s, numpy %s" % (sklearn.__version__, faiss.__version__, scipy.__version__, numpy.__version__))')"
   echo "- Runs: each tool once per labeled corpus and $REPEAT times on Reuters-21578 (interleaved: every tool, then again), one after the other, under \`/usr/bin/time -f '%e %M'\` (wall seconds, peak RSS); whole benchmark ${ELAPSED} s"
   echo
   echo "## Quality: one threshold per tool for every corpus"
