@@ -375,7 +375,10 @@ for n in "${NOTES[@]}"; do
 done
 NOTES=("${UNIQUE_NOTES[@]}")
 # Read before the results file (tracked) is rewritten below.
-GIT_STATE="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo ' (plus uncommitted changes to tracked files)')"
+GIT_STATE="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)"
+if git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then
+  GIT_STATE+=" (plus uncommitted changes to tracked files)"
+fi
 JOINT=$(cat "$TMP/joint.txt" 2>/dev/null || true)
 QUALITY=$(awk 'BEGIN {p = 1} /^$/ {p = 0} p' "$TMP/tables.md")
 SPEED=$(awk 'f; /^$/ {f = 1}' "$TMP/tables.md")
