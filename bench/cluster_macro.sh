@@ -25,7 +25,7 @@
 #                       default was chosen by), i.e. tuned on these test sets, as samestory's was;
 #                       every run recomputes that value from its sweep and lists it in the notes
 #      SWEEP=0          skip the threshold sweeps (the oracle rows)
-#      REPEAT (3)       Reuters-21578 speed runs per tool, interleaved (tool 1, tool 2, ..., then
+#      REPEAT (5)       Reuters-21578 speed runs per tool, interleaved (tool 1, tool 2, ..., then
 #                       again): the table shows each tool's median seconds and RSS and the range
 #      SWEEP_AGGLO, SWEEP_RADIUS, SWEEP_FAISS  "first step last" of each sweep
 #                       ("0.50 0.01 0.99", "0.30 0.01 0.95", "0.05 0.01 0.95")
@@ -57,7 +57,7 @@ AGGLO_T=${AGGLO_T:-0.80}
 RADIUS=${RADIUS:-0.77}
 FAISS_T=${FAISS_T:-0.26}
 SWEEP=${SWEEP:-1}
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
 SWEEP_AGGLO=${SWEEP_AGGLO:-0.50 0.01 0.99}
 SWEEP_RADIUS=${SWEEP_RADIUS:-0.30 0.01 0.95}
 SWEEP_FAISS=${SWEEP_FAISS:-0.05 0.01 0.95}
