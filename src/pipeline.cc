@@ -13,6 +13,8 @@
 #include <exception>
 #include <future>
 #include <new>
+#include <optional>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -584,6 +586,36 @@ class SpilledVectors final : public VectorSource {
   std::vector<std::vector<TermCount>> chunk_;
 };
 
+// What decides a document's terms and their counts: a saved model is only valid for runs that
+// extract terms the same way. One option a line.
+std::string TermNote(const ClusterPipelineOptions& o) {
+  std::ostringstream s;
+  s.precision(17);
+  s << "samestory TF-IDF terms\naccents " << static_cast<int>(o.dedup.text.accents)
+    << "\nelisions " << static_cast<int>(o.dedup.text.elisions) << "\nstemming "
+    << static_cast<int>(o.tfidf.stemming) << "\nmin_term_bytes " << o.tfidf.min_term_bytes
+    << "\ntitle_weight " << o.tfidf.title_weight << "\ncapital_weight "
+    << o.tfidf.capital_weight << "\nsublinear_tf " << o.tfidf.sublinear_tf << "\n";
+  return s.str();
+}
+
+// OK when the model's note equals this run's; else names the first option that differs.
+Status CheckTermNote(const std::string& path, const std::string& saved, const std::string& run) {
+  if (saved == run) return Status::OK();
+  std::istringstream a(saved), b(run);
+  std::string la, lb;
+  while (true) {
+    const bool more_a = static_cast<bool>(std::getline(a, la));
+    const bool more_b = static_cast<bool>(std::getline(b, lb));
+    if (!more_a && !more_b) break;
+    if (la != lb || more_a != more_b) break;
+  }
+  return Status::InvalidArgument("the TF-IDF model " + path +
+                                 " was saved with other term options (it has \"" + la +
+                                 "\", this run \"" + lb +
+                                 "\"): run with the options it was saved with");
+}
+
 Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutputs& outputs,
                                       const ClusterPipelineOptions& options,
                                       const RecordReporter& reporter,
@@ -592,6 +624,15 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   if (Status s = options.Validate(); !s.ok()) return s;
   auto extractor = TermExtractor::Create(options.tfidf);
   if (!extractor.ok()) return extractor.status();
+  // A saved model is read and checked before the input, so a wrong one fails at once.
+  std::optional<TfidfModel> loaded;
+  if (!options.model.empty()) {
+    std::string note;
+    auto model = TfidfModel::Load(options.model, &note);
+    if (!model.ok()) return model.status();
+    if (Status s = CheckTermNote(options.model, note, TermNote(options)); !s.ok()) return s;
+    loaded = std::move(model.value());
+  }
   auto reader = JsonlReader::Open(input, options.dedup.reader);
   if (!reader.ok()) return reader.status();
   if (auto probe = internal::OutputFile::Open(outputs.output); !probe.ok()) return probe.status();
@@ -615,17 +656,24 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
       reps.push_back(i);
     }
   }
-  // Document frequencies, streamed from the term file in chunks.
-  TfidfBuilder builder(options.tfidf);
-  {
+  // Document frequencies, streamed from the term file in chunks (or a saved model's).
+  if (!loaded) {
+    TfidfBuilder builder(options.tfidf);
     std::vector<std::vector<TermCount>> chunk;
     for (size_t from = 0; from < reps.size(); from += kTermChunk) {
       const size_t to = std::min(reps.size(), from + kTermChunk);
       if (Status s = pass.terms.Read({reps.data() + from, to - from}, &chunk); !s.ok()) return s;
       for (const auto& terms : chunk) builder.Add(terms);
     }
+    loaded = builder.Finish();
+  } else {
+    summary.model_loaded = true;
   }
-  const TfidfModel model = builder.Finish();
+  const TfidfModel& model = *loaded;
+  summary.model_documents = model.num_documents();
+  if (!outputs.model.empty()) {
+    if (Status s = model.Save(outputs.model, TermNote(options)); !s.ok()) return s;
+  }
   std::vector<std::optional<UnixSeconds>> dates(reps.size());
   for (size_t v = 0; v < reps.size(); ++v) dates[v] = pass.records[reps[v]].date;
   summary.terms = model.num_terms();

@@ -112,6 +112,11 @@ struct ClusterPipelineOptions {
   DedupPipelineOptions dedup;  // reading, text, near-duplicates, threads
   TfidfOptions tfidf;
   ClusterOptions cluster;
+  // When set: a TF-IDF model saved by an earlier run (ClusterOutputs::model) whose document
+  // frequencies are used instead of fitting them on the input; the input's terms it does not
+  // know are ignored. Its term options (text, stemming, term weights) must equal these; max_df
+  // and min_df were applied when it was fitted.
+  std::string model;
 
   Status Validate() const;
 };
@@ -123,6 +128,8 @@ struct ClusterSummary {
   uint64_t terms = 0;          // TF-IDF vocabulary after max_df/min_df pruning
   uint64_t edges = 0;          // kNN edges kept after re-scoring
   std::string index;           // FAISS factory string used
+  bool model_loaded = false;   // document frequencies came from ClusterPipelineOptions::model
+  uint64_t model_documents = 0;  // documents the model's frequencies were counted over
   double tfidf_seconds = 0;    // fitting document frequencies (wall); vectors are transformed
                                // when clustering loads them (ClusterStats::project_seconds)
   uint64_t spilled_terms = 0;  // bytes of TF-IDF terms in a temporary file (not in memory)
@@ -133,6 +140,7 @@ struct ClusterSummary {
 struct ClusterOutputs {
   std::string output = "-";  // JSON Lines, one line per input record
   std::string stories;       // when set: one JSON line per story (size >= 1)
+  std::string model;         // when set: the TF-IDF model used is saved here (TfidfModel::Save)
 };
 
 // Errors: as RunDedup, and InvalidArgument for a bad FAISS factory string.

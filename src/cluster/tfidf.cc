@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <map>
+
+#include "io/binary_file.h"
 
 namespace samestory {
 
@@ -246,6 +249,107 @@ SparseVector TfidfModel::Transform(std::span<const TermCount> terms) const {
     for (float& w : v.weights) w *= inv;
   }
   return v;
+}
+
+namespace {
+
+// Model file: magic, format version, CRC-32 of the payload, payload size, payload (little-endian).
+constexpr char kModelMagic[8] = {'S', 'S', 'T', 'F', 'I', 'D', 'F', '\n'};
+constexpr uint32_t kModelVersion = 1;
+constexpr size_t kModelHeader = sizeof(kModelMagic) + 4 + 4 + 8;
+
+}  // namespace
+
+Status TfidfModel::Save(const std::string& path, std::string_view note) const {
+  std::string payload;
+  internal::PutStr(&payload, note);
+  internal::PutU32(&payload, static_cast<uint32_t>(options_.stemming));
+  internal::PutF64(&payload, options_.title_weight);
+  internal::PutF64(&payload, options_.capital_weight);
+  internal::PutU32(&payload, options_.sublinear_tf ? 1 : 0);
+  internal::PutF64(&payload, options_.max_df);
+  internal::PutU32(&payload, static_cast<uint32_t>(options_.max_df_min_documents));
+  internal::PutU32(&payload, static_cast<uint32_t>(options_.min_df));
+  internal::PutU32(&payload, static_cast<uint32_t>(options_.min_term_bytes));
+  internal::PutU64(&payload, documents_);
+  internal::PutU64(&payload, hashes_.size());
+  for (size_t id = 0; id < hashes_.size(); ++id) {
+    internal::PutU64(&payload, hashes_[id]);
+    internal::PutF32(&payload, idf_[id]);
+  }
+  std::string file(kModelMagic, sizeof(kModelMagic));
+  internal::PutU32(&file, kModelVersion);
+  internal::PutU32(&file, internal::Crc(payload));
+  internal::PutU64(&file, payload.size());
+  file += payload;
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (Status s = internal::WriteFileAtomically(path, file, dir); !s.ok()) {
+    return Status::IOError("cannot save the TF-IDF model: " + s.message());
+  }
+  return Status::OK();
+}
+
+Result<TfidfModel> TfidfModel::Load(const std::string& path, std::string* note) {
+  auto read = internal::ReadWholeFile(path);
+  if (!read.ok()) {
+    if (read.status().code() == Status::Code::kNotFound) {
+      return Status::NotFound("no TF-IDF model file " + path);
+    }
+    return read.status();
+  }
+  const std::string& file = read.value();
+  auto corrupt = [&](const std::string& why) {
+    // InvalidArgument, not Corruption: the CLI keeps exit code 3 for an input that broke off.
+    return Status::InvalidArgument("TF-IDF model " + path + " is corrupted (" + why +
+                                   "); save it again");
+  };
+  if (file.size() < kModelHeader || std::memcmp(file.data(), kModelMagic, sizeof(kModelMagic))) {
+    return Status::InvalidArgument(path + " is not a samestory TF-IDF model (saved with --save-model)");
+  }
+  internal::Cursor header{std::string_view(file).substr(sizeof(kModelMagic), kModelHeader)};
+  const uint32_t version = header.U32();
+  const uint32_t crc = header.U32();
+  const uint64_t size = header.U64();
+  if (version != kModelVersion) {
+    return Status::InvalidArgument("TF-IDF model " + path + " has format version " +
+                                   std::to_string(version) + "; this build reads version " +
+                                   std::to_string(kModelVersion));
+  }
+  if (size != file.size() - kModelHeader) return corrupt("its size does not match its header");
+  const std::string_view payload = std::string_view(file).substr(kModelHeader);
+  if (internal::Crc(payload) != crc) return corrupt("checksum mismatch");
+
+  internal::Cursor in{payload};
+  TfidfModel model;
+  const std::string_view stored_note = in.Str();
+  TfidfOptions& o = model.options_;
+  const uint32_t stemming = in.U32();
+  o.stemming = stemming == 0 ? Stemming::kByLanguage : Stemming::kNone;
+  o.title_weight = in.F64();
+  o.capital_weight = in.F64();
+  o.sublinear_tf = in.U32() != 0;
+  o.max_df = in.F64();
+  o.max_df_min_documents = static_cast<int>(in.U32());
+  o.min_df = static_cast<int>(in.U32());
+  o.min_term_bytes = static_cast<int>(in.U32());
+  model.documents_ = in.U64();
+  const uint64_t terms = in.U64();
+  if (!in.ok || stemming > 1 || !o.Validate().ok()) return corrupt("bad options");
+  if (terms > (payload.size() - in.pos) / 12) return corrupt("truncated term table");
+  model.hashes_.resize(terms);
+  model.idf_.resize(terms);
+  for (uint64_t id = 0; id < terms; ++id) {
+    model.hashes_[id] = in.U64();
+    model.idf_[id] = in.F32();
+    if (id > 0 && model.hashes_[id] <= model.hashes_[id - 1]) return corrupt("terms out of order");
+    if (!std::isfinite(model.idf_[id]) || model.idf_[id] <= 0) return corrupt("bad idf");
+  }
+  if (!in.AtEnd()) return corrupt("trailing bytes");
+  model.ids_.reserve(terms);
+  for (uint32_t id = 0; id < terms; ++id) model.ids_.emplace(model.hashes_[id], id);
+  if (note != nullptr) *note = std::string(stored_note);
+  return model;
 }
 
 }  // namespace samestory

@@ -26,6 +26,7 @@
 #include <unordered_map>
 
 #include "cluster/knn_index.h"
+#include "io/binary_file.h"
 #include "io/json_writer.h"
 #include "samestory/lsh.h"
 #include "samestory/minhash.h"
@@ -88,97 +89,15 @@ std::string OptionsText(const FeedOptions& o) {
   return s.str();
 }
 
-// Little-endian binary helpers for the log and the snapshot.
-void PutU32(std::string* b, uint32_t v) { b->append(reinterpret_cast<const char*>(&v), 4); }
-void PutU64(std::string* b, uint64_t v) { b->append(reinterpret_cast<const char*>(&v), 8); }
-void PutStr(std::string* b, std::string_view s) {
-  PutU32(b, static_cast<uint32_t>(s.size()));
-  b->append(s);
-}
-
-struct Cursor {
-  std::string_view data;
-  size_t pos = 0;
-  bool ok = true;
-  bool Need(size_t n) {
-    if (!ok || data.size() - pos < n) ok = false;
-    return ok;
-  }
-  uint32_t U32() {
-    uint32_t v = 0;
-    if (Need(4)) std::memcpy(&v, data.data() + pos, 4), pos += 4;
-    return v;
-  }
-  uint64_t U64() {
-    uint64_t v = 0;
-    if (Need(8)) std::memcpy(&v, data.data() + pos, 8), pos += 8;
-    return v;
-  }
-  float F32() {
-    float v = 0;
-    if (Need(4)) std::memcpy(&v, data.data() + pos, 4), pos += 4;
-    return v;
-  }
-  std::string_view Str() {
-    const uint32_t n = U32();
-    if (!Need(n)) return {};
-    std::string_view s = data.substr(pos, n);
-    pos += n;
-    return s;
-  }
-};
-
-uint32_t Crc(std::string_view s) {
-  return static_cast<uint32_t>(
-      crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
-}
-
-Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
-  while (!bytes.empty()) {
-    const ssize_t w = ::write(fd, bytes.data(), bytes.size());
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return Status::IOError("cannot write " + path + ": " + std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<size_t>(w));
-  }
-  return Status::OK();
-}
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return Status::IOError("cannot read " + path);
-  return s.str();
-}
-
-Status FsyncPath(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
-  const int r = ::fsync(fd);
-  ::close(fd);
-  if (r != 0) return Status::IOError("cannot fsync " + path + ": " + std::strerror(errno));
-  return Status::OK();
-}
-
-// Replaces `path` with `bytes` atomically and durably: a temporary file, fsynced, renamed over
-// it, the directory fsynced. A crash leaves the old file or the new one, never a mix.
-Status WriteFileAtomically(const std::string& path, std::string_view bytes,
-                           const std::string& dir) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return Status::IOError("cannot create " + tmp + ": " + std::strerror(errno));
-  Status s = WriteAll(fd, bytes, tmp);
-  if (s.ok() && ::fsync(fd) != 0) s = Status::IOError("cannot fsync " + tmp);
-  ::close(fd);
-  if (!s.ok()) return s;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::IOError("cannot rename " + tmp + ": " + std::strerror(errno));
-  }
-  return FsyncPath(dir, true);
-}
+using internal::Crc;
+using internal::Cursor;
+using internal::FsyncPath;
+using internal::PutStr;
+using internal::PutU32;
+using internal::PutU64;
+using internal::ReadWholeFile;
+using internal::WriteAll;
+using internal::WriteFileAtomically;
 
 }  // namespace
 

@@ -15,6 +15,10 @@
 #    records are in the output with "error" and "story": null, the good ones get stories.
 # 4. The README's job: `samestory eval --gold ... --gold-field gold_story --pred OUT
 #    --pred-field story` runs; its B-cubed F1 is printed and must be > 0.5 (a floor, not a target).
+# 5. A saved TF-IDF model: --save-model does not change the output; --model with that model gives
+#    the same bytes as fitting (records and stories file); a smaller batch runs against it (the
+#    summary names the model and its document count); other term options, a damaged model and
+#    --max-df with --model are refused with exit 1 (or a usage error) and a clear message.
 set -euo pipefail
 
 # shellcheck source=tests/cli/lib.sh
@@ -232,5 +236,44 @@ else
       fail "B-cubed F1 of the stories against gold_story is $f1, expected > 0.5"
   fi
 fi
+
+# 5. Save a TF-IDF model, use it again.
+run_cluster "$tmp/out_save.jsonl" "$tmp/err_save" "$SAMPLE" --save-model "$tmp/sample.model"
+cmp -s "$tmp/out1.jsonl" "$tmp/out_save.jsonl" || fail "--save-model changed the output"
+[[ -s "$tmp/sample.model" ]] || fail "--save-model wrote no model"
+run_cluster "$tmp/out_model.jsonl" "$tmp/err_model" "$SAMPLE" --model "$tmp/sample.model" \
+  --stories "$tmp/stories_model.jsonl"
+cmp -s "$tmp/out1.jsonl" "$tmp/out_model.jsonl" ||
+  fail "--model with the input's own model differs from fitting it"
+cmp -s "$tmp/stories1.jsonl" "$tmp/stories_model.jsonl" ||
+  fail "--model: the stories file differs from fitting"
+documents=$(sed -n 's/.*tfidf: document frequencies from .* (\([0-9]*\) documents).*/\1/p' "$tmp/err_model")
+[[ -n $documents && $documents -gt 20 ]] ||
+  fail "--model: the summary does not name the model and its documents: $(grep tfidf "$tmp/err_model")"
+head -n 20 "$SAMPLE" >"$tmp/batch.jsonl"
+run_cluster "$tmp/out_batch.jsonl" "$tmp/err_batch" "$tmp/batch.jsonl" --model "$tmp/sample.model" \
+  --stories "$tmp/stories_batch.jsonl"
+check_cluster "$tmp/batch.jsonl" "$tmp/out_batch.jsonl" "$tmp/stories_batch.jsonl" ||
+  fail "a batch against a saved model: wrong output (see above)"
+grep -q "(${documents} documents)" "$tmp/err_batch" ||
+  fail "a batch against a saved model does not report the model's $documents documents"
+refused() {  # refused <what> <expected stderr words> <args...>
+  local what=$1 words=$2 rc=0
+  shift 2
+  "$BIN" cluster -q "$SAMPLE" -o /dev/null "$@" 2>"$tmp/err_refused" || rc=$?
+  if [[ $rc -eq 0 ]]; then
+    fail "$what: accepted (exit 0)"
+  elif ! grep -q -- "$words" "$tmp/err_refused"; then
+    fail "$what: exit $rc without '$words' in: $(cat "$tmp/err_refused")"
+  fi
+}
+refused "a model saved with other term options" "title_weight" --model "$tmp/sample.model" \
+  --title-weight 3
+refused "a model with --max-df" "excludes" --model "$tmp/sample.model" --max-df 0.5
+cp "$tmp/sample.model" "$tmp/damaged.model"
+printf 'X' | dd of="$tmp/damaged.model" bs=1 seek=200 conv=notrunc 2>/dev/null
+refused "a damaged model" "corrupted" --model "$tmp/damaged.model"
+refused "a JSON Lines file as a model" "not a samestory TF-IDF model" --model "$SAMPLE"
+refused "a missing model" "no TF-IDF model file" --model "$tmp/missing.model"
 
 cli_test_finish

@@ -7,6 +7,8 @@
 //    compared with a hand computation, max_df / min_df pruning, Transform (L2 norm 1, sublinear
 //    tf, unknown terms ignored), SparseDot.
 // 3. Options::Validate and TermExtractor::Create error paths.
+// 4. TfidfModel::Save / Load: round trip (options, idf, vectors, note), damaged or foreign files
+//    refused with what is wrong, unwritable paths.
 // Only documented formulas are checked, never today's default numbers.
 #include "samestory/tfidf.h"
 
@@ -15,6 +17,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <random>
@@ -507,6 +511,118 @@ TEST(TfidfModelTest, EmptyModel) {
   EXPECT_EQ(m.num_terms(), 0u);
   EXPECT_EQ(m.num_documents(), 0u);
   EXPECT_TRUE(m.Transform(Doc({1, 2})).ids.empty());
+}
+
+// ------------------------------------------------------------------------------------------------
+// Save / Load
+
+std::string ModelPath(const std::string& name) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return ::testing::TempDir() + "samestory_tfidf_" + info->name() + "_" + name;
+}
+
+std::string ReadBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// A model with random terms and document frequencies, and non-default options.
+TfidfModel RandomModel(std::mt19937_64& rng, TfidfOptions options) {
+  TfidfBuilder builder(options);
+  for (int d = 0; d < 300; ++d) {
+    std::vector<uint64_t> ids;
+    for (int t = 0; t < 20; ++t) ids.push_back(rng() % 500);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<TermCount> terms;
+    for (uint64_t id : ids) terms.push_back({id * 0x9E3779B97F4A7C15ULL, 1.0f + (rng() % 3)});
+    std::sort(terms.begin(), terms.end(),
+              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+    builder.Add(terms);
+  }
+  return builder.Finish();
+}
+
+// A saved model loads back with the same documents, options, terms, idf, note and vectors.
+TEST(TfidfModelFileTest, SaveLoadRoundTrip) {
+  std::mt19937_64 rng(11);
+  TfidfOptions options;
+  options.sublinear_tf = false;
+  options.title_weight = 3.5;
+  options.max_df = 0.3;
+  options.max_df_min_documents = 10;
+  const TfidfModel m = RandomModel(rng, options);
+  ASSERT_GT(m.num_terms(), 100u);
+  const std::string path = ModelPath("model");
+  ASSERT_TRUE(m.Save(path, "note\nwith lines\n").ok());
+  std::string note;
+  Result<TfidfModel> back = TfidfModel::Load(path, &note);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(note, "note\nwith lines\n");
+  EXPECT_EQ(back->num_documents(), m.num_documents());
+  EXPECT_EQ(Idfs(back.value()), Idfs(m));
+  EXPECT_EQ(back->options().sublinear_tf, false);
+  EXPECT_EQ(back->options().title_weight, 3.5);
+  EXPECT_EQ(back->options().max_df, 0.3);
+  EXPECT_EQ(back->options().max_df_min_documents, 10);
+  for (int d = 0; d < 50; ++d) {
+    std::vector<TermCount> doc;
+    for (uint64_t id = rng() % 7; id < 600; id += 1 + rng() % 40) {
+      doc.push_back({id * 0x9E3779B97F4A7C15ULL, 1.0f + (rng() % 4)});
+    }
+    std::sort(doc.begin(), doc.end(),
+              [](const TermCount& a, const TermCount& b) { return a.term < b.term; });
+    const SparseVector x = m.Transform(doc), y = back->Transform(doc);
+    EXPECT_EQ(x.ids, y.ids);
+    EXPECT_EQ(x.weights, y.weights);
+  }
+  // Saving again over it replaces it (no stale .tmp left behind).
+  ASSERT_TRUE(TfidfBuilder(TfidfOptions{}).Finish().Save(path, "").ok());
+  Result<TfidfModel> empty = TfidfModel::Load(path, nullptr);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->num_terms(), 0u);
+  EXPECT_FALSE(std::ifstream(path + ".tmp").good());
+}
+
+// Every damaged or foreign file is refused with a message saying what is wrong.
+TEST(TfidfModelFileTest, LoadRefusesDamagedFiles) {
+  std::mt19937_64 rng(12);
+  const std::string path = ModelPath("model");
+  ASSERT_TRUE(RandomModel(rng, TfidfOptions{}).Save(path, "n").ok());
+  const std::string good = ReadBytes(path);
+  ASSERT_GT(good.size(), 100u);
+  auto refused = [&](const std::string& bytes, Status::Code code, const std::string& words) {
+    const std::string bad = ModelPath("bad");
+    WriteBytes(bad, bytes);
+    Result<TfidfModel> r = TfidfModel::Load(bad, nullptr);
+    EXPECT_FALSE(r.ok());
+    if (r.ok()) return;
+    EXPECT_EQ(r.status().code(), code) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(words), std::string::npos) << r.status().ToString();
+  };
+  Result<TfidfModel> missing = TfidfModel::Load(ModelPath("missing"), nullptr);
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  refused("", Status::Code::kInvalidArgument, "not a samestory TF-IDF model");
+  refused("{\"id\": \"a\"}\n", Status::Code::kInvalidArgument, "not a samestory TF-IDF model");
+  std::string flipped = good;
+  flipped[flipped.size() / 2] ^= 0x20;
+  refused(flipped, Status::Code::kInvalidArgument, "checksum");
+  refused(good.substr(0, good.size() - 1), Status::Code::kInvalidArgument, "size");
+  refused(good + "x", Status::Code::kInvalidArgument, "size");
+  std::string version = good;
+  version[8] = 7;  // the format version follows the 8-byte magic
+  refused(version, Status::Code::kInvalidArgument, "format version 7");
+}
+
+// A model cannot be saved where no file can be created.
+TEST(TfidfModelFileTest, SaveReportsIoErrors) {
+  const Status s = TfidfBuilder(TfidfOptions{}).Finish().Save(
+      ::testing::TempDir() + "samestory_no_such_dir/x/model", "");
+  EXPECT_EQ(s.code(), Status::Code::kIOError) << s.ToString();
 }
 
 // ------------------------------------------------------------------------------------------------

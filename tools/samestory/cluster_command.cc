@@ -30,6 +30,10 @@ int RunClusterCommand(ClusterArgs& a) {
   if (!result.ok()) return ReportFailure("cluster", result.status());
   const ClusterSummary& s = result.value();
   PrintDedupSummary("cluster", s.dedup, a.pipeline.exact, stderr);
+  if (s.model_loaded) {
+    std::fprintf(stderr, "  tfidf: document frequencies from %s (%llu documents)\n",
+                 a.options.model.c_str(), static_cast<unsigned long long>(s.model_documents));
+  }
   std::fprintf(stderr,
                "  stories: %llu of two or more articles holding %llu articles; %llu terms, "
                "%llu kNN edges, index \"%s\"; seconds: tfidf %.3f, cluster %.3f "
@@ -84,6 +88,14 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--min-df", t.min_df, "Drop terms in fewer articles")->capture_default_str();
   cmd->add_flag("--no-stemming", args->no_stemming, "Do not stem (default: Snowball by language)");
+  cmd->add_option("--save-model", args->outputs.model,
+                  "Save the TF-IDF model (document frequencies) to this file, for --model");
+  CLI::Option* model =
+      cmd->add_option("--model", args->options.model,
+                      "Use the document frequencies of a model saved with --save-model instead of "
+                      "fitting them on the input (small batches against a large reference corpus)");
+  model->excludes(cmd->get_option("--max-df"));
+  model->excludes(cmd->get_option("--min-df"));
   cmd->callback([args, exit_code] { *exit_code = RunClusterCommand(*args); });
 }
 
