@@ -241,6 +241,8 @@ fi
 run_cluster "$tmp/out_save.jsonl" "$tmp/err_save" "$SAMPLE" --save-model "$tmp/sample.model"
 cmp -s "$tmp/out1.jsonl" "$tmp/out_save.jsonl" || fail "--save-model changed the output"
 [[ -s "$tmp/sample.model" ]] || fail "--save-model wrote no model"
+grep -q "tfidf: model saved to $tmp/sample.model" "$tmp/err_save" ||
+  fail "--save-model: the summary does not say where the model went"
 run_cluster "$tmp/out_model.jsonl" "$tmp/err_model" "$SAMPLE" --model "$tmp/sample.model" \
   --stories "$tmp/stories_model.jsonl"
 cmp -s "$tmp/out1.jsonl" "$tmp/out_model.jsonl" ||

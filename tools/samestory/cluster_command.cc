@@ -34,6 +34,11 @@ int RunClusterCommand(ClusterArgs& a) {
     std::fprintf(stderr, "  tfidf: document frequencies from %s (%llu documents)\n",
                  a.options.model.c_str(), static_cast<unsigned long long>(s.model_documents));
   }
+  if (!a.outputs.model.empty()) {
+    std::fprintf(stderr, "  tfidf: model saved to %s (%llu terms, %llu documents)\n",
+                 a.outputs.model.c_str(), static_cast<unsigned long long>(s.terms),
+                 static_cast<unsigned long long>(s.model_documents));
+  }
   std::fprintf(stderr,
                "  stories: %llu of two or more articles holding %llu articles; %llu terms, "
                "%llu kNN edges, index \"%s\"; seconds: tfidf %.3f, cluster %.3f "
