@@ -26,8 +26,7 @@ namespace samestory {
 Status DedupPipelineOptions::Validate() const {
   if (Status s = reader.Validate(); !s.ok()) return s;
   if (Status s = text.Validate(); !s.ok()) return s;
-  if (Status s = shingle.Validate(); !s.ok()) return s;
-  if (Status s = minhash.Validate(); !s.ok()) return s;
+  if (Status s = fingerprint.Validate(); !s.ok()) return s;
   if (Status s = dedup.Validate(); !s.ok()) return s;
   if (threads < 0 || threads > 1024) return Status::InvalidArgument("threads must be in [0, 1024]");
   if (batch_size < 1 || batch_size > 1000000) {
@@ -100,14 +99,13 @@ struct Worker {
   TokenList body, title;
   TermScratch terms;
   std::unordered_map<uint64_t, std::string> spellings;  // term hash -> stem, for story summaries
-  double tokenize = 0, shingle = 0, minhash = 0;        // thread CPU seconds
+  double tokenize = 0, fingerprint = 0, terms_cpu = 0;  // thread CPU seconds
 };
 
 // What the per-document stages produce for one document of a batch.
 struct Fingerprint {
-  enum class Kind : uint8_t { kExcluded, kShort, kFull } kind = Kind::kExcluded;
-  std::vector<uint64_t> shingles;
-  uint64_t sequence_hash = 0;
+  bool excluded = true;  // a bad record: takes no part
+  CopyFingerprint copy;
   std::vector<TermCount> terms;
   Status status;
 };
@@ -207,13 +205,11 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   if (Status s = options.Validate(); !s.ok()) return s;
   auto tokenizer = Tokenizer::Create(options.text);
   if (!tokenizer.ok()) return tokenizer.status();
-  auto shingler = Shingler::Create(options.shingle);
-  if (!shingler.ok()) return shingler.status();
-  auto minhasher = MinHasher::Create(options.minhash);
-  if (!minhasher.ok()) return minhasher.status();
+  auto fingerprinter = CopyFingerprinter::Create(options.fingerprint);
+  if (!fingerprinter.ok()) return fingerprinter.status();
   DedupOptions dedup_options = options.dedup;
   dedup_options.collect_pairs = collect_pairs;
-  auto finder = DuplicateFinder::Create(dedup_options, options.minhash.num_perm);
+  auto finder = DuplicateFinder::Create(dedup_options, options.fingerprint);
   if (!finder.ok()) return finder.status();
   DedupSummary& summary = pass->summary;
   const int threads = options.threads > 0
@@ -226,12 +222,8 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
     if (!scratch.ok()) return scratch.status();
     workers.push_back(Worker{std::move(scratch.value()), {}, {}, {}, {}});
   }
-  const bool want_signatures = options.dedup.mode == DedupMode::kLsh;
-  const size_t num_perm = static_cast<size_t>(options.minhash.num_perm);
-
   std::vector<Document> batch, ahead;
   std::vector<Fingerprint> prints;
-  std::vector<uint32_t> signatures;
   // With two or more threads the next batch is read (decompressed, parsed) while this one is
   // fingerprinted; the reader is only ever used by one thread at a time.
   const bool read_ahead = threads > 1;
@@ -251,50 +243,31 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
     t0 = Clock::now();
     const int64_t n = static_cast<int64_t>(batch.size());
     prints.resize(batch.size());
-    if (want_signatures) signatures.resize(batch.size() * num_perm);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 8)
     for (int64_t i = 0; i < n; ++i) {
       Worker& w = workers[static_cast<size_t>(omp_get_thread_num())];
       const Document& doc = batch[static_cast<size_t>(i)];
       Fingerprint& fp = prints[static_cast<size_t>(i)];
-      fp.kind = Fingerprint::Kind::kExcluded;
-      fp.shingles.clear();
+      fp.excluded = true;
       fp.terms.clear();
       fp.status = Status::OK();
       if (!doc.error.empty()) continue;
       const double c0 = ThreadCpuSeconds();
-      // Fingerprint the body; an article with no body is fingerprinted by its title. Copies are
-      // often re-headlined, so the title stays out of a body's fingerprint.
       w.body.Clear();
       w.title.Clear();
       fp.status = tokenizer->Tokenize(doc.text, &w.tokenizer, &w.body);
-      if (fp.status.ok() && (extractor != nullptr || w.body.size() < 64)) {
-        fp.status = tokenizer->Tokenize(doc.title, &w.tokenizer, &w.title);
-      }
+      if (fp.status.ok()) fp.status = tokenizer->Tokenize(doc.title, &w.tokenizer, &w.title);
       const double c1 = ThreadCpuSeconds();
       w.tokenize += c1 - c0;
       if (!fp.status.ok()) continue;
-      const TokenList& fingerprinted = w.body.empty() ? w.title : w.body;
-      shingler->ShingleUnordered(fingerprinted, &fp.shingles);
-      if (fp.shingles.empty()) {
-        // Too short to shingle: only an identical title + text makes it a duplicate.
-        fp.sequence_hash = shingler->SequenceHash(w.title) ^ (shingler->SequenceHash(w.body) * 31);
-        fp.kind = Fingerprint::Kind::kShort;
-      } else {
-        fp.kind = Fingerprint::Kind::kFull;
-      }
+      // The fingerprint policy (body, or the title without one) is the fingerprinter's.
+      fingerprinter->Fingerprint(w.title, w.body, &fp.copy);
+      fp.excluded = false;
+      const double c2 = ThreadCpuSeconds();
+      w.fingerprint += c2 - c1;
       if (extractor != nullptr) {
         extractor->Extract(w.title, w.body, doc.lang, &w.terms, &fp.terms, &w.spellings);
-      }
-      const double c2 = ThreadCpuSeconds();
-      w.shingle += c2 - c1;
-      if (fp.kind == Fingerprint::Kind::kFull && want_signatures) {
-        minhasher->Sign(fp.shingles, signatures.data() + static_cast<size_t>(i) * num_perm);
-        // The duplicate finder keeps them sorted by their low 32 bits: sorted here, in parallel.
-        std::sort(fp.shingles.begin(), fp.shingles.end(), [](uint64_t a, uint64_t b) {
-          return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
-        });
-        w.minhash += ThreadCpuSeconds() - c2;
+        w.terms_cpu += ThreadCpuSeconds() - c2;
       }
     }
     summary.seconds.fingerprint += Since(t0);
@@ -304,7 +277,7 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
       Fingerprint& fp = prints[i];
       if (doc.error.empty() && !fp.status.ok()) {
         doc.error = "text processing failed: " + fp.status.ToString();
-        fp.kind = Fingerprint::Kind::kExcluded;
+        fp.excluded = true;
       }
       RecordOut& rec = pass->records.emplace_back();
       rec.id = std::move(doc.id);
@@ -322,21 +295,14 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
         doc.id = rec.id;
         reporter(doc);
       }
-      switch (fp.kind) {
-        case Fingerprint::Kind::kExcluded:
-          finder->AddExcluded();
-          break;
-        case Fingerprint::Kind::kShort:
+      if (fp.excluded) {
+        finder->AddExcluded();
+      } else {
+        if (fp.copy.kind == CopyFingerprint::Kind::kShort) {
           rec.is_short = true;
           ++summary.short_articles;
-          finder->AddShort(doc.date, fp.sequence_hash);
-          break;
-        case Fingerprint::Kind::kFull:
-          finder->Add(doc.date, fp.shingles,
-                      want_signatures
-                          ? std::span<const uint32_t>(signatures.data() + i * num_perm, num_perm)
-                          : std::span<const uint32_t>());
-          break;
+        }
+        finder->Add(doc.date, fp.copy);
       }
     }
     if (!read_status.ok()) break;
@@ -357,8 +323,8 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   }
   for (Worker& w : workers) {
     summary.seconds.tokenize_cpu += w.tokenize;
-    summary.seconds.shingle_cpu += w.shingle;
-    summary.seconds.minhash_cpu += w.minhash;
+    summary.seconds.fingerprint_cpu += w.fingerprint;
+    summary.seconds.terms_cpu += w.terms_cpu;
     pass->spellings.merge(w.spellings);
   }
 
@@ -369,15 +335,15 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   summary.groups = pass->groups.groups;
   summary.articles_in_groups = pass->groups.documents_in_groups;
   summary.candidates = pass->groups.candidates;
-  summary.exact_checks = pass->groups.exact_checks;
+  summary.accepted = pass->groups.accepted;
+  summary.rejected = pass->groups.rejected;
   summary.lsh = pass->groups.lsh;
   summary.memory.band_keys = pass->groups.band_key_bytes;
-  summary.memory.spilled_signatures = pass->groups.spilled_signature_bytes;
   for (const RecordOut& r : pass->records) {
     summary.memory.records += sizeof(RecordOut) + StringHeap(r.id) + StringHeap(r.error) +
                               StringHeap(r.warning) + StringHeap(r.title);
   }
-  summary.memory.spilled_shingles = pass->groups.spilled_shingle_bytes;
+  summary.memory.spilled_evidence = pass->groups.spilled_evidence_bytes;
   if (!pass->groups.status.ok()) return pass->groups.status;
   pass->read_status = read_status;
   return Status::OK();
@@ -402,7 +368,7 @@ Status WriteRecords(const std::string& path, const Pass& pass,
     if (!r.error.empty()) {
       buf.append(",\"line\":");
       buf.append(std::to_string(r.line));
-      buf.append(",\"dup\":null,\"dup_score\":null");
+      buf.append(",\"dup\":null,\"dup_score\":null,\"dup_kind\":null");
       if (story) buf.append(",\"story\":null");
       buf.append(",\"error\":");
       internal::AppendJsonString(r.error, &buf);
@@ -411,6 +377,12 @@ Status WriteRecords(const std::string& path, const Pass& pass,
       internal::AppendJsonString(records[pass.groups.representative[i]].id, &buf);
       buf.append(",\"dup_score\":");
       internal::AppendFixed4(pass.groups.score[i], &buf);
+      buf.append(",\"dup_kind\":");
+      if (pass.groups.kind[i] == DupKind::kNone) {
+        buf.append("null");
+      } else {
+        internal::AppendJsonString(DupKindName(pass.groups.kind[i]), &buf);
+      }
       if (story) {
         buf.append(",\"story\":");
         internal::AppendJsonString(records[(*story)[i]].id, &buf);
@@ -434,14 +406,27 @@ Status WriteRecords(const std::string& path, const Pass& pass,
 Status WritePairs(const std::string& path, const Pass& pass) {
   auto out = internal::OutputFile::Open(path);
   if (!out.ok()) return out.status();
-  std::string buf("id_a\tid_b\tjaccard\n");
-  for (const ScoredPair& p : pass.groups.pairs) {
+  std::string buf(
+      "id_a\tid_b\tverdict\treason\tcontainment\tresemblance\tfact_agree\tfact_conflict\n");
+  for (const JudgedPair& p : pass.groups.pairs) {
     internal::AppendTsvField(pass.records[p.a].id, &buf);
     buf.push_back('\t');
     internal::AppendTsvField(pass.records[p.b].id, &buf);
     buf.push_back('\t');
-    internal::AppendFixed4(p.jaccard, &buf);
-    buf.push_back('\n');
+    const std::string_view kind = DupKindName(p.verdict.kind);
+    buf.append(kind.empty() ? "different" : kind);
+    buf.push_back('\t');
+    buf.append(CopyReasonName(p.verdict.reason));
+    buf.push_back('\t');
+    internal::AppendFixed4(p.verdict.containment, &buf);
+    buf.push_back('\t');
+    internal::AppendFixed4(p.verdict.resemblance, &buf);
+    buf.append("\t" + std::to_string(p.verdict.facts.agree) + "\t" +
+               std::to_string(p.verdict.facts.conflict) + "\n");
+    if (buf.size() > (1 << 20)) {
+      if (Status s = out.value()->Write(buf); !s.ok()) return s;
+      buf.clear();
+    }
   }
   if (Status s = out.value()->Write(buf); !s.ok()) return s;
   return out.value()->Close();

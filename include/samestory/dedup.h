@@ -1,14 +1,26 @@
-// DuplicateFinder: per-document fingerprints -> groups of near-duplicate documents.
+// Copies: the copy rule (is this pair of articles one article?) and DuplicateFinder (fingerprints
+// -> groups of copies).
 //
-// Last stage of the dedup pipeline (after shingles and MinHash). In LSH mode, candidate pairs from
-// LSH banding are verified: accepted when the signature estimate is at least t + margin, rejected
-// below t - margin, and in between decided by the exact Jaccard of the shingle sets. In exact mode,
-// every pair with exact Jaccard >= t is found by prefix filtering over an inverted index (Bayardo,
-// Ma, Srikant, "Scaling up all pairs similarity search", WWW 2007), exact by construction: the
-// reference that LSH recall is measured against. Accepted pairs are joined by union-find; a
-// group's representative is its earliest member (by date, undated last, then input order).
-// Documents too short to shingle are grouped only with identical short texts.
-// Thread-safety: a DuplicateFinder is a builder used from one thread.
+// Last stage of the dedup pipeline (after the fingerprints). A copy is the same report published
+// again: re-headlined, truncated (its lead kept), extended, wrapped in boilerplate, lightly edited,
+// corrected, reordered, OCR-noised, or several of these, within days. Another instance of a
+// recurring report (another company's dividend notice, another day's figures, another meeting's
+// identical notice) is not a copy, however alike the words; nor is another outlet's own report of
+// the same event (that is a story). The rule (JudgeCopy) decides a pair on several kinds of
+// evidence, each with the case that motivated it in bench/research/COPY_STUDY.md:
+//   1. text: the share of the shorter text's character grams the longer one holds (containment:
+//      truncation, extension and wrapping keep it high; edits and OCR noise lower it only a little);
+//   2. dates: dated articles too far apart are not copies, and short texts must be closer still
+//      (recurring notices come back every day with the same words);
+//   3. facts: a figure or a name that changes in the same words (another company, another day's
+//      figure) makes two texts different reports, unless a correction follows within hours;
+//   4. titles, for short texts only: two titles that each name something the other does not
+//      (another company, another city, another hour) are two notices.
+// DuplicateFinder finds candidate pairs by LSH over the fingerprints' sketches (or, in exact mode,
+// by an inverted index over every pair that can reach the containment threshold), judges them, and
+// joins copies by union-find; a group's representative is its earliest member (by date, undated
+// last, then input order). Thread-safety: JudgeCopy is a pure function; a DuplicateFinder is a
+// builder used from one thread.
 #ifndef SAMESTORY_DEDUP_H_
 #define SAMESTORY_DEDUP_H_
 
@@ -16,70 +28,159 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "samestory/document.h"
+#include "samestory/fingerprint.h"
 #include "samestory/lsh.h"
 #include "samestory/status.h"
 
 namespace samestory {
 
 enum class DedupMode {
-  kLsh,    // MinHash LSH candidates, verified (default)
-  kExact,  // all pairs with exact Jaccard >= threshold; slower, for evaluation
+  kLsh,    // LSH candidates over the sketches (default)
+  kExact,  // every pair that can reach the containment threshold; slower, the recall reference
 };
+
+// How two articles relate.
+enum class DupKind : uint8_t {
+  kNone,     // two different articles
+  kCopy,     // the same article, about the same length
+  kPartial,  // the same article, one much shorter: truncated, or extended by the other
+};
+// "copy", "partial", or "" for kNone: the output's `dup_kind`.
+std::string_view DupKindName(DupKind kind);
+
+// Why a pair was judged as it was, for summaries and the --pairs output.
+enum class CopyReason : uint8_t {
+  kCopy,           // every rule passed
+  kTooDifferent,   // containment below the threshold (or too little text to compare)
+  kTooFarApart,    // dated further apart than the window
+  kFactsDiffer,    // a figure or a name changed in the same words
+  kTitlesDiffer,   // short texts whose titles name different things
+  kShortMismatch,  // a short text (too few words to fingerprint) that is not identical
+};
+std::string_view CopyReasonName(CopyReason reason);
+
+struct CopyRuleOptions {
+  // Share of the shorter text's sampled grams that the longer must hold; (0, 1]; default 0.7.
+  // Below it, a long text is more likely another outlet's own report built on the same wire
+  // sentences than a copy (ECB+, COPY_STUDY.md).
+  double threshold = 0.7;
+  // The same for short texts (short_words): tables and notices are reformatted more, relative to
+  // their size, and are too short to be an outlet's own report; default 0.6.
+  double short_threshold = 0.6;
+  // A pair is compared on the grams both samples can hold (those under the lower of the two
+  // sample limits). When the smaller text has fewer of them than this, containment cannot be told
+  // from chance (a 10-word headline has 7 of a long report's sampled grams), and the pair is
+  // not a copy; default 16.
+  int min_compared = 16;
+  // A copy whose shorter text has fewer grams than this share of the longer's is "partial": one
+  // text is contained in the other, which is much longer (a truncation, an extension, a brief of
+  // a longer report, heavy wrapping); else "copy" (about the same length: re-headlined, edited,
+  // noisy, lightly wrapped). [0, 1]; default 0.85.
+  double partial_below = 0.85;
+  // Dated articles more than this many hours apart are never copies; 0 = no limit; default 96.
+  double window_hours = 96;
+  // Texts of fewer words than this (the shorter of the two) are "short": the window is
+  // short_window_hours, and their titles must not name different things; default 60.
+  int short_words = 60;
+  double short_window_hours = 20;  // default 20; 0 = no limit
+  // Changed figures and names (hard fact conflicts, see CompareFacts): within correction_hours, a
+  // correction may change one fact for every correction_ratio that agree; later, a re-send keeps
+  // at most one stray change for every late_ratio agreeing facts. Defaults 20 hours, 2 and 10.
+  double correction_hours = 20;
+  double correction_ratio = 2;
+  double late_ratio = 10;
+
+  Status Validate() const;
+};
+
+// What JudgeCopy knows of one article beyond its fingerprint.
+struct CopyContext {
+  std::optional<UnixSeconds> date;
+  // Document frequency of each of the article's title tokens (parallel to fingerprint.title)
+  // among the articles of the run, for the title rule; empty = every token counts as rare.
+  std::span<const uint32_t> title_df;
+};
+
+struct CopyVerdict {
+  DupKind kind = DupKind::kNone;
+  CopyReason reason = CopyReason::kTooDifferent;
+  float containment = 0;  // sampled |A n B| / min(|A|, |B|)
+  float resemblance = 0;  // sampled |A n B| / |A u B|
+  FactComparison facts;
+};
+
+// The copy rule: are x and y the same article? `rare_title_df`: a title word of at most this
+// document frequency is rare (names a thing; the batch takes one in 1,000 of its articles); see
+// CopyContext::title_df.
+CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const CopyFingerprint& y,
+                      const CopyContext& cy, const CopyRuleOptions& options,
+                      uint32_t rare_title_df);
+
+// The LSH keys of a fingerprinted document (kFull): its sketch's band keys, then its sentence
+// anchors (CopyFingerprint::anchors), keys[0, CandidateKeyCount(...)); 0 is no key. Documents
+// that share a key in one column are candidates. The batch (DuplicateFinder) and the feed both key
+// documents so.
+size_t CandidateKeyCount(const LshBanding& banding, const FingerprintOptions& fingerprint);
+void CandidateKeys(const LshBanding& banding, const CopyFingerprint& fp, uint32_t* keys);
 
 struct DedupOptions {
   // Output-affecting.
-  double threshold = 0.8;     // Jaccard t of word shingle sets for a near-duplicate; (0, 1]
+  CopyRuleOptions rule;
   DedupMode mode = DedupMode::kLsh;
-  double verify_margin = 0.15;  // estimates in [t - m, t + m) are checked exactly; [0, 1]
-  double recall_at_threshold = 0.995;  // LSH candidate probability at s = t (see lsh.h)
-  int bands = 0;  // LSH b; 0 = chosen from threshold and num_perm
-  int rows = 0;   // LSH r; 0 = chosen
-  // Keep the accepted pairs in DuplicateGroups::pairs (for `--pairs`). Default false.
+  // LSH over the sketches: the Jaccard similarity the banding is tuned for and the candidate
+  // probability there (see lsh.h); bands and rows 0 = chosen from them.
+  double lsh_threshold = 0.4;
+  double recall_at_threshold = 0.99;
+  int bands = 0;
+  int rows = 0;
+  int bucket_window = 32;  // see LshOptions::bucket_window
+  // Keep the judged pairs in DuplicateGroups::pairs (for `--pairs`). Default false.
   bool collect_pairs = false;
 
   Status Validate() const;
 };
 
-struct ScoredPair {
+struct JudgedPair {
   uint32_t a = 0, b = 0;  // document indices, a < b
-  float jaccard = 0;      // exact when `exact`, else the signature estimate
-  bool exact = false;
+  CopyVerdict verdict;
 };
 
 struct DuplicateGroups {
   // Per document, in the order added: its group's representative (itself when alone).
   std::vector<uint32_t> representative;
-  // Per document: Jaccard similarity with its representative: the signature estimate, or the
-  // exact value in exact mode and where the estimate lies within verify_margin of the threshold
-  // (1 for the representative itself; exact-text short groups score 1).
+  // Per document: how it relates to its representative (kNone when alone or the representative)
+  // and the sampled containment of the two (1 for the representative itself).
+  std::vector<DupKind> kind;
   std::vector<float> score;
-  // Accepted pairs sorted by (a, b), when collect_pairs: verified near-duplicate pairs, and each
-  // short document paired (jaccard 1, exact) with the first short document of identical text.
-  std::vector<ScoredPair> pairs;
+  // When collect_pairs: every pair judged (accepted or not), sorted by (a, b); short documents'
+  // identical pairs included.
+  std::vector<JudgedPair> pairs;
   size_t groups = 0;              // groups of two or more documents
   size_t documents_in_groups = 0;
-  size_t candidates = 0;    // candidate pairs considered
-  size_t exact_checks = 0;  // pairs whose exact Jaccard was computed
+  size_t candidates = 0;    // candidate pairs judged
+  size_t accepted = 0;      // candidate pairs judged copies
+  // Candidates rejected, by reason (indexed by CopyReason).
+  std::vector<size_t> rejected = std::vector<size_t>(6, 0);
   LshParams lsh;            // bands and rows used (LSH mode)
-  // Where memory went (bytes), LSH mode: the band keys kept in memory (bands x 8 bytes a
-  // document); the signatures and the shingle sets written to temporary files (read back only for
-  // candidate pairs and group members).
+  // Where memory went (bytes): band keys in memory (bands x 4 bytes a document), fingerprints'
+  // evidence in a temporary file (read back for candidate pairs and group members).
   uint64_t band_key_bytes = 0;
-  uint64_t spilled_signature_bytes = 0;
-  uint64_t spilled_shingle_bytes = 0;
+  uint64_t spilled_evidence_bytes = 0;
   // Not OK when the spill file could not be written or read back: the groups are then incomplete.
   Status status;
 };
 
 class DuplicateFinder {
  public:
-  // Errors: InvalidArgument for bad options or, in LSH mode, an impossible banding for num_perm;
-  // IOError when the temporary file for shingle sets (LSH mode; in $TMPDIR, else /tmp) cannot
-  // be created.
-  static Result<DuplicateFinder> Create(const DedupOptions& options, int num_perm);
+  // Errors: InvalidArgument for bad options or, in LSH mode, an impossible banding for the
+  // fingerprints' sketch_bins; IOError when the temporary file for the evidence cannot be created
+  // ($TMPDIR, else /tmp).
+  static Result<DuplicateFinder> Create(const DedupOptions& options,
+                                        const FingerprintOptions& fingerprint);
   ~DuplicateFinder();
   DuplicateFinder(DuplicateFinder&&) noexcept;
   DuplicateFinder& operator=(DuplicateFinder&&) noexcept;
@@ -87,59 +188,22 @@ class DuplicateFinder {
   // Each Add* appends the next document (its index is the number added before it).
   // A document that takes no part (a bad record): alone in its group.
   void AddExcluded();
-  // A document too short to shingle; grouped with others of equal `sequence_hash`.
-  void AddShort(std::optional<UnixSeconds> date, uint64_t sequence_hash);
-  // A fingerprinted document: its shingle hashes (any order, repeats allowed) and signature.
-  // REQUIRES: !shingles.empty(); signature.size() == num_perm (may be empty in exact mode).
-  void Add(std::optional<UnixSeconds> date, std::span<const uint64_t> shingles,
-           std::span<const uint32_t> signature);
+  // A fingerprinted document, by a fingerprinter of the options given to Create.
+  void Add(std::optional<UnixSeconds> date, const CopyFingerprint& fingerprint);
 
-  size_t size() const { return kinds_.size(); }
+  size_t size() const;
 
   // Groups every document added. REQUIRES: called once, after the last Add*.
-  // `threads`: for the LSH band sorting; `memory_budget`: bytes the band keys may take at once
-  // (0 = no limit; above it they are sorted externally). The result depends on neither.
+  // `threads`: for the LSH band sorting and judging; `memory_budget`: bytes the band keys may
+  // take at once (0 = no limit; above it they are sorted externally). The result depends on
+  // neither.
   DuplicateGroups Finish(int threads = 1, uint64_t memory_budget = 0);
 
  private:
-  enum class Kind : uint8_t { kExcluded, kShort, kFull };
-  class SpillFile;
-  DuplicateFinder(const DedupOptions& options, int num_perm, std::optional<LshBanding> banding,
-                  std::unique_ptr<SpillFile> spill);
-  std::span<const uint64_t> shingles(uint32_t d) const {
-    return {shingles_.data() + shingle_begin_[d], shingle_begin_[d + 1] - shingle_begin_[d]};
-  }
-  // The signature estimate of a and b's Jaccard similarity, their signatures read back from the
-  // spill file (an error is kept in spill_status_ and gives 0).
-  double EstimateFromSpill(uint32_t a, uint32_t b);
-  void AddCommon(Kind kind, std::optional<UnixSeconds> date);
-  // Sorts and deduplicates document d's shingles in place, once; returns the new span.
-  std::span<const uint64_t> SortedShingles(uint32_t d);
-  // Exact Jaccard of two documents' shingle sets (from memory, or from the spill file).
-  double ShingleJaccard(uint32_t a, uint32_t b);
-  void VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted, int threads,
-                           uint64_t memory_budget);
-  void ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair>* accepted);
-
-  DedupOptions options_;
-  int num_perm_;
-  std::optional<LshBanding> banding_;  // LSH mode only
-  std::vector<Kind> kinds_;
-  std::vector<int64_t> dates_;  // INT64_MAX when undated
-  std::vector<uint64_t> sequence_hash_;  // short documents only (0 otherwise)
-  std::vector<uint64_t> shingles_;
-  std::vector<uint64_t> shingle_begin_{0};
-  std::vector<uint32_t> shingle_count_;  // distinct count once sorted; 0 = not sorted yet
-  // LSH mode: (size(), bands) band keys, row-major; zeros when not kFull. The signatures
-  // themselves go to signature_spill_ (num_perm values a document, zeros when not kFull).
-  std::vector<uint64_t> band_keys_;
-  std::unique_ptr<SpillFile> signature_spill_;
-  // LSH mode: each document's sorted distinct shingles, truncated to 32 bits (a false match
-  // between two distinct shingles has probability 2^-32), in a temporary file; shingle_begin_
-  // then holds offsets in that file and shingle_count_ the counts.
-  std::unique_ptr<SpillFile> spill_;
-  Status spill_status_;  // the first spill file error, reported by Finish
-  std::vector<uint32_t> scratch_a_, scratch_b_, signature_a_, signature_b_;
+  struct Impl;
+  explicit DuplicateFinder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  std::vector<uint8_t> kinds_;  // per document: 0 excluded, 1 short, 2 full
 };
 
 }  // namespace samestory

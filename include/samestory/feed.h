@@ -56,7 +56,7 @@ struct FeedOptions {
     c.threshold = 0.07;
     return c;
   }();
-  double dup_window_days = 3;     // articles this much older than the clock are no longer copies' originals
+  double dup_window_days = 4;     // articles this much older than the clock are no longer copies' originals (the copy rule's 96 hours)
   double story_window_days = 14;  // articles (and stories) this much older no longer attract others
   // Performance and durability only.
   uint64_t snapshot_every = 50000;  // articles between snapshots (then the log is emptied)

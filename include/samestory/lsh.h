@@ -1,6 +1,6 @@
 // LSH banding: signatures -> candidate pairs of documents likely to be near-duplicates.
 //
-// Fifth stage of the dedup pipeline (after MinHash, before verification and grouping). The
+// Fourth stage of the dedup pipeline (after the fingerprint's sketch, before verification and grouping). The
 // signature of K = bands * rows values is cut into `bands` bands of `rows` values; two documents
 // whose signatures agree on a whole band are a candidate pair. A pair of Jaccard similarity s is a
 // candidate with probability P(s) = 1 - (1 - s^rows)^bands, the S-curve whose midpoint is near
@@ -39,6 +39,13 @@ struct LshOptions {
   int bands = 0;  // b; 0 = chosen by ChooseLshParams; else rows must be set too
   int rows = 0;   // r; 0 = chosen by ChooseLshParams
   uint64_t seed = 0;  // seed of the band-key hashes; default 0
+  // A bucket (the documents that share one band key) of more than bucket_window + 1 documents is
+  // joined in a window: each document is paired with the next bucket_window documents of the
+  // bucket in the callers' order (date order), not with all of them, so a bucket of m documents
+  // gives at most m x bucket_window pairs, not m^2 / 2 (issue 14: thousands of identical pages
+  // or recurring notices in one bucket). Copies of one article follow each other closely in date
+  // order, and a group still forms through its chain of neighbours. 1..4096; default 32.
+  int bucket_window = 32;
 
   Status Validate(int num_perm) const;
 };
@@ -53,37 +60,35 @@ class LshBanding {
   // Errors: InvalidArgument for bad options, or when (b, r) cannot be chosen.
   static Result<LshBanding> Create(const LshOptions& options, int num_perm);
 
-  // All distinct candidate pairs among `count` signatures stored row-major in `signatures`
-  // (count, num_perm), sorted by (a, b). Rows whose `eligible` entry is false take no part.
-  // `threads` sort bands in parallel (the result does not depend on it).
-  // REQUIRES: signatures.size() == count * num_perm; eligible.size() == count.
-  std::vector<CandidatePair> Candidates(std::span<const uint32_t> signatures, size_t count,
-                                        const std::vector<bool>& eligible,
-                                        int threads = 1) const;
-  // The same with at most about `max_entries` band keys (16 bytes each) in memory at a time
-  // over all threads (0 = no limit): a band with more is sorted externally, in runs written to a
-  // temporary file and merged. Errors: IOError when the temporary file fails.
-  Result<std::vector<CandidatePair>> Candidates(std::span<const uint32_t> signatures,
-                                                size_t count, const std::vector<bool>& eligible,
-                                                int threads, size_t max_entries) const;
-
-  // The same from band keys computed beforehand (BandKeys): (count, bands) row-major. Lets a
-  // caller keep bands x 8 bytes a document instead of the signature's num_perm x 4.
-  Result<std::vector<CandidatePair>> CandidatesFromKeys(std::span<const uint64_t> keys,
-                                                        size_t count,
-                                                        const std::vector<bool>& eligible,
-                                                        int threads, size_t max_entries) const;
   // One signature's band keys: keys[0, bands). REQUIRES: signature.size() == num_perm.
-  void BandKeys(std::span<const uint32_t> signature, uint64_t* keys) const;
+  // Keys are 32 bits, never 0: two unrelated documents share a band key with probability 2^-32,
+  // which only adds a candidate that verification rejects.
+  void BandKeys(std::span<const uint32_t> signature, uint32_t* keys) const;
+
+  // All distinct candidate pairs of `count` documents whose band keys (BandKeys) are stored
+  // row-major in `keys` (count, k), sorted by (a, b). k is usually bands; a caller may add
+  // keys of its own (columns after the bands), which join documents the same way. A key of 0 is
+  // no key: it joins nothing. Documents whose `eligible` entry is
+  // false take no part. `order[d]` is document d's rank in the order buckets are windowed in
+  // (a permutation of [0, count)). `threads` sort bands in parallel; at most about `max_entries`
+  // band entries (8 bytes each) are in memory at a time over all threads (0 = no limit): a band
+  // with more is sorted externally, in runs written to a temporary file and merged. The result
+  // depends on neither. Errors: IOError when the temporary file fails.
+  // REQUIRES: keys.size() == count * k; order.size() == eligible.size() == count.
+  Result<std::vector<CandidatePair>> Candidates(std::span<const uint32_t> keys,
+                                                std::span<const uint32_t> order,
+                                                const std::vector<bool>& eligible, int threads,
+                                                size_t max_entries = 0) const;
+  // The same from signatures stored row-major in `signatures` (count, num_perm), in input order.
+  std::vector<CandidatePair> CandidatesOfSignatures(std::span<const uint32_t> signatures,
+                                                    size_t count,
+                                                    const std::vector<bool>& eligible,
+                                                    int threads = 1) const;
 
   LshParams params() const { return params_; }
+  const LshOptions& options() const { return options_; }
 
  private:
-  uint64_t BandKey(std::span<const uint32_t> signature, int band) const;
-  template <typename KeyOf>
-  Result<std::vector<CandidatePair>> CandidatesOf(const KeyOf& key_of, size_t count,
-                                                  const std::vector<bool>& eligible, int threads,
-                                                  size_t max_entries) const;
   LshBanding(const LshOptions& options, int num_perm, LshParams params)
       : options_(options), num_perm_(num_perm), params_(params) {}
   LshOptions options_;

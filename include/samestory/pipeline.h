@@ -17,9 +17,8 @@
 #include "samestory/cluster.h"
 #include "samestory/dedup.h"
 #include "samestory/document.h"
-#include "samestory/minhash.h"
+#include "samestory/fingerprint.h"
 #include "samestory/reader.h"
-#include "samestory/shingle.h"
 #include "samestory/status.h"
 #include "samestory/text.h"
 #include "samestory/tfidf.h"
@@ -30,16 +29,15 @@ struct DedupPipelineOptions {
   // Output-affecting.
   ReaderOptions reader;
   TextOptions text;
-  ShingleOptions shingle;
-  MinHashOptions minhash;
+  FingerprintOptions fingerprint;
   DedupOptions dedup;
   // Performance only.
   int threads = 0;            // worker threads; 0 = all cores
   size_t batch_size = 4096;   // records read and fingerprinted at a time; 1..1,000,000
   // Memory budget in bytes; 0 = half of the machine's RAM. A quarter of it may hold LSH band keys
-  // at once (beyond that they are sorted externally, in runs on disk). Shingle sets and
-  // signatures always go to temporary files; band keys (bands x 8 bytes an article) and
-  // per-record output data stay in memory, and the summary says how much they took.
+  // at once (beyond that they are sorted externally, in runs on disk). Fingerprints' evidence
+  // (samples, facts, titles) always goes to a temporary file; band keys (bands x 4 bytes an
+  // article) and per-record output data stay in memory, and the summary says how much they took.
   uint64_t memory_limit = 0;
 
   Status Validate() const;
@@ -50,11 +48,11 @@ struct DedupPipelineOptions {
 struct StageSeconds {
   double read = 0;          // decompress + JSON parse (wall; with 2+ threads, only the time
                             // reading outlasted fingerprinting, as it overlaps)
-  double tokenize_cpu = 0;  // text stage
-  double shingle_cpu = 0;
-  double minhash_cpu = 0;
-  double fingerprint = 0;   // wall time of tokenize + shingle + minhash
-  double group = 0;         // LSH, verification, union-find (wall)
+  double tokenize_cpu = 0;     // text stage
+  double fingerprint_cpu = 0;  // grams, sketch, sample, facts
+  double terms_cpu = 0;        // TF-IDF terms (cluster only)
+  double fingerprint = 0;      // wall time of the per-document stages
+  double group = 0;            // LSH, the copy rule, union-find (wall)
   double write = 0;         // output (wall)
   double total = 0;         // the whole run (wall)
 };
@@ -67,17 +65,17 @@ struct DedupSummary {
   uint64_t short_articles = 0;  // too short to shingle
   uint64_t groups = 0;          // duplicate groups of 2+ articles
   uint64_t articles_in_groups = 0;
-  uint64_t candidates = 0;
-  uint64_t exact_checks = 0;
+  uint64_t candidates = 0;  // candidate pairs judged by the copy rule
+  uint64_t accepted = 0;    // ... and judged copies
+  std::vector<size_t> rejected;  // candidates rejected, by CopyReason
   LshParams lsh;
   int threads = 1;
   StageSeconds seconds;
   // Where memory went, in bytes.
   struct Memory {
-    uint64_t band_keys = 0;           // LSH band keys (bands x 8 bytes an article)
-    uint64_t records = 0;             // what the output needs of each record (ids, errors, dates)
-    uint64_t spilled_signatures = 0;  // MinHash signatures in a temporary file (not in memory)
-    uint64_t spilled_shingles = 0;    // shingle sets in a temporary file (not in memory)
+    uint64_t band_keys = 0;         // LSH band keys (bands x 4 bytes an article)
+    uint64_t records = 0;           // what the output needs of each record (ids, errors, dates)
+    uint64_t spilled_evidence = 0;  // fingerprints' evidence in a temporary file (not in memory)
     uint64_t peak_rss = 0;          // the process's peak resident set at the end of the run
     uint64_t limit = 0;             // the budget used (memory_limit, or half the RAM)
   } memory;
@@ -90,7 +88,9 @@ using ProgressReporter = std::function<void(uint64_t records, uint64_t bytes)>;
 
 struct DedupOutputs {
   std::string output = "-";  // JSON Lines path; "-" is standard output
-  std::string pairs;         // when set: TSV of accepted pairs "id_a\tid_b\tjaccard"
+  // When set: TSV of every candidate pair judged, with the rule's evidence and verdict
+  // (id_a, id_b, verdict, reason, containment, resemblance, fact_agree, fact_conflict).
+  std::string pairs;
 };
 
 // Runs near-duplicate detection over `input` ("-" is stdin; .gz recognised). Bad records are

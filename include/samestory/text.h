@@ -45,8 +45,9 @@ struct TextOptions {
 };
 
 // The tokens of one text, in order. Owns their bytes; views stay valid until the next Clear().
-// Each token also carries one bit of what case folding removed: "capitalized", set when its first
-// letter was upper case in the source and it did not open a sentence (a name, most likely).
+// Each token also carries two bits of what case folding removed: "upper", set when its first
+// letter was upper case in the source, and "capitalized", set when it was upper and the token did
+// not open a sentence (a name, most likely).
 class TokenList {
  public:
   size_t size() const { return ends_.size(); }
@@ -55,16 +56,19 @@ class TokenList {
     uint32_t begin = i == 0 ? 0 : ends_[i - 1];
     return std::string_view(bytes_).substr(begin, ends_[i] - begin);
   }
-  bool capitalized(size_t i) const { return capitalized_[i] != 0; }
+  bool capitalized(size_t i) const { return (flags_[i] & kCapitalized) != 0; }
+  bool upper(size_t i) const { return (flags_[i] & kUpper) != 0; }
   void Clear() {
     bytes_.clear();
     ends_.clear();
-    capitalized_.clear();
+    flags_.clear();
   }
-  void Add(std::string_view token, bool capitalized = false) {
+  // `capitalized` implies `upper`.
+  void Add(std::string_view token, bool capitalized = false, bool upper = false) {
     bytes_.append(token);
     ends_.push_back(static_cast<uint32_t>(bytes_.size()));
-    capitalized_.push_back(capitalized ? 1 : 0);
+    flags_.push_back(static_cast<uint8_t>((capitalized ? kCapitalized | kUpper : 0) |
+                                          (upper ? kUpper : 0)));
   }
   // All token bytes back to back (no separators).
   std::string_view bytes() const { return bytes_; }
@@ -72,7 +76,8 @@ class TokenList {
  private:
   std::string bytes_;
   std::vector<uint32_t> ends_;  // end offset of each token in bytes_
-  std::vector<uint8_t> capitalized_;
+  static constexpr uint8_t kCapitalized = 1, kUpper = 2;
+  std::vector<uint8_t> flags_;
 };
 
 // Per-thread working memory of a Tokenizer (ICU iterators and buffers). Not thread-safe.

@@ -1,311 +1,312 @@
 #include "samestory/dedup.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <unordered_map>
 
+#include "dedup/evidence.h"
 #include "io/temp_file.h"
-#include "samestory/minhash.h"
 
 namespace samestory {
 
-Status DedupOptions::Validate() const {
-  if (!(threshold > 0.0 && threshold <= 1.0)) {
-    return Status::InvalidArgument("threshold must be in (0, 1]");
+size_t CandidateKeyCount(const LshBanding& banding, const FingerprintOptions& fingerprint) {
+  return static_cast<size_t>(banding.params().bands) + static_cast<size_t>(fingerprint.anchors);
+}
+
+void CandidateKeys(const LshBanding& banding, const CopyFingerprint& fp, uint32_t* keys) {
+  banding.BandKeys(fp.sketch, keys);
+  // Anchors, made distinct from band keys of the same value; 0 stays "no key".
+  uint32_t* anchors = keys + banding.params().bands;
+  for (size_t i = 0; i < fp.anchors.size(); ++i) {
+    anchors[i] = fp.anchors[i] == 0 ? 0 : fp.anchors[i] ^ 0x1ead1eaeu;
   }
-  if (!(verify_margin >= 0.0 && verify_margin <= 1.0)) {
-    return Status::InvalidArgument("verify_margin must be in [0, 1]");
+}
+
+Status DedupOptions::Validate() const {
+  if (Status s = rule.Validate(); !s.ok()) return s;
+  if (!(lsh_threshold > 0.0 && lsh_threshold <= 1.0)) {
+    return Status::InvalidArgument("lsh_threshold must be in (0, 1]");
   }
   return Status::OK();
 }
 
-// A file of 32-bit values: the shingle sets, the signatures.
-class DuplicateFinder::SpillFile {
- public:
-  static Result<std::unique_ptr<SpillFile>> Create(const std::string& what) {
-    auto file = internal::TempFile::Create(what);
-    if (!file.ok()) return file.status();
-    return std::unique_ptr<SpillFile>(new SpillFile(std::move(file.value())));
-  }
-  // Appends `values`; returns the offset (in values) of the first one.
-  uint64_t Append(std::span<const uint32_t> values) {
-    return file_->Append(values.data(), values.size_bytes()) / sizeof(uint32_t);
-  }
-  // Reads `count` values from `offset` into *out.
-  Status Read(uint64_t offset, uint32_t count, std::vector<uint32_t>* out) {
-    if (!flushed_) {
-      if (Status s = file_->Flush(); !s.ok()) return s;
-      flushed_ = true;
-    }
-    out->resize(count);
-    return file_->Read(offset * sizeof(uint32_t), size_t{count} * sizeof(uint32_t), out->data());
-  }
-  uint64_t bytes() const { return file_->size(); }
+namespace {
 
- private:
-  explicit SpillFile(std::unique_ptr<internal::TempFile> file) : file_(std::move(file)) {}
-  std::unique_ptr<internal::TempFile> file_;
-  bool flushed_ = false;  // reads start once every document was added
+constexpr uint8_t kExcluded = 0, kShort = 1, kFull = 2;
+constexpr int64_t kUndated = std::numeric_limits<int64_t>::max();
+
+}  // namespace
+
+
+struct DuplicateFinder::Impl {
+  DedupOptions options;
+  FingerprintOptions fingerprint;
+  std::optional<LshBanding> banding;  // LSH mode only
+  std::vector<int64_t> dates;         // kUndated when undated
+  std::vector<uint64_t> text_hash;    // short documents' identity (0 otherwise)
+  std::vector<uint32_t> band_keys;    // (size, CandidateKeyCount): band keys, then anchors; 0 is
+                                      // no key (all of them unless kFull)
+  std::vector<uint64_t> offset;       // evidence record of each document in the spill file
+  std::vector<uint32_t> bytes;        // its size (0 for excluded documents)
+  std::unordered_map<uint32_t, uint32_t> title_df;  // title token -> documents
+  std::unique_ptr<internal::TempFile> spill;
+  Status spill_status;  // the first spill file error, reported by Finish
+  std::string record;   // scratch
+
+  size_t Columns() const { return CandidateKeyCount(*banding, fingerprint); }
+  std::optional<UnixSeconds> Date(uint32_t d) const {
+    return dates[d] == kUndated ? std::nullopt : std::optional<UnixSeconds>(dates[d]);
+  }
+  // Reads document d's evidence into *e (with its title tokens' document frequencies).
+  Status Load(uint32_t d, internal::Evidence* e, std::string* buffer) const {
+    buffer->resize(bytes[d]);
+    if (Status s = spill->Read(offset[d], bytes[d], buffer->data()); !s.ok()) return s;
+    if (!internal::DecodeEvidence(*buffer, &e->fingerprint)) {
+      return Status::Internal("a fingerprint read back from the temporary file is damaged");
+    }
+    e->title_df.resize(e->fingerprint.title.size());
+    for (size_t i = 0; i < e->title_df.size(); ++i) {
+      auto it = title_df.find(e->fingerprint.title[i]);
+      e->title_df[i] = it == title_df.end() ? 0 : it->second;
+    }
+    return Status::OK();
+  }
+  // Title words of at most this many documents name something (see JudgeCopy): one in 1,000 of
+  // the run's documents (0 in a run of fewer than 1,000: then no shared word is known to be a
+  // name, and any substitution in the titles of short texts tells them apart).
+  uint32_t RareTitleDf() const { return static_cast<uint32_t>(dates.size() / 1000); }
 };
 
-DuplicateFinder::DuplicateFinder(const DedupOptions& options, int num_perm,
-                                 std::optional<LshBanding> banding,
-                                 std::unique_ptr<SpillFile> spill)
-    : options_(options),
-      num_perm_(num_perm),
-      banding_(std::move(banding)),
-      spill_(std::move(spill)) {}
+DuplicateFinder::DuplicateFinder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DuplicateFinder::~DuplicateFinder() = default;
 DuplicateFinder::DuplicateFinder(DuplicateFinder&&) noexcept = default;
 DuplicateFinder& DuplicateFinder::operator=(DuplicateFinder&&) noexcept = default;
 
-Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options, int num_perm) {
+Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options,
+                                                const FingerprintOptions& fingerprint) {
   if (Status s = options.Validate(); !s.ok()) return s;
-  if (options.mode == DedupMode::kExact) {
-    return DuplicateFinder(options, num_perm, std::nullopt, nullptr);
+  if (Status s = fingerprint.Validate(); !s.ok()) return s;
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->fingerprint = fingerprint;
+  const int sketch_bins = fingerprint.sketch_bins;
+  if (options.mode == DedupMode::kLsh) {
+    LshOptions lsh;
+    lsh.threshold = options.lsh_threshold;
+    lsh.recall_at_threshold = options.recall_at_threshold;
+    lsh.bands = options.bands;
+    lsh.rows = options.rows;
+    lsh.bucket_window = options.bucket_window;
+    auto banding = LshBanding::Create(lsh, sketch_bins);
+    if (!banding.ok()) return banding.status();
+    impl->banding = std::move(banding.value());
   }
-  LshOptions lsh;
-  lsh.threshold = options.threshold;
-  lsh.recall_at_threshold = options.recall_at_threshold;
-  lsh.bands = options.bands;
-  lsh.rows = options.rows;
-  auto banding = LshBanding::Create(lsh, num_perm);
-  if (!banding.ok()) return banding.status();
-  auto spill = SpillFile::Create("shingle sets");
+  auto spill = internal::TempFile::Create("fingerprints");
   if (!spill.ok()) return spill.status();
-  auto signatures = SpillFile::Create("MinHash signatures");
-  if (!signatures.ok()) return signatures.status();
-  DuplicateFinder finder(options, num_perm, std::move(banding.value()), std::move(spill.value()));
-  finder.signature_spill_ = std::move(signatures.value());
-  return finder;
+  impl->spill = std::move(spill.value());
+  return DuplicateFinder(std::move(impl));
 }
 
-void DuplicateFinder::AddCommon(Kind kind, std::optional<UnixSeconds> date) {
-  kinds_.push_back(kind);
-  dates_.push_back(date ? *date : std::numeric_limits<int64_t>::max());
-  sequence_hash_.push_back(0);
-  shingle_begin_.push_back(spill_ ? spill_->bytes() / sizeof(uint32_t) : shingles_.size());
-  shingle_count_.push_back(0);
-  if (options_.mode == DedupMode::kLsh) {
-    band_keys_.resize(band_keys_.size() + static_cast<size_t>(banding_->params().bands), 0);
-    if (kind != Kind::kFull) {
-      scratch_b_.assign(static_cast<size_t>(num_perm_), 0);
-      signature_spill_->Append(scratch_b_);
+size_t DuplicateFinder::size() const { return impl_->dates.size(); }
+
+void DuplicateFinder::AddExcluded() {
+  Impl& m = *impl_;
+  kinds_.push_back(kExcluded);
+  m.dates.push_back(kUndated);
+  m.text_hash.push_back(0);
+  m.offset.push_back(0);
+  m.bytes.push_back(0);
+  if (m.banding) m.band_keys.resize(m.band_keys.size() + m.Columns(), 0);
+}
+
+void DuplicateFinder::Add(std::optional<UnixSeconds> date, const CopyFingerprint& fp) {
+  Impl& m = *impl_;
+  const bool full = fp.kind == CopyFingerprint::Kind::kFull;
+  kinds_.push_back(full ? kFull : kShort);
+  m.dates.push_back(date ? *date : kUndated);
+  m.text_hash.push_back(full ? 0 : fp.text_hash);
+  m.record.clear();
+  internal::EncodeEvidence(fp, &m.record);
+  m.offset.push_back(m.spill->Append(m.record.data(), m.record.size()));
+  m.bytes.push_back(static_cast<uint32_t>(m.record.size()));
+  for (uint32_t t : fp.title) ++m.title_df[t];
+  if (m.banding) {
+    const size_t columns = m.Columns();
+    m.band_keys.resize(m.band_keys.size() + columns, 0);
+    if (full) {
+      assert(fp.sketch.size() == static_cast<size_t>(m.fingerprint.sketch_bins));
+      assert(fp.anchors.size() == static_cast<size_t>(m.fingerprint.anchors));
+      CandidateKeys(*m.banding, fp, m.band_keys.data() + m.band_keys.size() - columns);
     }
   }
 }
 
-std::span<const uint64_t> DuplicateFinder::SortedShingles(uint32_t d) {
-  if (shingle_count_[d] == 0) {
-    uint64_t* begin = shingles_.data() + shingle_begin_[d];
-    uint64_t* end = shingles_.data() + shingle_begin_[d + 1];
-    std::sort(begin, end);
-    shingle_count_[d] = static_cast<uint32_t>(std::unique(begin, end) - begin);
-  }
-  return {shingles_.data() + shingle_begin_[d], shingle_count_[d]};
-}
+namespace {
 
-void DuplicateFinder::AddExcluded() { AddCommon(Kind::kExcluded, std::nullopt); }
-
-void DuplicateFinder::AddShort(std::optional<UnixSeconds> date, uint64_t sequence_hash) {
-  AddCommon(Kind::kShort, date);
-  sequence_hash_.back() = sequence_hash;
-}
-
-void DuplicateFinder::Add(std::optional<UnixSeconds> date, std::span<const uint64_t> shingles,
-                          std::span<const uint32_t> signature) {
-  assert(!shingles.empty());
-  if (spill_) {
-    // Sorted, distinct, 32 bits: the form ShingleJaccard reads back.
-    // (Callers may pass them ordered by their low 32 bits already: the sort is then skipped.)
-    scratch_a_.clear();
-    for (uint64_t h : shingles) scratch_a_.push_back(static_cast<uint32_t>(h));
-    if (!std::is_sorted(scratch_a_.begin(), scratch_a_.end())) {
-      std::sort(scratch_a_.begin(), scratch_a_.end());
-    }
-    scratch_a_.erase(std::unique(scratch_a_.begin(), scratch_a_.end()), scratch_a_.end());
-    spill_->Append(scratch_a_);
-    AddCommon(Kind::kFull, date);
-    shingle_count_.back() = static_cast<uint32_t>(scratch_a_.size());
-  } else {
-    shingles_.insert(shingles_.end(), shingles.begin(), shingles.end());
-    AddCommon(Kind::kFull, date);
+// Candidates in exact mode: every pair of fingerprinted documents whose samples could reach the
+// containment threshold. For a pair, let s be the smaller of the two samples restricted to their
+// common limit; containment >= t leaves at most (1 - t)|s| of s outside the other, so the first
+// floor((1 - t)|s|) + 1 keys of s (in ascending order, a prefix of the document's own sorted
+// sample) meet the other sample (prefix filtering: Bayardo, Ma, Srikant, WWW 2007). Every document
+// probes an inverted index of all samples with that prefix of its own.
+std::vector<CandidatePair> ExactCandidates(const std::vector<internal::Evidence>& all,
+                                           const std::vector<uint8_t>& kinds, double t) {
+  std::unordered_map<uint32_t, std::vector<uint32_t>> postings;
+  for (uint32_t d = 0; d < all.size(); ++d) {
+    if (kinds[d] != kFull) continue;
+    for (uint32_t key : all[d].fingerprint.sample) postings[key].push_back(d);
   }
-  if (options_.mode == DedupMode::kLsh) {
-    assert(signature.size() == static_cast<size_t>(num_perm_));
-    banding_->BandKeys(signature, band_keys_.data() + band_keys_.size() -
-                                      static_cast<size_t>(banding_->params().bands));
-    signature_spill_->Append(signature);
-  }
-}
-
-double DuplicateFinder::EstimateFromSpill(uint32_t a, uint32_t b) {
-  const uint32_t k = static_cast<uint32_t>(num_perm_);
-  Status s = signature_spill_->Read(uint64_t{a} * k, k, &signature_a_);
-  if (s.ok()) s = signature_spill_->Read(uint64_t{b} * k, k, &signature_b_);
-  if (!s.ok()) {
-    if (spill_status_.ok()) spill_status_ = s;
-    return 0.0;
-  }
-  return EstimateJaccard(signature_a_, signature_b_);
-}
-
-double DuplicateFinder::ShingleJaccard(uint32_t a, uint32_t b) {
-  if (!spill_) return ExactJaccard(SortedShingles(a), SortedShingles(b));
-  // Document d's values start at shingle_begin_[d] in the file (AddCommon records each end).
-  Status s = spill_->Read(shingle_begin_[a], shingle_count_[a], &scratch_a_);
-  if (s.ok()) s = spill_->Read(shingle_begin_[b], shingle_count_[b], &scratch_b_);
-  if (!s.ok()) {
-    if (spill_status_.ok()) spill_status_ = s;
-    return 0.0;
-  }
-  return ExactJaccard(std::span<const uint32_t>(scratch_a_), std::span<const uint32_t>(scratch_b_));
-}
-
-void DuplicateFinder::VerifyLshCandidates(DuplicateGroups* out, std::vector<ScoredPair>* accepted,
-                                          int threads, uint64_t memory_budget) {
-  std::vector<bool> eligible(kinds_.size());
-  for (size_t d = 0; d < kinds_.size(); ++d) eligible[d] = kinds_[d] == Kind::kFull;
-  auto found = banding_->CandidatesFromKeys(band_keys_, kinds_.size(), eligible, threads,
-                                            static_cast<size_t>(memory_budget / 16));
-  std::vector<uint64_t>().swap(band_keys_);  // not needed any more
-  if (!found.ok()) {
-    spill_status_ = found.status();
-    return;
-  }
-  std::vector<CandidatePair> candidates = std::move(found.value());
-  out->candidates = candidates.size();
-  const double t = options_.threshold, m = options_.verify_margin;
-  for (const CandidatePair& c : candidates) {
-    const double estimate = EstimateFromSpill(c.a, c.b);
-    if (estimate >= t + m) {
-      accepted->push_back({c.a, c.b, static_cast<float>(estimate), false});
-    } else if (estimate >= t - m) {
-      ++out->exact_checks;
-      const double exact = ShingleJaccard(c.a, c.b);
-      if (exact >= t) accepted->push_back({c.a, c.b, static_cast<float>(exact), true});
-    }
-  }
-}
-
-void DuplicateFinder::ExactAllPairs(DuplicateGroups* out, std::vector<ScoredPair>* accepted) {
-  const double t = options_.threshold;
-  // Make every set sorted and distinct, and compact the storage.
-  {
-    std::vector<uint64_t> begin(1, 0);
-    size_t w = 0;
-    for (uint32_t d = 0; d < kinds_.size(); ++d) {
-      auto s = SortedShingles(d);
-      std::copy(s.begin(), s.end(), shingles_.begin() + static_cast<ptrdiff_t>(w));
-      w += s.size();
-      begin.push_back(w);
-    }
-    shingles_.resize(w);
-    shingle_begin_ = std::move(begin);
-    for (uint32_t d = 0; d < kinds_.size(); ++d) {
-      shingle_count_[d] = static_cast<uint32_t>(shingle_begin_[d + 1] - shingle_begin_[d]);
-    }
-  }
-  // Global order of shingles: rarest first (then by hash), so prefixes hold rare shingles.
-  std::vector<uint64_t> all(shingles_);
-  std::sort(all.begin(), all.end());
-  std::vector<uint64_t> unique_hash;
-  std::vector<uint32_t> df;
-  for (size_t i = 0; i < all.size();) {
-    size_t j = i + 1;
-    while (j < all.size() && all[j] == all[i]) ++j;
-    unique_hash.push_back(all[i]);
-    df.push_back(static_cast<uint32_t>(j - i));
-    i = j;
-  }
-  std::vector<uint32_t> order(unique_hash.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
-    return df[x] != df[y] ? df[x] < df[y] : x < y;
-  });
-  std::vector<uint32_t> rank_of(unique_hash.size());
-  for (uint32_t r = 0; r < order.size(); ++r) rank_of[order[r]] = r;
-  // Each document as ascending ranks.
-  const size_t n = kinds_.size();
-  std::vector<uint32_t> ranks(shingles_.size());
-  for (uint32_t d = 0; d < n; ++d) {
-    auto s = shingles(d);
-    uint32_t* r = ranks.data() + shingle_begin_[d];
-    for (size_t i = 0; i < s.size(); ++i) {
-      size_t u = std::lower_bound(unique_hash.begin(), unique_hash.end(), s[i]) - unique_hash.begin();
-      r[i] = rank_of[u];
-    }
-    std::sort(r, r + s.size());
-  }
-  auto prefix_length = [&](size_t size) {
-    size_t need = static_cast<size_t>(std::ceil(t * static_cast<double>(size) - 1e-9));
-    return std::min(size, size - std::min(size, need) + 1);
-  };
-  // Inverted index of prefixes, CSR.
-  std::vector<uint32_t> post_begin(unique_hash.size() + 1, 0);
-  for (uint32_t d = 0; d < n; ++d) {
-    size_t size = shingle_begin_[d + 1] - shingle_begin_[d];
-    for (size_t i = 0; i < prefix_length(size); ++i) ++post_begin[ranks[shingle_begin_[d] + i] + 1];
-  }
-  for (size_t i = 1; i < post_begin.size(); ++i) post_begin[i] += post_begin[i - 1];
-  std::vector<uint32_t> postings(post_begin.back());
-  std::vector<uint32_t> fill(post_begin.begin(), post_begin.end() - 1);
-  for (uint32_t d = 0; d < n; ++d) {
-    size_t size = shingle_begin_[d + 1] - shingle_begin_[d];
-    for (size_t i = 0; i < prefix_length(size); ++i) {
-      postings[fill[ranks[shingle_begin_[d] + i]]++] = d;
-    }
-  }
-  std::vector<uint32_t> seen(n, std::numeric_limits<uint32_t>::max());
-  std::vector<uint32_t> candidates;
-  for (uint32_t x = 0; x < n; ++x) {
-    const size_t xs = shingle_begin_[x + 1] - shingle_begin_[x];
-    if (xs == 0) continue;
-    candidates.clear();
-    for (size_t i = 0; i < prefix_length(xs); ++i) {
-      const uint32_t r = ranks[shingle_begin_[x] + i];
-      for (uint32_t p = post_begin[r]; p < post_begin[r + 1]; ++p) {
-        const uint32_t y = postings[p];
-        if (y <= x || seen[y] == x) continue;
+  std::vector<CandidatePair> pairs;
+  std::vector<uint32_t> seen(all.size(), UINT32_MAX);
+  for (uint32_t x = 0; x < all.size(); ++x) {
+    if (kinds[x] != kFull) continue;
+    const std::vector<uint32_t>& sample = all[x].fingerprint.sample;
+    const size_t prefix = std::min(
+        sample.size(), static_cast<size_t>(std::floor((1.0 - t) * static_cast<double>(sample.size()) + 1e-9)) + 1);
+    for (size_t i = 0; i < prefix; ++i) {
+      for (uint32_t y : postings[sample[i]]) {
+        if (y == x || seen[y] == x) continue;
         seen[y] = x;
-        candidates.push_back(y);
+        pairs.push_back(x < y ? CandidatePair{x, y} : CandidatePair{y, x});
       }
-    }
-    std::sort(candidates.begin(), candidates.end());
-    for (uint32_t y : candidates) {
-      const size_t ys = shingle_begin_[y + 1] - shingle_begin_[y];
-      ++out->candidates;
-      // Size filter: J <= min/max.
-      if (static_cast<double>(std::min(xs, ys)) < t * static_cast<double>(std::max(xs, ys)) - 1e-9) {
-        continue;
-      }
-      ++out->exact_checks;
-      std::span<const uint32_t> a(ranks.data() + shingle_begin_[x], xs);
-      std::span<const uint32_t> b(ranks.data() + shingle_begin_[y], ys);
-      size_t i = 0, j = 0, common = 0;
-      while (i < a.size() && j < b.size()) {
-        if (a[i] < b[j]) ++i;
-        else if (b[j] < a[i]) ++j;
-        else ++common, ++i, ++j;
-      }
-      const double jac = static_cast<double>(common) / static_cast<double>(xs + ys - common);
-      if (jac >= t) accepted->push_back({x, y, static_cast<float>(jac), true});
     }
   }
+  std::sort(pairs.begin(), pairs.end(), [](const CandidatePair& l, const CandidatePair& r) {
+    return l.a != r.a ? l.a < r.a : l.b < r.b;
+  });
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
 }
+
+}  // namespace
 
 DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
+  Impl& m = *impl_;
   DuplicateGroups out;
-  if (banding_) out.lsh = banding_->params();
+  threads = std::max(1, threads);
   const size_t n = kinds_.size();
-  std::vector<ScoredPair> accepted;
-  if (options_.mode == DedupMode::kLsh) {
-    VerifyLshCandidates(&out, &accepted, threads, memory_budget);
-  } else {
-    ExactAllPairs(&out, &accepted);
+  if (Status s = m.spill->Flush(); !s.ok()) {
+    out.status = s;
+    return out;
   }
+  const uint32_t rare = m.RareTitleDf();
+  // Order: by date (undated last), then input order. Buckets are windowed in it, and a group's
+  // representative is its first member in it.
+  std::vector<uint32_t> by_date(n), rank(n);
+  for (uint32_t d = 0; d < n; ++d) by_date[d] = d;
+  std::stable_sort(by_date.begin(), by_date.end(),
+                   [&](uint32_t a, uint32_t b) { return m.dates[a] < m.dates[b]; });
+  for (uint32_t r = 0; r < n; ++r) rank[by_date[r]] = r;
+
+  // Candidates.
+  std::vector<CandidatePair> candidates;
+  std::vector<internal::Evidence> all;  // exact mode: every document's evidence, in memory
+  if (m.banding) {
+    out.lsh = m.banding->params();
+    std::vector<bool> eligible(n);
+    for (size_t d = 0; d < n; ++d) eligible[d] = kinds_[d] == kFull;
+    auto found = m.banding->Candidates(m.band_keys, rank, eligible, threads,
+                                       static_cast<size_t>(memory_budget / 8));
+    std::vector<uint32_t>().swap(m.band_keys);
+    if (!found.ok()) {
+      out.status = found.status();
+      return out;
+    }
+    candidates = std::move(found.value());
+  } else {
+    all.resize(n);
+    std::string buffer;
+    for (uint32_t d = 0; d < n; ++d) {
+      if (kinds_[d] == kExcluded) continue;
+      if (Status s = m.Load(d, &all[d], &buffer); !s.ok()) {
+        out.status = s;
+        return out;
+      }
+    }
+    candidates = ExactCandidates(all, kinds_,
+                                 std::min(m.options.rule.threshold, m.options.rule.short_threshold));
+  }
+  // Short documents: identical title and text, consecutive in date order (the rule's date window
+  // then decides each link).
+  {
+    std::vector<uint32_t> shorts;
+    for (uint32_t d : by_date) {
+      if (kinds_[d] == kShort) shorts.push_back(d);
+    }
+    std::stable_sort(shorts.begin(), shorts.end(),
+                     [&](uint32_t a, uint32_t b) { return m.text_hash[a] < m.text_hash[b]; });
+    for (size_t i = 1; i < shorts.size(); ++i) {
+      if (m.text_hash[shorts[i]] != m.text_hash[shorts[i - 1]]) continue;
+      const uint32_t a = std::min(shorts[i], shorts[i - 1]), b = std::max(shorts[i], shorts[i - 1]);
+      candidates.push_back({a, b});
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const CandidatePair& l, const CandidatePair& r) {
+                return l.a != r.a ? l.a < r.a : l.b < r.b;
+              });
+  }
+  out.candidates = candidates.size();
+
+  // Judge every candidate, in parallel: each thread reads the two documents' evidence (the first
+  // kept while it stays the same, as candidates are sorted by it).
+  std::vector<CopyVerdict> verdicts(candidates.size());
+  std::vector<Status> errors(static_cast<size_t>(threads));
+  const int64_t count = static_cast<int64_t>(candidates.size());
+#pragma omp parallel num_threads(threads)
+  {
+    internal::Evidence ea, eb;
+    std::string buffer;
+    uint32_t loaded = UINT32_MAX;
+    Status& error = errors[static_cast<size_t>(omp_get_thread_num())];
+#pragma omp for schedule(dynamic, 256)
+    for (int64_t i = 0; i < count; ++i) {
+      const CandidatePair& c = candidates[static_cast<size_t>(i)];
+      // The window needs only the dates (in memory): a pair beyond it is not read back.
+      if (m.options.rule.window_hours > 0 && m.dates[c.a] != kUndated && m.dates[c.b] != kUndated &&
+          std::abs(static_cast<double>(m.dates[c.a] - m.dates[c.b])) / 3600.0 >
+              m.options.rule.window_hours) {
+        verdicts[static_cast<size_t>(i)].reason = CopyReason::kTooFarApart;
+        continue;
+      }
+      const internal::Evidence* a = nullptr;
+      const internal::Evidence* b = nullptr;
+      if (!all.empty()) {
+        a = &all[c.a];
+        b = &all[c.b];
+      } else {
+        if (loaded != c.a) {
+          Status s = m.Load(c.a, &ea, &buffer);
+          if (!s.ok()) {
+            if (error.ok()) error = s;
+            continue;
+          }
+          loaded = c.a;
+        }
+        Status s = m.Load(c.b, &eb, &buffer);
+        if (!s.ok()) {
+          if (error.ok()) error = s;
+          continue;
+        }
+        a = &ea;
+        b = &eb;
+      }
+      verdicts[static_cast<size_t>(i)] =
+          JudgeCopy(a->fingerprint, {m.Date(c.a), a->title_df}, b->fingerprint,
+                    {m.Date(c.b), b->title_df}, m.options.rule, rare);
+    }
+  }
+  for (const Status& s : errors) {
+    if (!s.ok()) {
+      out.status = s;
+      return out;
+    }
+  }
+
   // Union-find; the root of a set is always its earliest member (date, then index).
   std::vector<uint32_t> parent(n);
   for (uint32_t i = 0; i < n; ++i) parent[i] = i;
@@ -313,45 +314,73 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
   };
-  auto earlier = [&](uint32_t x, uint32_t y) {
-    return dates_[x] != dates_[y] ? dates_[x] < dates_[y] : x < y;
-  };
   auto unite = [&](uint32_t x, uint32_t y) {
     x = find(x);
     y = find(y);
     if (x == y) return;
-    if (earlier(x, y)) parent[y] = x;
+    if (rank[x] < rank[y]) parent[y] = x;
     else parent[x] = y;
   };
-  for (const ScoredPair& p : accepted) unite(p.a, p.b);
-  std::unordered_map<uint64_t, uint32_t> first_short;
-  for (uint32_t d = 0; d < n; ++d) {
-    if (kinds_[d] != Kind::kShort) continue;
-    auto [it, inserted] = first_short.try_emplace(sequence_hash_[d], d);
-    if (!inserted) {
-      unite(it->second, d);
-      // Identical short texts: listed as exact pairs with the first of them.
-      accepted.push_back({it->second, d, 1.0f, true});
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const CopyVerdict& v = verdicts[i];
+    if (v.kind != DupKind::kNone) {
+      ++out.accepted;
+      unite(candidates[i].a, candidates[i].b);
+    } else {
+      ++out.rejected[static_cast<size_t>(v.reason)];
     }
   }
+  if (m.options.collect_pairs) {
+    out.pairs.resize(candidates.size());
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      out.pairs[i] = {candidates[i].a, candidates[i].b, verdicts[i]};
+    }
+  }
+  std::vector<CopyVerdict>().swap(verdicts);
+  std::vector<CandidatePair>().swap(candidates);
+
+  // Each member against its representative: the kind and the score the output reports.
   out.representative.resize(n);
-  out.score.resize(n);
+  out.kind.assign(n, DupKind::kNone);
+  out.score.assign(n, 1.0f);
   std::vector<uint32_t> group_size(n, 0);
   for (uint32_t d = 0; d < n; ++d) {
-    const uint32_t r = find(d);
-    out.representative[d] = r;
-    ++group_size[r];
-    float score = 1.0f;
-    if (r != d && kinds_[d] == Kind::kFull) {
-      // The estimate, or the exact value where the estimate is too close to the threshold to
-      // be told apart from it (as in verification).
-      double s = options_.mode == DedupMode::kLsh ? EstimateFromSpill(d, r) : -1.0;
-      if (s < 0 || std::abs(s - options_.threshold) < options_.verify_margin) {
-        s = ShingleJaccard(d, r);
+    out.representative[d] = find(d);
+    ++group_size[out.representative[d]];
+  }
+  {
+    internal::Evidence ed, er;
+    std::string buffer;
+    for (uint32_t d = 0; d < n && out.status.ok(); ++d) {
+      const uint32_t r = out.representative[d];
+      if (r == d) continue;
+      if (kinds_[d] == kShort) {
+        out.kind[d] = DupKind::kCopy;
+        continue;
       }
-      score = static_cast<float>(s);
+      const internal::Evidence* a = nullptr;
+      const internal::Evidence* b = nullptr;
+      if (!all.empty()) {
+        a = &all[d];
+        b = &all[r];
+      } else {
+        Status s = m.Load(d, &ed, &buffer);
+        if (s.ok()) s = m.Load(r, &er, &buffer);
+        if (!s.ok()) {
+          out.status = s;
+          break;
+        }
+        a = &ed;
+        b = &er;
+      }
+      const SampleOverlap o = CompareSamples(a->fingerprint, b->fingerprint);
+      out.score[d] = static_cast<float>(o.containment());
+      const uint32_t smaller = std::min(o.a, o.b), larger = std::max(o.a, o.b);
+      out.kind[d] = larger > 0 && static_cast<double>(smaller) <
+                                      m.options.rule.partial_below * larger
+                        ? DupKind::kPartial
+                        : DupKind::kCopy;
     }
-    out.score[d] = score;
   }
   for (uint32_t d = 0; d < n; ++d) {
     if (group_size[d] >= 2) {
@@ -359,18 +388,10 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
       out.documents_in_groups += group_size[d];
     }
   }
-  if (options_.collect_pairs) {
-    std::sort(accepted.begin(), accepted.end(), [](const ScoredPair& l, const ScoredPair& r) {
-      return l.a != r.a ? l.a < r.a : l.b < r.b;
-    });
-    out.pairs = std::move(accepted);
-  }
-  out.band_key_bytes = static_cast<uint64_t>(kinds_.size()) *
-                       (banding_ ? static_cast<uint64_t>(banding_->params().bands) : 0) *
-                       sizeof(uint64_t);
-  out.spilled_signature_bytes = signature_spill_ ? signature_spill_->bytes() : 0;
-  out.spilled_shingle_bytes = spill_ ? spill_->bytes() : 0;
-  out.status = spill_status_;
+  out.band_key_bytes =
+      static_cast<uint64_t>(n) * (m.banding ? m.Columns() : 0) * sizeof(uint32_t);
+  out.spilled_evidence_bytes = m.spill->size();
+  if (out.status.ok()) out.status = m.spill_status;
   return out;
 }
 

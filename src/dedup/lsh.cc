@@ -1,10 +1,12 @@
 #include "samestory/lsh.h"
 
+#include <omp.h>
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <iterator>
 #include <queue>
 #include <string>
 
@@ -20,21 +22,34 @@ Result<LshParams> ChooseLshParams(double threshold, int num_perm, double recall_
   if (!(threshold > 0.0 && threshold <= 1.0)) {
     return Status::InvalidArgument("threshold must be in (0, 1]");
   }
+  // False-positive area: the integral of P(s) over [0, t], midpoint rule. For each r the powers
+  // s^r are taken once per step and (1 - s^r)^b is accumulated over b, so the search costs
+  // steps x num_perm x ln(num_perm) multiplications (no pow in the inner loops).
+  constexpr int kSteps = 400;
   LshParams best;
   double best_area = 0.0;
+  std::vector<double> x(kSteps), q(kSteps);
   for (int rows = 1; rows <= num_perm; ++rows) {
+    const double at_t = std::pow(threshold, rows);
+    // The most bands this r allows reach the recall, or no larger r does: 1 - (1 - t^r)^(K / r)
+    // falls as r grows.
+    if (1.0 - std::pow(1.0 - at_t, num_perm / rows) < recall_at_threshold) break;
+    for (int i = 0; i < kSteps; ++i) {
+      x[i] = std::pow(threshold * (i + 0.5) / kSteps, rows);
+      q[i] = 1.0;
+    }
+    double miss_at_t = 1.0;  // (1 - t^r)^b
     for (int bands = 1; bands * rows <= num_perm; ++bands) {
-      LshParams p{bands, rows};
-      if (CandidateProbability(threshold, p) < recall_at_threshold) continue;
-      // False-positive area: integral of P(s) over [0, t], midpoint rule.
-      constexpr int kSteps = 400;
+      miss_at_t *= 1.0 - at_t;
       double area = 0.0;
       for (int i = 0; i < kSteps; ++i) {
-        area += CandidateProbability(threshold * (i + 0.5) / kSteps, p);
+        q[i] *= 1.0 - x[i];
+        area += 1.0 - q[i];
       }
+      if (1.0 - miss_at_t < recall_at_threshold) continue;
       area *= threshold / kSteps;
       if (best.bands == 0 || area < best_area) {
-        best = p;
+        best = {bands, rows};
         best_area = area;
       }
     }
@@ -61,6 +76,9 @@ Status LshOptions::Validate(int num_perm) const {
     return Status::InvalidArgument("bands * rows must be positive and at most num_perm (" +
                                    std::to_string(num_perm) + ")");
   }
+  if (bucket_window < 1 || bucket_window > 4096) {
+    return Status::InvalidArgument("bucket_window must be in [1, 4096]");
+  }
   return Status::OK();
 }
 
@@ -77,33 +95,45 @@ Result<LshBanding> LshBanding::Create(const LshOptions& options, int num_perm) {
 
 namespace {
 
+// One band's entry: the key and the document's rank in the window order.
 struct Entry {
-  uint64_t key;
-  uint32_t doc;
-  bool operator<(const Entry& o) const { return key != o.key ? key < o.key : doc < o.doc; }
+  uint32_t key;
+  uint32_t rank;
+  bool operator<(const Entry& o) const { return key != o.key ? key < o.key : rank < o.rank; }
 };
 
-// Appends the pairs within each run of equal keys of sorted `entries` [begin, end).
-void EmitGroup(const Entry* begin, const Entry* end, std::vector<CandidatePair>* pairs) {
-  for (const Entry* x = begin; x != end; ++x) {
-    for (const Entry* y = x + 1; y != end; ++y) pairs->push_back({x->doc, y->doc});
+// Pairs of one bucket, its members given by rank in ascending order: every pair when the bucket
+// is small, else each member with the `window` members after it.
+void EmitBucket(const Entry* begin, const Entry* end, size_t window,
+                std::span<const uint32_t> doc_of_rank, std::vector<CandidatePair>* pairs) {
+  const size_t m = static_cast<size_t>(end - begin);
+  const size_t reach = m <= window + 1 ? m : window + 1;
+  for (size_t i = 0; i < m; ++i) {
+    const uint32_t x = doc_of_rank[begin[i].rank];
+    for (size_t j = i + 1; j < m && j < i + reach; ++j) {
+      const uint32_t y = doc_of_rank[begin[j].rank];
+      pairs->push_back(x < y ? CandidatePair{x, y} : CandidatePair{y, x});
+    }
   }
 }
 
-void EmitSorted(const std::vector<Entry>& entries, std::vector<CandidatePair>* pairs) {
+// Buckets of a sorted run of entries, one callback per bucket.
+template <typename F>
+void ForEachBucket(const std::vector<Entry>& entries, const F& f) {
   for (size_t i = 0; i < entries.size();) {
     size_t j = i + 1;
     while (j < entries.size() && entries[j].key == entries[i].key) ++j;
-    EmitGroup(entries.data() + i, entries.data() + j, pairs);
+    f(entries.data() + i, entries.data() + j);
     i = j;
   }
 }
 
 // External sort of one band's entries: sorted runs of `run_size` entries are written to a
-// temporary file, then merged (a heap over the runs, one small buffer each), and equal keys are
-// grouped as they come out. The same pairs as an in-memory sort, in memory O(runs x buffer).
-Status EmitExternal(const std::function<bool(Entry*)>& next, size_t run_size,
-                    std::vector<CandidatePair>* pairs) {
+// temporary file, then merged (a heap over the runs, one small buffer each), and buckets are
+// emitted as they come out. The same pairs as an in-memory sort, in memory O(runs x buffer)
+// plus the largest bucket.
+template <typename Next, typename Emit>
+Status SortExternally(const Next& next, size_t run_size, const Emit& emit) {
   auto file = internal::TempFile::Create("LSH band keys");
   if (!file.ok()) return file.status();
   internal::TempFile& f = *file.value();
@@ -142,124 +172,133 @@ Status EmitExternal(const std::function<bool(Entry*)>& next, size_t run_size,
     if (Status s = refill(runs[i]); !s.ok()) return s;
     if (!runs[i].buffer.empty()) heap.push({runs[i].buffer[0], i});
   }
-  std::vector<Entry> group;
+  std::vector<Entry> bucket;
   while (!heap.empty()) {
     const auto [top, i] = heap.top();
     heap.pop();
-    if (!group.empty() && group.front().key != top.key) {
-      EmitGroup(group.data(), group.data() + group.size(), pairs);
-      group.clear();
+    if (!bucket.empty() && bucket.front().key != top.key) {
+      emit(bucket.data(), bucket.data() + bucket.size());
+      bucket.clear();
     }
-    group.push_back(top);
+    bucket.push_back(top);
     Run& r = runs[i];
     if (++r.pos == r.buffer.size()) {
       if (Status s = refill(r); !s.ok()) return s;
     }
     if (r.pos < r.buffer.size()) heap.push({r.buffer[r.pos], i});
   }
-  EmitGroup(group.data(), group.data() + group.size(), pairs);
+  if (!bucket.empty()) emit(bucket.data(), bucket.data() + bucket.size());
   return Status::OK();
 }
 
 }  // namespace
 
-std::vector<CandidatePair> LshBanding::Candidates(std::span<const uint32_t> signatures,
-                                                  size_t count, const std::vector<bool>& eligible,
-                                                  int threads) const {
-  auto pairs = Candidates(signatures, count, eligible, threads, 0);
-  // Without a memory budget nothing touches the disk, so nothing can fail.
-  return std::move(pairs.value());
+void LshBanding::BandKeys(std::span<const uint32_t> signature, uint32_t* keys) const {
+  assert(signature.size() == static_cast<size_t>(num_perm_));
+  const size_t rows = static_cast<size_t>(params_.rows);
+  for (int band = 0; band < params_.bands; ++band) {
+    const uint64_t h = XXH3_64bits_withSeed(signature.data() + static_cast<size_t>(band) * rows,
+                                            rows * sizeof(uint32_t),
+                                            options_.seed + static_cast<uint64_t>(band));
+    keys[band] = static_cast<uint32_t>(h ^ (h >> 32)) | 1;
+  }
 }
 
-Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32_t> signatures,
-                                                          size_t count,
+std::vector<CandidatePair> LshBanding::CandidatesOfSignatures(
+    std::span<const uint32_t> signatures, size_t count, const std::vector<bool>& eligible,
+    int threads) const {
+  assert(signatures.size() == count * static_cast<size_t>(num_perm_));
+  const size_t bands = static_cast<size_t>(params_.bands);
+  std::vector<uint32_t> keys(count * bands);
+  for (size_t d = 0; d < count; ++d) {
+    BandKeys(signatures.subspan(d * static_cast<size_t>(num_perm_), static_cast<size_t>(num_perm_)),
+             keys.data() + d * bands);
+  }
+  std::vector<uint32_t> order(count);
+  for (uint32_t d = 0; d < count; ++d) order[d] = d;
+  // Without a memory budget nothing touches the disk, so nothing can fail.
+  return std::move(Candidates(keys, order, eligible, threads, 0).value());
+}
+
+Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32_t> keys,
+                                                          std::span<const uint32_t> order,
                                                           const std::vector<bool>& eligible,
                                                           int threads,
                                                           size_t max_entries) const {
-  assert(signatures.size() == count * static_cast<size_t>(num_perm_));
-  return CandidatesOf(
-      [&](size_t d, int band) {
-        return BandKey(signatures.subspan(d * static_cast<size_t>(num_perm_),
-                                          static_cast<size_t>(num_perm_)),
-                       band);
-      },
-      count, eligible, threads, max_entries);
-}
-
-Result<std::vector<CandidatePair>> LshBanding::CandidatesFromKeys(std::span<const uint64_t> keys,
-                                                                  size_t count,
-                                                                  const std::vector<bool>& eligible,
-                                                                  int threads,
-                                                                  size_t max_entries) const {
-  assert(keys.size() == count * static_cast<size_t>(params_.bands));
-  return CandidatesOf([&](size_t d, int band) { return keys[d * params_.bands + band]; }, count,
-                      eligible, threads, max_entries);
-}
-
-uint64_t LshBanding::BandKey(std::span<const uint32_t> signature, int band) const {
-  const size_t rows = static_cast<size_t>(params_.rows);
-  return XXH3_64bits_withSeed(signature.data() + static_cast<size_t>(band) * rows,
-                              rows * sizeof(uint32_t),
-                              options_.seed + static_cast<uint64_t>(band));
-}
-
-void LshBanding::BandKeys(std::span<const uint32_t> signature, uint64_t* keys) const {
-  for (int band = 0; band < params_.bands; ++band) keys[band] = BandKey(signature, band);
-}
-
-template <typename KeyOf>
-Result<std::vector<CandidatePair>> LshBanding::CandidatesOf(const KeyOf& key_of, size_t count,
-                                                            const std::vector<bool>& eligible,
-                                                            int threads,
-                                                            size_t max_entries) const {
-  assert(eligible.size() == count);
+  const size_t count = eligible.size();
+  const size_t bands = count == 0 ? 0 : keys.size() / count;  // columns
+  assert(keys.size() == count * bands);
+  assert(order.size() == count);
   threads = std::max(1, threads);
+  std::vector<uint32_t> doc_of_rank(count);
+  for (uint32_t d = 0; d < count; ++d) doc_of_rank[order[d]] = d;
+  const size_t window = static_cast<size_t>(options_.bucket_window);
   // Bands are independent: each thread sorts its bands' keys (one band at a time, so memory is
   // one band's entries per thread, or one sorted run of them when `max_entries` is set) and
   // collects their pairs; the union is sorted at the end, so the result does not depend on the
   // thread count or on the budget.
   const size_t run_size = max_entries == 0 ? 0 : std::max<size_t>(1024, max_entries / threads);
-  std::vector<std::vector<CandidatePair>> per_band(static_cast<size_t>(params_.bands));
-  std::vector<Status> errors(static_cast<size_t>(params_.bands));
+  auto by_pair = [](const CandidatePair& l, const CandidatePair& r) {
+    return l.a != r.a ? l.a < r.a : l.b < r.b;
+  };
+  // Each thread merges its bands' pairs into one sorted distinct list as it goes: a pair found in
+  // many bands (copies agree on most) is held once, not once a band.
+  std::vector<std::vector<CandidatePair>> per_thread(static_cast<size_t>(threads));
+  std::vector<Status> errors(bands);
 #pragma omp parallel num_threads(threads)
   {
     std::vector<Entry> entries;
+    std::vector<CandidatePair> band_pairs, merged;
+    std::vector<CandidatePair>& mine = per_thread[static_cast<size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
-    for (int band = 0; band < params_.bands; ++band) {
-      std::vector<CandidatePair>& pairs = per_band[static_cast<size_t>(band)];
+    for (int64_t band = 0; band < static_cast<int64_t>(bands); ++band) {
+      band_pairs.clear();
+      auto emit = [&](const Entry* b, const Entry* e) {
+        EmitBucket(b, e, window, doc_of_rank, &band_pairs);
+      };
       size_t d = 0;
       auto next = [&](Entry* e) {
         for (; d < count; ++d) {
           if (!eligible[d]) continue;
-          *e = {key_of(d, band), static_cast<uint32_t>(d)};
+          const uint32_t key = keys[d * bands + static_cast<size_t>(band)];
+          if (key == 0) continue;  // no key in this column
+          *e = {key, order[d]};
           ++d;
           return true;
         }
         return false;
       };
       if (run_size > 0 && count > run_size) {
-        errors[static_cast<size_t>(band)] = EmitExternal(next, run_size, &pairs);
-        continue;
+        errors[static_cast<size_t>(band)] = SortExternally(next, run_size, emit);
+      } else {
+        entries.clear();
+        entries.reserve(count);
+        for (Entry e; next(&e);) entries.push_back(e);
+        std::sort(entries.begin(), entries.end());
+        ForEachBucket(entries, emit);
       }
-      entries.clear();
-      entries.reserve(count);
-      for (Entry e; next(&e);) entries.push_back(e);
-      std::sort(entries.begin(), entries.end());
-      EmitSorted(entries, &pairs);
+      std::sort(band_pairs.begin(), band_pairs.end(), by_pair);
+      merged.clear();
+      merged.reserve(mine.size() + band_pairs.size());
+      std::merge(mine.begin(), mine.end(), band_pairs.begin(), band_pairs.end(),
+                 std::back_inserter(merged), by_pair);
+      merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+      mine.swap(merged);
     }
   }
   for (const Status& s : errors) {
     if (!s.ok()) return s;
   }
-  std::vector<CandidatePair> pairs;
-  for (std::vector<CandidatePair>& band : per_band) {
-    pairs.insert(pairs.end(), band.begin(), band.end());
-    std::vector<CandidatePair>().swap(band);
+  std::vector<CandidatePair> pairs = std::move(per_thread[0]);
+  for (size_t t = 1; t < per_thread.size(); ++t) {
+    std::vector<CandidatePair> merged;
+    merged.reserve(pairs.size() + per_thread[t].size());
+    std::merge(pairs.begin(), pairs.end(), per_thread[t].begin(), per_thread[t].end(),
+               std::back_inserter(merged), by_pair);
+    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
+    pairs.swap(merged);
+    std::vector<CandidatePair>().swap(per_thread[t]);
   }
-  std::sort(pairs.begin(), pairs.end(), [](const CandidatePair& l, const CandidatePair& r) {
-    return l.a != r.a ? l.a < r.a : l.b < r.b;
-  });
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
   return pairs;
 }
 

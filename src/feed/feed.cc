@@ -29,8 +29,7 @@
 #include "io/binary_file.h"
 #include "io/json_writer.h"
 #include "samestory/lsh.h"
-#include "samestory/minhash.h"
-#include "samestory/shingle.h"
+#include "samestory/fingerprint.h"
 #include "samestory/text.h"
 
 // BLAS (Fortran interface, present in every BLAS; FAISS links one): y = A^T x.
@@ -72,10 +71,16 @@ std::string OptionsText(const FeedOptions& o) {
   s << "format 1\n"
     << "id_field " << d.reader.id_field << "\nmax_record_bytes " << d.reader.max_record_bytes
     << "\naccents " << static_cast<int>(d.text.accents) << "\nelisions "
-    << static_cast<int>(d.text.elisions) << "\nminhash_seed " << d.minhash.seed << "\nshingle " << static_cast<int>(d.shingle.kind) << " "
-    << d.shingle.size << "\nnum_perm " << d.minhash.num_perm << "\ndup_threshold "
-    << d.dedup.threshold << "\nverify_margin " << d.dedup.verify_margin << "\nrecall "
-    << d.dedup.recall_at_threshold << "\nbands " << d.dedup.bands << " " << d.dedup.rows
+    << static_cast<int>(d.text.elisions) << "\ngram " << d.fingerprint.gram_bytes << " "
+    << d.fingerprint.sketch_bins << " " << d.fingerprint.sample_rate << " "
+    << d.fingerprint.min_sample << " " << d.fingerprint.short_words << " "
+    << d.fingerprint.max_facts << " " << d.fingerprint.seed << "\ncopy_rule "
+    << d.dedup.rule.threshold << " " << d.dedup.rule.partial_below << " "
+    << d.dedup.rule.window_hours << " " << d.dedup.rule.short_words << " "
+    << d.dedup.rule.short_window_hours << " " << d.dedup.rule.correction_hours << " "
+    << d.dedup.rule.correction_ratio << "\nlsh " << d.dedup.lsh_threshold << " "
+    << d.dedup.recall_at_threshold << " " << d.dedup.bands << " " << d.dedup.rows << " "
+    << d.dedup.bucket_window
     << "\nstemming " << static_cast<int>(o.tfidf.stemming) << "\ntitle_weight "
     << o.tfidf.title_weight << "\ncapital_weight " << o.tfidf.capital_weight << "\nsublinear_tf "
     << o.tfidf.sublinear_tf << "\nmax_df " << o.tfidf.max_df << " "
@@ -109,10 +114,7 @@ struct PreparedRecord::Impl {
   bool blank = false;
   Document doc;
   uint64_t content_hash = 0;
-  bool is_short = false;
-  std::vector<uint64_t> shingles;   // sorted, distinct
-  std::vector<uint32_t> signature;  // empty when short
-  uint64_t sequence_hash = 0;
+  CopyFingerprint fingerprint;
   std::vector<TermCount> terms;     // sorted by term hash
 };
 
@@ -132,12 +134,10 @@ struct Article {
   bool bad = false;
   bool copy = false;
   bool in_dup_window = false;
-  // Near-duplicate matching (while in the duplicate window).
-  bool is_short = false;
-  std::vector<uint64_t> shingles;
-  std::vector<uint32_t> signature;
-  std::vector<uint64_t> band_keys;
-  uint64_t sequence_hash = 0;
+  // Copy matching (while in the duplicate window): the fingerprint (its sketch dropped once the
+  // band keys are made) and the band keys.
+  CopyFingerprint fingerprint;
+  std::vector<uint32_t> band_keys;
   std::string dup_rep;               // id of its group's representative (itself for an original)
   // Stories (originals only).
   std::string story;
@@ -157,7 +157,7 @@ struct Feed::Impl {
   uint64_t since_snapshot = 0;
 
   FeedPreparer preparer;
-  LshParams lsh;
+  std::optional<LshBanding> banding;  // the batch's banding, for the same options
 
   // State.
   uint64_t next_seq = 1;     // sequence number of the next record answered (1-based)
@@ -167,8 +167,10 @@ struct Feed::Impl {
   std::set<std::pair<int64_t, uint64_t>> dup_by_time, story_by_time;
   std::unordered_map<uint64_t, uint64_t> by_content;      // content hash -> seq
   std::unordered_map<uint64_t, uint64_t> by_id;           // id hash -> seq (valid records)
-  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets;  // band key -> seqs
-  std::unordered_map<uint64_t, uint64_t> short_seq;       // sequence hash -> seq
+  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets;  // (column, key) -> seqs
+  std::unordered_map<uint64_t, uint64_t> short_seq;       // short text hash -> latest seq
+  std::unordered_map<uint32_t, uint32_t> title_df;        // title token -> articles (dup window)
+  uint64_t dup_window_articles = 0;
   std::unordered_map<uint64_t, uint32_t> term_slot;       // term hash -> slot
   std::vector<uint32_t> df;                               // slot -> document frequency
   std::vector<uint32_t> free_slots;
@@ -216,14 +218,20 @@ struct Feed::Impl {
     return std::move(*r.impl_);
   }
 
-  std::vector<uint64_t> BandKeys(const std::vector<uint32_t>& sig) const {
-    std::vector<uint64_t> keys;
-    for (int b = 0; b < lsh.bands; ++b) {
-      keys.push_back(XXH3_64bits_withSeed(sig.data() + static_cast<size_t>(b) * lsh.rows,
-                                          static_cast<size_t>(lsh.rows) * sizeof(uint32_t),
-                                          static_cast<uint64_t>(b) + 1));
-    }
+  // Keys join documents column by column, as in the batch.
+  static uint64_t ColumnKey(size_t column, uint32_t key) { return (uint64_t{column} << 32) | key; }
+  std::vector<uint32_t> BandKeys(const CopyFingerprint& fp) const {
+    std::vector<uint32_t> keys(CandidateKeyCount(*banding, options.dedup.fingerprint));
+    CandidateKeys(*banding, fp, keys.data());
     return keys;
+  }
+  std::vector<uint32_t> TitleDf(const CopyFingerprint& fp) const {
+    std::vector<uint32_t> df(fp.title.size());
+    for (size_t i = 0; i < df.size(); ++i) {
+      auto it = title_df.find(fp.title[i]);
+      df[i] = it == title_df.end() ? 0 : it->second;
+    }
+    return df;
   }
 
   // ---- TF-IDF under the current document frequencies ----
@@ -364,44 +372,54 @@ struct Feed::Impl {
       out.article = std::move(a);
       return out;
     }
-    // 1. Near-duplicate.
-    const double t = options.dedup.dedup.threshold;
-    const double margin = options.dedup.dedup.verify_margin;
+    // 1. Copy: the batch's copy rule against the candidates of the duplicate window (the latest
+    // bucket_window of each bucket, as the batch windows big buckets); the best is the one that
+    // holds the most of the shorter text, ties the earliest.
     const Article* best = nullptr;
     double best_score = 0;
-    a.is_short = p.is_short;
-    if (p.is_short) {
-      a.sequence_hash = p.sequence_hash;
-      if (auto it = short_seq.find(p.sequence_hash); it != short_seq.end()) {
-        best = &articles.at(it->second);
-        best_score = 1.0;
+    a.fingerprint = std::move(p.fingerprint);
+    std::vector<uint64_t> candidates;
+    if (a.fingerprint.kind == CopyFingerprint::Kind::kShort) {
+      if (auto it = short_seq.find(a.fingerprint.text_hash); it != short_seq.end()) {
+        candidates.push_back(it->second);
       }
     } else {
-      a.band_keys = BandKeys(p.signature);
-      std::vector<uint64_t> candidates;
-      for (uint64_t key : a.band_keys) {
-        auto it = buckets.find(key);
+      a.band_keys = BandKeys(a.fingerprint);
+      std::vector<uint32_t>().swap(a.fingerprint.sketch);
+      const size_t window = static_cast<size_t>(options.dedup.dedup.bucket_window);
+      for (size_t column = 0; column < a.band_keys.size(); ++column) {
+        if (a.band_keys[column] == 0) continue;  // no key
+        auto it = buckets.find(ColumnKey(column, a.band_keys[column]));
         if (it == buckets.end()) continue;
-        candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+        const auto& members = it->second;
+        const size_t from = members.size() > window ? members.size() - window : 0;
+        candidates.insert(candidates.end(), members.begin() + static_cast<ptrdiff_t>(from),
+                          members.end());
       }
       std::sort(candidates.begin(), candidates.end());
       candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    }
+    if (!candidates.empty()) {
+      ++dup_window_articles;  // the article counts in the title frequencies it is judged with
+      for (uint32_t t : a.fingerprint.title) ++title_df[t];
+      const std::vector<uint32_t> df = TitleDf(a.fingerprint);
+      const uint32_t rare = static_cast<uint32_t>(dup_window_articles / 1000);
       for (uint64_t c : candidates) {
         const Article& o = articles.at(c);
-        double score = EstimateJaccard(p.signature, o.signature);
-        if (score < t - margin) continue;
-        if (score < t + margin) {
-          score = ExactJaccard(p.shingles, o.shingles);
-          if (score < t) continue;
-        }
-        if (score > best_score) {  // candidates ascend by seq: ties keep the earliest
+        const std::vector<uint32_t> odf = TitleDf(o.fingerprint);
+        const CopyVerdict v = JudgeCopy(a.fingerprint, {a.date, df}, o.fingerprint, {o.date, odf},
+                                        options.dedup.dedup.rule, rare);
+        if (v.kind == DupKind::kNone) continue;
+        if (best == nullptr || v.containment > best_score) {  // ascending seq: ties keep the earliest
           best = &o;
-          best_score = score;
+          best_score = v.containment;
         }
       }
+      for (uint32_t t : a.fingerprint.title) {
+        if (--title_df[t] == 0) title_df.erase(t);
+      }
+      --dup_window_articles;
     }
-    a.shingles = std::move(p.shingles);
-    a.signature = std::move(p.signature);
     std::string j = "{\"id\":";
     internal::AppendJsonString(a.id, &j);
     if (best != nullptr) {
@@ -607,10 +625,14 @@ struct Feed::Impl {
       if (dup_window) {
         a.in_dup_window = true;
         dup_by_time.emplace(a.time, seq);
-        if (a.is_short) {
-          short_seq.try_emplace(a.sequence_hash, seq);
+        ++dup_window_articles;
+        for (uint32_t t : a.fingerprint.title) ++title_df[t];
+        if (a.fingerprint.kind == CopyFingerprint::Kind::kShort) {
+          short_seq[a.fingerprint.text_hash] = seq;
         } else {
-          for (uint64_t key : a.band_keys) buckets[key].push_back(seq);
+          for (size_t column = 0; column < a.band_keys.size(); ++column) {
+            if (a.band_keys[column] != 0) buckets[ColumnKey(column, a.band_keys[column])].push_back(seq);
+          }
         }
       }
       if (!a.copy) {
@@ -679,22 +701,27 @@ struct Feed::Impl {
 
   void LeaveDupWindow(Article& a) {
     a.in_dup_window = false;
-    if (a.is_short) {
-      if (auto it = short_seq.find(a.sequence_hash); it != short_seq.end() && it->second == a.seq) {
+    --dup_window_articles;
+    for (uint32_t t : a.fingerprint.title) {
+      if (--title_df[t] == 0) title_df.erase(t);
+    }
+    if (a.fingerprint.kind == CopyFingerprint::Kind::kShort) {
+      if (auto it = short_seq.find(a.fingerprint.text_hash);
+          it != short_seq.end() && it->second == a.seq) {
         short_seq.erase(it);
       }
     } else {
-      for (uint64_t key : a.band_keys) {
-        auto it = buckets.find(key);
+      for (size_t column = 0; column < a.band_keys.size(); ++column) {
+        if (a.band_keys[column] == 0) continue;
+        auto it = buckets.find(ColumnKey(column, a.band_keys[column]));
         if (it == buckets.end()) continue;
         auto& v = it->second;
         v.erase(std::remove(v.begin(), v.end(), a.seq), v.end());
         if (v.empty()) buckets.erase(it);
       }
     }
-    std::vector<uint64_t>().swap(a.shingles);
-    std::vector<uint32_t>().swap(a.signature);
-    std::vector<uint64_t>().swap(a.band_keys);
+    a.fingerprint = CopyFingerprint();
+    std::vector<uint32_t>().swap(a.band_keys);
   }
 
   // ---- persistence ----
@@ -804,12 +831,12 @@ struct Feed::Impl {
       a.id = p.doc.id;
       a.date = a.bad ? std::nullopt : p.doc.date;
       if (!a.bad) {
-        a.is_short = p.is_short;
-        a.sequence_hash = p.sequence_hash;
         if (flags & 4u) {
-          a.shingles = std::move(p.shingles);
-          a.signature = std::move(p.signature);
-          if (!a.is_short) a.band_keys = BandKeys(a.signature);
+          a.fingerprint = std::move(p.fingerprint);
+          if (a.fingerprint.kind == CopyFingerprint::Kind::kFull) {
+            a.band_keys = BandKeys(a.fingerprint);
+            std::vector<uint32_t>().swap(a.fingerprint.sketch);
+          }
         }
         if (!a.copy) {
           AddTerms(a, p.terms);
@@ -885,8 +912,7 @@ struct FeedPreparer::Impl {
   RecordParser parser;
   Tokenizer tokenizer;
   TokenizerScratch tokenizer_scratch;
-  Shingler shingler;
-  MinHasher minhasher;
+  CopyFingerprinter fingerprinter;
   TermExtractor extractor;
   TermScratch term_scratch;
   TokenList body, title;
@@ -907,15 +933,13 @@ Result<FeedPreparer> FeedPreparer::Create(const FeedOptions& options) {
   if (!tokenizer.ok()) return tokenizer.status();
   auto scratch = tokenizer->NewScratch();
   if (!scratch.ok()) return scratch.status();
-  auto shingler = Shingler::Create(options.dedup.shingle);
-  if (!shingler.ok()) return shingler.status();
-  auto minhasher = MinHasher::Create(options.dedup.minhash);
-  if (!minhasher.ok()) return minhasher.status();
+  auto fingerprinter = CopyFingerprinter::Create(options.dedup.fingerprint);
+  if (!fingerprinter.ok()) return fingerprinter.status();
   auto extractor = TermExtractor::Create(options.tfidf);
   if (!extractor.ok()) return extractor.status();
   return FeedPreparer(std::unique_ptr<Impl>(new Impl{
       options, RecordParser(options.dedup.reader), std::move(tokenizer.value()),
-      std::move(scratch.value()), std::move(shingler.value()), std::move(minhasher.value()),
+      std::move(scratch.value()), std::move(fingerprinter.value()),
       std::move(extractor.value()), TermScratch(), TokenList(), TokenList()}));
 }
 
@@ -946,17 +970,7 @@ PreparedRecord FeedPreparer::Prepare(std::string_view line, uint64_t line_no) {
     p.doc.error = "text processing failed: " + st.ToString();
     return r;
   }
-  const TokenList& fingerprinted = c.body.empty() ? c.title : c.body;
-  c.shingler.ShingleUnordered(fingerprinted, &p.shingles);
-  if (p.shingles.empty()) {
-    p.is_short = true;
-    p.sequence_hash = c.shingler.SequenceHash(c.title) ^ (c.shingler.SequenceHash(c.body) * 31);
-  } else {
-    std::sort(p.shingles.begin(), p.shingles.end());
-    p.shingles.erase(std::unique(p.shingles.begin(), p.shingles.end()), p.shingles.end());
-    p.signature.resize(static_cast<size_t>(c.options.dedup.minhash.num_perm));
-    c.minhasher.Sign(p.shingles, p.signature.data());
-  }
+  c.fingerprinter.Fingerprint(c.title, c.body, &p.fingerprint);
   c.extractor.Extract(c.title, c.body, p.doc.lang, &c.term_scratch, &p.terms, nullptr);
   return r;
 }
@@ -971,17 +985,18 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   if (ec) return Status::IOError("cannot create state directory " + dir + ": " + ec.message());
   auto preparer = FeedPreparer::Create(options);
   if (!preparer.ok()) return preparer.status();
-  LshParams lsh{options.dedup.dedup.bands, options.dedup.dedup.rows};
-  if (lsh.bands == 0) {
-    auto chosen = ChooseLshParams(options.dedup.dedup.threshold, options.dedup.minhash.num_perm,
-                                  options.dedup.dedup.recall_at_threshold);
-    if (!chosen.ok()) return chosen.status();
-    lsh = chosen.value();
-  }
+  LshOptions lsh_options;
+  lsh_options.threshold = options.dedup.dedup.lsh_threshold;
+  lsh_options.recall_at_threshold = options.dedup.dedup.recall_at_threshold;
+  lsh_options.bands = options.dedup.dedup.bands;
+  lsh_options.rows = options.dedup.dedup.rows;
+  lsh_options.bucket_window = options.dedup.dedup.bucket_window;
+  auto banding = LshBanding::Create(lsh_options, options.dedup.fingerprint.sketch_bins);
+  if (!banding.ok()) return banding.status();
   auto impl = std::make_unique<Impl>(std::move(preparer.value()));
   impl->dir = dir;
   impl->options = options;
-  impl->lsh = lsh;
+  impl->banding = std::move(banding.value());
   // One feed per directory (readers share it, among themselves only).
   const std::string lock_path = dir + "/lock";
   const std::string options_path = dir + "/options";

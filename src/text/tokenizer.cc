@@ -107,20 +107,19 @@ void EmitWord(std::string_view word, std::string_view original, Elisions elision
               SentenceState* sentence, TokenList* out) {
   const bool known = original.size() == word.size();
   size_t offset = 0;
-  auto capitalized = [&] {
-    return known && StartsUpper(original.substr(offset)) && !(offset == 0 && sentence->at_start);
-  };
+  auto upper = [&] { return known && StartsUpper(original.substr(offset)); };
+  auto capitalized = [&] { return upper() && !(offset == 0 && sentence->at_start); };
   if (elisions == Elisions::kSplit) {
     while (true) {
       size_t q = word.find('\'');
       if (q == std::string_view::npos || q == 0 || q + 1 >= word.size()) break;
       if (!IsElision(word.substr(0, q))) break;
-      out->Add(word.substr(0, q), capitalized());
+      out->Add(word.substr(0, q), capitalized(), upper());
       word.remove_prefix(q + 1);
       offset += q + 1;
     }
   }
-  out->Add(word, capitalized());
+  out->Add(word, capitalized(), upper());
   sentence->at_start = false;
 }
 
@@ -172,7 +171,8 @@ void TokenizeAsciiRun(std::string_view run, Elisions elisions, std::string* buf,
     if (has_quote) {
       EmitWord(*buf, run.substr(start, i - start), elisions, sentence, out);
     } else {
-      out->Add(*buf, static_cast<unsigned>(p[start] - 'A') < 26u && !sentence->at_start);
+      const bool upper = static_cast<unsigned>(p[start] - 'A') < 26u;
+      out->Add(*buf, upper && !sentence->at_start, upper);
       sentence->at_start = false;
     }
   }

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# End-to-end: `samestory dedup --exact` (all pairs by exact Jaccard, the reference LSH recall is
-# measured against) and `--pairs` on the sample corpus.
+# End-to-end: `samestory dedup --exact` (every pair that can reach the containment threshold is
+# judged: the reference LSH recall is measured against) and `--pairs` on the sample corpus.
 #
 #   bash tests/cli/exact_mode_test.sh <path-to-samestory> <repo-root>
 #
-# On this corpus LSH finds every pair exact mode finds, so:
-# - the groups (each id's "dup") are the same in both modes (dup_score may differ: LSH reports the
-#   signature estimate);
-# - --pairs writes a TSV with the header id_a<TAB>id_b<TAB>jaccard, then one accepted pair a line,
-#   both ids in the output, jaccard in [threshold, 1] with 4 decimals, both ids in one group;
-# - the same pairs in both modes, and in exact mode each jaccard is the exact value: within 0.01
-#   of the word 5-shingle Jaccard computed here the way datasets/sample/check_sample.py does it
-#   (lowercase, \w+ tokens; the library's ICU word breaking differs slightly);
-# - the pairs explain the groups: joining them reproduces every group of 2+ articles.
+# On this corpus LSH finds every copy exact mode finds, so:
+# - the groups (each id's "dup", "dup_kind" and "dup_score") are the same in both modes;
+# - --pairs writes a TSV with the header id_a, id_b, verdict, reason, containment, resemblance,
+#   fact_agree, fact_conflict, then one judged pair a line: both ids in the output, verdict copy,
+#   partial or different, reason "copy" exactly for the accepted ones, containment and
+#   resemblance in [0, 1] with 4 decimals, accepted pairs in one group;
+# - every pair LSH accepts, exact mode accepts, and the accepted pairs explain the groups:
+#   joining them reproduces every group of 2+ articles.
 # Then, on a generated input: ids holding a tab or a newline (legal in JSON) must not break the
-# TSV: every line still has three fields, and the ids read back (unescaping \t \n \r \\) are
+# TSV: every line still has eight fields, and the ids read back (unescaping \t \n \r \\) are
 # ids of the output.
 set -euo pipefail
 
@@ -31,14 +30,13 @@ for mode in lsh exact; do
     --pairs "$tmp/$mode.tsv"
   [[ -s "$tmp/$mode.tsv" ]] || die "$mode: --pairs wrote nothing"
   header=$(head -n 1 "$tmp/$mode.tsv")
-  [[ "$header" == $'id_a\tid_b\tjaccard' ]] ||
-    die "$mode: pairs header is '$header', expected id_a<TAB>id_b<TAB>jaccard"
+  [[ "$header" == $'id_a\tid_b\tverdict\treason\tcontainment\tresemblance\tfact_agree\tfact_conflict' ]] ||
+    die "$mode: pairs header is '$header'"
 done
 
-"$PY" - "$tmp" "$INPUT" <<'PYEOF' || fail "groups and pairs checks failed (see above)"
+"$PY" - "$tmp" <<'PYEOF' || fail "groups and pairs checks failed (see above)"
 import json, re, sys
 tmp = sys.argv[1]
-THRESHOLD = 0.8  # the CLI default (--threshold)
 errs, notes = [], []
 
 def load(mode):
@@ -49,32 +47,33 @@ def load(mode):
     pairs = []
     for n, row in enumerate(rows[1:-1], start=2):
         f = row.split("\t")
-        if len(f) != 3 or not re.fullmatch(r"[01]\.\d{4}", f[2]):
-            errs.append(f"{mode}: pairs line {n} is not id_a<TAB>id_b<TAB>jaccard: {row!r}")
+        if (len(f) != 8 or f[2] not in ("copy", "partial", "different")
+                or not all(re.fullmatch(r"[01]\.\d{4}", x) for x in f[4:6])
+                or not all(x.isdigit() for x in f[6:8])
+                or (f[3] == "copy") != (f[2] != "different")):
+            errs.append(f"{mode}: pairs line {n} is malformed: {row!r}")
             continue
-        pairs.append((f[0], f[1], float(f[2])))
+        pairs.append((f[0], f[1], f[2]))
     return out, pairs
 
-groups = {}
+groups, accepted = {}, {}
 for mode in ("lsh", "exact"):
     out, pairs = load(mode)
-    dup = {o["id"]: o.get("dup") for o in out}
     if len(out) != 58 or any("error" in o for o in out):
         errs.append(f"{mode}: expected 58 records without errors")
-    groups[mode] = dup
-    for a, b, j in pairs:
-        if a not in dup or b not in dup:
-            errs.append(f"{mode}: pair ({a}, {b}) names an unknown id")
-            continue
-        if a == b:
-            errs.append(f"{mode}: pair of an id with itself: {a}")
-        if dup[a] != dup[b]:
-            errs.append(f"{mode}: pair ({a}, {b}) is accepted but in groups {dup[a]} / {dup[b]}")
-        if not THRESHOLD - 1e-9 <= j <= 1.0:
-            errs.append(f"{mode}: pair ({a}, {b}) has jaccard {j}, outside [{THRESHOLD}, 1]")
+    groups[mode] = {o["id"]: (o.get("dup"), o.get("dup_kind"), o.get("dup_score")) for o in out}
+    dup = {o["id"]: o.get("dup") for o in out}
     keys = [(a, b) for a, b, _ in pairs]
     if len(set(keys)) != len(keys):
         errs.append(f"{mode}: a pair is listed twice")
+    ok = [(a, b) for a, b, v in pairs if v != "different"]
+    accepted[mode] = set(ok)
+    for a, b in keys:
+        if a not in dup or b not in dup or a == b:
+            errs.append(f"{mode}: pair ({a}, {b}) names an unknown id or one id twice")
+    for a, b in ok:
+        if dup.get(a) != dup.get(b):
+            errs.append(f"{mode}: pair ({a}, {b}) is accepted but in groups {dup[a]} / {dup[b]}")
     # Joining the accepted pairs must give back every group of 2+ articles.
     parent = {i: i for i in dup}
     def find(x):
@@ -82,37 +81,21 @@ for mode in ("lsh", "exact"):
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
-    for a, b, _ in pairs:
+    for a, b in ok:
         if a in parent and b in parent:
             parent[find(a)] = find(b)
     for i in dup:
         for k in dup:
             if i < k and dup[i] == dup[k] and find(i) != find(k):
-                errs.append(f"{mode}: {i} and {k} share dup {dup[i]!r} but no chain of listed "
+                errs.append(f"{mode}: {i} and {k} share dup {dup[i]!r} but no chain of accepted "
                             f"pairs joins them")
-    notes.append(f"{mode}: {len(pairs)} pairs, "
-                 f"{len([d for d in set(dup.values()) if list(dup.values()).count(d) > 1])} groups")
-    groups[mode + "_pairs"] = {(a, b): j for a, b, j in pairs}
-
-texts = {}
-for line in open(sys.argv[2], encoding="utf-8"):
-    if line.strip():
-        r = json.loads(line)
-        toks = re.findall(r"\w+", r["text"].lower())
-        texts[r["id"]] = {tuple(toks[k:k + 5]) for k in range(len(toks) - 4)}
-for (a, b), j in groups["exact_pairs"].items():
-    sa, sb = texts.get(a, set()), texts.get(b, set())
-    if sa and sb:
-        ref = len(sa & sb) / len(sa | sb)
-        if abs(ref - j) > 0.01:
-            errs.append(f"exact: pair ({a}, {b}) jaccard {j:.4f}, expected about {ref:.4f}")
+    notes.append(f"{mode}: {len(pairs)} pairs judged, {len(ok)} accepted")
 
 for i in groups["lsh"]:
     if groups["lsh"][i] != groups["exact"].get(i):
-        errs.append(f"{i}: dup {groups['lsh'][i]!r} with LSH, {groups['exact'].get(i)!r} with --exact")
-if set(groups["lsh_pairs"]) != set(groups["exact_pairs"]):
-    errs.append(f"pairs differ: only LSH {sorted(set(groups['lsh_pairs']) - set(groups['exact_pairs']))}, "
-                f"only exact {sorted(set(groups['exact_pairs']) - set(groups['lsh_pairs']))}")
+        errs.append(f"{i}: {groups['lsh'][i]!r} with LSH, {groups['exact'].get(i)!r} with --exact")
+if not accepted["lsh"] <= accepted["exact"]:
+    errs.append(f"pairs LSH accepts and exact mode does not: {sorted(accepted['lsh'] - accepted['exact'])}")
 print("  exact_mode_test: " + "; ".join(notes), file=sys.stderr)
 if errs:
     print("\n".join("  " + e for e in errs), file=sys.stderr)
@@ -142,7 +125,7 @@ unescape = lambda s: re.sub(r"\\(.)", lambda m: {"t": "\t", "n": "\n", "r": "\r"
 errs = []
 for row in rows:
     f = row.split("\t")
-    if len(f) != 3:
+    if len(f) != 8:
         errs.append(f"pairs line with {len(f)} fields: {row!r}")
     elif unescape(f[0]) not in ids or unescape(f[1]) not in ids:
         errs.append(f"pairs line names ids not in the output: {row!r}")

@@ -7,7 +7,7 @@
 #    bytes; every line has the gold fields; N lines exactly.
 # 2. `samestory dedup` under a tiny --memory-limit (LSH band keys sorted on disk, in runs, and
 #    merged) gives byte-identical output to an unlimited run, at 1 and 2 threads; its summary
-#    names the budget and the spilled signatures and shingle sets.
+#    names the budget and the fingerprints spilled to a temporary file.
 # 3. The generated copies are found: dup ARI against the gold `dup` field is above a floor.
 set -euo pipefail
 
@@ -49,8 +49,8 @@ for threads in 1 2; do
     fail "dedup --memory-limit 64K --threads $threads differs from the unlimited run"
 done
 grep -q "budget 0.1 MB" "$tmp/tight2.err" || fail "the summary does not name the 64K budget: $(grep memory "$tmp/tight2.err")"
-grep -Eq "signatures [0-9.]+ MB, shingle sets [0-9.]+ MB in temporary files" "$tmp/tight2.err" ||
-  fail "the summary does not say where the signatures and shingle sets went"
+grep -Eq "fingerprints [0-9.]+ MB in a temporary file" "$tmp/tight2.err" ||
+  fail "the summary does not say where the fingerprints went"
 
 # 3. The copies are found.
 ari=$("$BIN" eval --gold "$tmp/a.jsonl" --gold-field dup --pred "$tmp/free1.jsonl" --pred-field dup |

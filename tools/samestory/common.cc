@@ -6,22 +6,52 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
   DedupPipelineOptions& o = options;
   cmd->add_option("input", input, "JSON Lines input (.jsonl, .jsonl.gz, or - for stdin)")
       ->required();
-  cmd->add_option("--threshold", o.dedup.threshold,
-                  "Jaccard similarity of shingle sets for a near-duplicate")
+  CopyRuleOptions& rule = o.dedup.rule;
+  cmd->add_option("--threshold", rule.threshold,
+                  "Copies: share of the shorter text's character grams the longer must hold")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--num-perm", o.minhash.num_perm, "MinHash signature length")
+  cmd->add_option("--short-threshold", rule.short_threshold,
+                  "Copies: the threshold for short texts (--short-words)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--window-hours", rule.window_hours,
+                  "Copies: dated articles further apart are never copies (0 = no limit)")
       ->capture_default_str();
-  cmd->add_option("--shingle", o.shingle.size, "Words (or characters with --char) per shingle")
+  cmd->add_option("--short-words", rule.short_words,
+                  "Copies: texts of fewer words are short (shorter window, titles must agree)")
       ->capture_default_str();
-  cmd->add_flag("--char", char_shingles, "Character n-gram shingles instead of words");
+  cmd->add_option("--short-window-hours", rule.short_window_hours,
+                  "Copies: the window for short texts (0 = no limit)")
+      ->capture_default_str();
+  cmd->add_option("--correction-hours", rule.correction_hours,
+                  "Copies: a changed figure or name is a correction only within this many hours")
+      ->capture_default_str();
+  cmd->add_option("--correction-ratio", rule.correction_ratio,
+                  "Copies: within --correction-hours, agreeing facts needed per changed one")
+      ->capture_default_str();
+  cmd->add_option("--late-ratio", rule.late_ratio,
+                  "Copies: after --correction-hours, agreeing facts needed per changed one")
+      ->capture_default_str();
+  cmd->add_option("--gram", o.fingerprint.gram_bytes, "Bytes per character gram (4..8)")
+      ->capture_default_str();
+  cmd->add_option("--sketch-bins", o.fingerprint.sketch_bins,
+                  "Values of the one-permutation MinHash sketch")
+      ->capture_default_str();
+  cmd->add_option("--sample-rate", o.fingerprint.sample_rate,
+                  "1 in this many grams is kept to compare candidate pairs (a power of two)")
+      ->capture_default_str();
   cmd->add_option("--threads", o.threads, "Worker threads (0 = all cores)")->capture_default_str();
   cmd->add_flag("--exact", exact,
-                "Exact Jaccard over all pairs (prefix-filtered inverted index) instead of LSH");
-  cmd->add_option("--bands", o.dedup.bands, "LSH bands (0 = chosen from the threshold)")
+                "Judge every pair that can reach the threshold (inverted index), not LSH candidates: "
+                "the reference for LSH recall");
+  cmd->add_option("--lsh-threshold", o.dedup.lsh_threshold,
+                  "Jaccard similarity of the sketches the LSH bands are tuned for")
+      ->capture_default_str();
+  cmd->add_option("--bands", o.dedup.bands, "LSH bands (0 = chosen from --lsh-threshold)")
       ->capture_default_str();
   cmd->add_option("--rows", o.dedup.rows, "LSH rows per band (0 = chosen)")->capture_default_str();
-  cmd->add_option("--seed", o.minhash.seed, "MinHash seed")->capture_default_str();
+  cmd->add_option("--seed", o.fingerprint.seed, "Seed of the gram hashes")->capture_default_str();
   cmd->add_flag("--fold-accents", fold_accents, "Fold accents (été = ete)");
   cmd->add_flag("--keep-elisions", keep_elisions, "Do not split l'/d'/qu' elisions");
   cmd->add_option("--id-field", o.reader.id_field, "Field holding the article id")
@@ -40,7 +70,6 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
 
 void PipelineArgs::Apply() {
   options.dedup.mode = exact ? DedupMode::kExact : DedupMode::kLsh;
-  options.shingle.kind = char_shingles ? ShingleKind::kChar : ShingleKind::kWord;
   options.text.accents = fold_accents ? AccentFolding::kFold : AccentFolding::kKeep;
   options.text.elisions = keep_elisions ? Elisions::kKeep : Elisions::kSplit;
 }
@@ -72,34 +101,43 @@ void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, s
                static_cast<unsigned long long>(s.short_articles),
                static_cast<unsigned long long>(s.bad_records),
                static_cast<unsigned long long>(s.warnings));
-  if (exact) {
-    std::fprintf(f, "  exact: %llu candidate pairs (prefix filter), %llu exact checks; threads %d\n",
-                 static_cast<unsigned long long>(s.candidates),
-                 static_cast<unsigned long long>(s.exact_checks), s.threads);
-  } else {
-    std::fprintf(f,
-                 "  lsh: %d bands x %d rows, %llu candidate pairs, %llu exact checks; threads %d\n",
-                 s.lsh.bands, s.lsh.rows, static_cast<unsigned long long>(s.candidates),
-                 static_cast<unsigned long long>(s.exact_checks), s.threads);
+  std::string rejected;
+  for (size_t r = 0; r < s.rejected.size(); ++r) {
+    if (s.rejected[r] == 0) continue;
+    rejected += (rejected.empty() ? "" : ", ") + std::to_string(s.rejected[r]) + " " +
+                std::string(CopyReasonName(static_cast<CopyReason>(r)));
   }
+  if (exact) {
+    std::fprintf(f, "  exact: %llu candidate pairs (prefix filter), %llu copies",
+                 static_cast<unsigned long long>(s.candidates),
+                 static_cast<unsigned long long>(s.accepted));
+  } else {
+    std::fprintf(f, "  lsh: %d bands x %d rows, %llu candidate pairs, %llu copies", s.lsh.bands,
+                 s.lsh.rows, static_cast<unsigned long long>(s.candidates),
+                 static_cast<unsigned long long>(s.accepted));
+  }
+  std::fprintf(f, "%s%s%s; threads %d\n", rejected.empty() ? "" : " (rejected: ", rejected.c_str(),
+               rejected.empty() ? "" : ")", s.threads);
   std::fprintf(f,
-               "  seconds: read %.3f, fingerprint %.3f (cpu: tokenize %.3f, shingle %.3f, "
-               "minhash %.3f), group %.3f, write %.3f, total %.3f\n",
+               "  seconds: read %.3f, fingerprint %.3f (cpu: tokenize %.3f, fingerprint %.3f%s), "
+               "group %.3f, write %.3f, total %.3f\n",
                s.seconds.read, s.seconds.fingerprint, s.seconds.tokenize_cpu,
-               s.seconds.shingle_cpu, s.seconds.minhash_cpu, s.seconds.group, s.seconds.write,
-               s.seconds.total);
+               s.seconds.fingerprint_cpu,
+               s.seconds.terms_cpu > 0
+                   ? (", terms " + std::to_string(s.seconds.terms_cpu).substr(0, 5)).c_str()
+                   : "",
+               s.seconds.group, s.seconds.write, s.seconds.total);
   std::fprintf(f, "  throughput: %.0f articles/s, %.1f MB/s\n",
                static_cast<double>(s.articles) / total,
                static_cast<double>(s.input_bytes) / 1e6 / total);
   std::fprintf(f,
                "  memory: peak RSS %.1f MB (budget %.1f MB); band keys %.1f MB, records %.1f MB "
-               "in memory; signatures %.1f MB, shingle sets %.1f MB in temporary files\n",
+               "in memory; fingerprints %.1f MB in a temporary file\n",
                static_cast<double>(s.memory.peak_rss) / 1e6,
                static_cast<double>(s.memory.limit) / 1e6,
                static_cast<double>(s.memory.band_keys) / 1e6,
                static_cast<double>(s.memory.records) / 1e6,
-               static_cast<double>(s.memory.spilled_signatures) / 1e6,
-               static_cast<double>(s.memory.spilled_shingles) / 1e6);
+               static_cast<double>(s.memory.spilled_evidence) / 1e6);
 }
 
 int ReportFailure(const char* command, const Status& status) {

@@ -16,7 +16,6 @@ struct PipelineArgs {
   std::string input;
   DedupPipelineOptions options;
   bool exact = false;
-  bool char_shingles = false;
   bool fold_accents = false;
   bool keep_elisions = false;
   bool quiet = false;

@@ -33,11 +33,11 @@ int RunDedupCommand(DedupArgs& a) {
 void AddDedupCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<DedupArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "dedup", "Group near-duplicate articles (wire copies) with MinHash LSH");
+      "dedup", "Group copies of one article (wire copies: re-headlined, truncated, edited, noisy)");
   args->pipeline.AddFlags(cmd);
   cmd->add_option("-o,--output", args->outputs.output, "Output JSON Lines file (default stdout)");
   cmd->add_option("--pairs", args->outputs.pairs,
-                  "Also write accepted pairs as TSV: id_a, id_b, jaccard");
+                  "Also write every candidate pair judged, with the rule's evidence and verdict, as TSV");
   cmd->callback([args, exit_code] { *exit_code = RunDedupCommand(*args); });
 }
 

@@ -450,7 +450,8 @@ void AddFeedCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(0.0, 1e9));
   cmd->add_option("-o,--output", args->output,
                   "Decisions, appended, one JSON line per record (default stdout)");
-  cmd->add_option("--threshold", o.dedup.dedup.threshold, "Jaccard similarity of a near-duplicate")
+  cmd->add_option("--threshold", o.dedup.dedup.rule.threshold,
+                  "Copies: share of the shorter text's character grams the longer must hold")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--story-threshold", o.cluster.threshold,

@@ -1,0 +1,167 @@
+// The copy rule: JudgeCopy. Each rule names the case that motivated it (bench/research/
+// COPY_STUDY.md has the measurements).
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "samestory/dedup.h"
+
+namespace samestory {
+
+std::string_view DupKindName(DupKind kind) {
+  switch (kind) {
+    case DupKind::kCopy:
+      return "copy";
+    case DupKind::kPartial:
+      return "partial";
+    case DupKind::kNone:
+      break;
+  }
+  return "";
+}
+
+std::string_view CopyReasonName(CopyReason reason) {
+  switch (reason) {
+    case CopyReason::kCopy:
+      return "copy";
+    case CopyReason::kTooDifferent:
+      return "too different";
+    case CopyReason::kTooFarApart:
+      return "too far apart";
+    case CopyReason::kFactsDiffer:
+      return "facts differ";
+    case CopyReason::kTitlesDiffer:
+      return "titles differ";
+    case CopyReason::kShortMismatch:
+      return "short, not identical";
+  }
+  return "";
+}
+
+Status CopyRuleOptions::Validate() const {
+  if (!(threshold > 0.0 && threshold <= 1.0) || !(short_threshold > 0.0 && short_threshold <= 1.0)) {
+    return Status::InvalidArgument("threshold and short_threshold must be in (0, 1]");
+  }
+  if (!(partial_below >= 0.0 && partial_below <= 1.0)) {
+    return Status::InvalidArgument("partial_below must be in [0, 1]");
+  }
+  if (!(window_hours >= 0) || !(short_window_hours >= 0) || !(correction_hours >= 0)) {
+    return Status::InvalidArgument("copy windows must be >= 0 hours");
+  }
+  if (min_compared < 1 || min_compared > 4096) {
+    return Status::InvalidArgument("min_compared must be in [1, 4096]");
+  }
+  if (short_words < 0 || short_words > 100000) {
+    return Status::InvalidArgument("short_words must be in [0, 100000]");
+  }
+  if (!(correction_ratio >= 0) || !(late_ratio >= 0)) {
+    return Status::InvalidArgument("correction_ratio and late_ratio must be >= 0");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// Short texts: do the titles name different things? Two ways (issue 12's cases; COPY_STUDY.md):
+//   - each title has a figure the other lacks: another hour, another amount ("MIDWEST GRAIN
+//     FUTURES 12:10" and "12:20");
+//   - each has a word the other lacks, one of them rare in the run's titles (a name), and they
+//     share no rare word: two companies' identical dividend notices share only template words
+//     ("sets", "quarterly"), where a re-headlined notice keeps its company's name.
+// One title extending the other ("CORRECTED - ...", a dropped ticker) never differs.
+bool TitlesDiffer(const CopyFingerprint& x, std::span<const uint32_t> x_df,
+                  const CopyFingerprint& y, std::span<const uint32_t> y_df,
+                  uint32_t rare_title_df) {
+  auto digit = [](uint32_t hash) { return (hash & CopyFingerprint::kTitleDigit) != 0; };
+  // A word only in this title (and its copies) names something when its frequency is at most
+  // rare_title_df, or 1 in a run too small to tell; a shared word names a common thing only when
+  // frequencies say it is rare (in a small run nothing does: every substitution then differs).
+  auto unique_rare = [&](std::span<const uint32_t> df, size_t i) {
+    return df.empty() || df[i] <= std::max<uint32_t>(1, rare_title_df);
+  };
+  auto shared_rare = [&](std::span<const uint32_t> df, size_t i) {
+    return !df.empty() && df[i] <= rare_title_df;
+  };
+  bool x_unique = false, y_unique = false, x_figure = false, y_figure = false;
+  bool named = false, shared_name = false;
+  size_t i = 0, j = 0;
+  while (i < x.title.size() || j < y.title.size()) {
+    if (j == y.title.size() || (i < x.title.size() && x.title[i] < y.title[j])) {
+      x_unique = true;
+      x_figure |= digit(x.title[i]);
+      named |= !digit(x.title[i]) && unique_rare(x_df, i);
+      ++i;
+    } else if (i == x.title.size() || y.title[j] < x.title[i]) {
+      y_unique = true;
+      y_figure |= digit(y.title[j]);
+      named |= !digit(y.title[j]) && unique_rare(y_df, j);
+      ++j;
+    } else {
+      shared_name |= !digit(x.title[i]) && shared_rare(x_df, i) && shared_rare(y_df, j);
+      ++i;
+      ++j;
+    }
+  }
+  if (x_figure && y_figure) return true;
+  return x_unique && y_unique && named && !shared_name;
+}
+
+}  // namespace
+
+CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const CopyFingerprint& y,
+                      const CopyContext& cy, const CopyRuleOptions& o, uint32_t rare_title_df) {
+  CopyVerdict v;
+  std::optional<double> gap;
+  if (cx.date && cy.date) gap = std::abs(static_cast<double>(*cx.date - *cy.date)) / 3600.0;
+  const bool short_text = std::min(x.words, y.words) < static_cast<uint32_t>(o.short_words);
+  // Dates first: a copy is republished within days (no same-article pair of the labeled Reuters
+  // pairs is more than 73 hours apart), and short notices recur daily with the same words
+  // (identical Fed and Bundesbank flashes 24 hours to weeks apart).
+  if (gap && o.window_hours > 0 && *gap > o.window_hours) {
+    v.reason = CopyReason::kTooFarApart;
+    return v;
+  }
+  if (gap && short_text && o.short_window_hours > 0 && *gap > o.short_window_hours) {
+    v.reason = CopyReason::kTooFarApart;
+    return v;
+  }
+  if (x.kind == CopyFingerprint::Kind::kShort || y.kind == CopyFingerprint::Kind::kShort) {
+    // Too few words to compare: only the identical title and text.
+    const bool same = x.kind == y.kind && x.text_hash == y.text_hash;
+    v.reason = same ? CopyReason::kCopy : CopyReason::kShortMismatch;
+    v.kind = same ? DupKind::kCopy : DupKind::kNone;
+    v.containment = v.resemblance = same ? 1.0f : 0.0f;
+    return v;
+  }
+  const SampleOverlap overlap = CompareSamples(x, y);
+  v.containment = static_cast<float>(overlap.containment());
+  v.resemblance = static_cast<float>(overlap.resemblance());
+  if (std::min(overlap.a, overlap.b) < static_cast<uint32_t>(o.min_compared) ||
+      overlap.containment() < (short_text ? o.short_threshold : o.threshold)) {
+    v.reason = CopyReason::kTooDifferent;
+    return v;
+  }
+  // Facts: a figure or a name that changed in the same words. A correction fixes one within
+  // hours and leaves most standing; another day's figures or another company's notice changes
+  // them a day or more later, or most of them.
+  v.facts = CompareFacts(x.facts, y.facts);
+  if (v.facts.conflict > 0) {
+    const bool soon = !gap || *gap <= o.correction_hours;
+    const double ratio = soon ? o.correction_ratio : o.late_ratio;
+    if (static_cast<double>(v.facts.conflict) * ratio > static_cast<double>(v.facts.agree)) {
+      v.reason = CopyReason::kFactsDiffer;
+      return v;
+    }
+  }
+  if (short_text && TitlesDiffer(x, cx.title_df, y, cy.title_df, rare_title_df)) {
+    v.reason = CopyReason::kTitlesDiffer;
+    return v;
+  }
+  v.reason = CopyReason::kCopy;
+  const uint32_t smaller = std::min(overlap.a, overlap.b), larger = std::max(overlap.a, overlap.b);
+  v.kind = larger > 0 && static_cast<double>(smaller) < o.partial_below * larger ? DupKind::kPartial
+                                                                               : DupKind::kCopy;
+  return v;
+}
+
+}  // namespace samestory

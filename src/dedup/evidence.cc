@@ -1,0 +1,63 @@
+#include "dedup/evidence.h"
+
+#include <cstring>
+
+namespace samestory::internal {
+
+namespace {
+
+void Put(std::string* out, uint32_t v) { out->append(reinterpret_cast<const char*>(&v), 4); }
+void PutU64(std::string* out, uint64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); }
+
+}  // namespace
+
+void EncodeEvidence(const CopyFingerprint& fp, std::string* out) {
+  Put(out, static_cast<uint32_t>(fp.kind));
+  Put(out, fp.words);
+  PutU64(out, fp.text_hash);
+  Put(out, fp.sample_limit);
+  Put(out, static_cast<uint32_t>(fp.sample.size()));
+  Put(out, static_cast<uint32_t>(fp.facts.size()));
+  Put(out, static_cast<uint32_t>(fp.title.size()));
+  out->append(reinterpret_cast<const char*>(fp.sample.data()), fp.sample.size() * 4);
+  for (const Fact& f : fp.facts) {
+    Put(out, f.context);
+    Put(out, f.value);
+    PutU64(out, f.shape);
+  }
+  out->append(reinterpret_cast<const char*>(fp.title.data()), fp.title.size() * 4);
+}
+
+bool DecodeEvidence(std::string_view bytes, CopyFingerprint* fp) {
+  constexpr size_t kHeader = 4 * 7 + 4;
+  if (bytes.size() < kHeader) return false;
+  uint32_t h[8];
+  std::memcpy(h, bytes.data(), kHeader);
+  const uint32_t kind = h[0], words = h[1], limit = h[4], samples = h[5], facts = h[6], titles = h[7];
+  uint64_t text_hash;
+  std::memcpy(&text_hash, bytes.data() + 8, 8);
+  if (kind > 1 || bytes.size() != kHeader + (uint64_t{samples} + 4ull * facts + titles) * 4) {
+    return false;
+  }
+  fp->kind = static_cast<CopyFingerprint::Kind>(kind);
+  fp->words = words;
+  fp->text_hash = text_hash;
+  fp->sample_limit = limit;
+  const char* p = bytes.data() + kHeader;
+  fp->sample.resize(samples);
+  std::memcpy(fp->sample.data(), p, samples * 4ull);
+  p += samples * 4ull;
+  fp->facts.resize(facts);
+  for (Fact& f : fp->facts) {
+    std::memcpy(&f.context, p, 4);
+    std::memcpy(&f.value, p + 4, 4);
+    std::memcpy(&f.shape, p + 8, 8);
+    p += 16;
+  }
+  fp->title.resize(titles);
+  std::memcpy(fp->title.data(), p, titles * 4ull);
+  fp->sketch.clear();
+  return true;
+}
+
+}  // namespace samestory::internal
