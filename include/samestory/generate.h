@@ -27,6 +27,10 @@
 
 namespace samestory {
 
+namespace gen {
+struct BaseCorpus;  // the sentence store (src/gen/base_corpus.h)
+}  // namespace gen
+
 // How a generated article relates to the report it derives from. A copy with one edit is named
 // after it; a copy with two or more is kCombined (GeneratedArticle::edits lists them).
 enum class CopyKind {
@@ -135,13 +139,11 @@ class CorpusGenerator {
 
   const GeneratorOptions& options() const { return options_; }
 
-  struct Base;  // the sentence store; defined in generate.cc
-
  private:
-  CorpusGenerator(const GeneratorOptions& options, std::shared_ptr<const Base> base)
+  CorpusGenerator(const GeneratorOptions& options, std::shared_ptr<const gen::BaseCorpus> base)
       : options_(options), base_(std::move(base)) {}
   GeneratorOptions options_;
-  std::shared_ptr<const Base> base_;
+  std::shared_ptr<const gen::BaseCorpus> base_;
 };
 
 // Generates into a file as JSON Lines: "-" is standard output; a name ending in ".gz" is written

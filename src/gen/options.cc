@@ -1,0 +1,60 @@
+// Copy kinds' names and the validation of GeneratorOptions (samestory/generate.h).
+#include "samestory/generate.h"
+
+namespace samestory {
+
+std::string_view CopyKindName(CopyKind kind) {
+  switch (kind) {
+    case CopyKind::kOriginal:
+      return "original";
+    case CopyKind::kExact:
+      return "exact";
+    case CopyKind::kReheadlined:
+      return "reheadlined";
+    case CopyKind::kTruncated:
+      return "truncated";
+    case CopyKind::kReordered:
+      return "reordered";
+    case CopyKind::kBoilerplate:
+      return "boilerplate";
+    case CopyKind::kEdited:
+      return "edited";
+    case CopyKind::kNoisy:
+      return "noisy";
+    case CopyKind::kCombined:
+      return "combined";
+  }
+  return "unknown";
+}
+
+Status GeneratorOptions::Validate() const {
+  auto rate = [](double r, double hi) { return r >= 0 && r <= hi; };  // false for NaN too
+  if (articles < 1 || articles > 10'000'000'000ULL) {
+    return Status::InvalidArgument("articles must be in [1, 10^10]");
+  }
+  if (!ParseIsoDate(start))
+    return Status::InvalidArgument("start is not an ISO 8601 date: " + start);
+  if (days < 1 || days > 36500) return Status::InvalidArgument("days must be in [1, 36500]");
+  if (min_reports < 1 || max_reports > 32 || min_reports > max_reports) {
+    return Status::InvalidArgument("reports per event must satisfy 1 <= min <= max <= 32");
+  }
+  if (!rate(report_spread_days, 60)) {
+    return Status::InvalidArgument("report_spread_days must be in [0, 60]");
+  }
+  if (!rate(follow_up_rate, 1)) return Status::InvalidArgument("follow_up_rate must be in [0, 1]");
+  if (!(thread_days > 0 && thread_days <= 365)) {
+    return Status::InvalidArgument("thread_days must be in (0, 365]");
+  }
+  if (!rate(copy_rate, 0.95)) return Status::InvalidArgument("copy_rate must be in [0, 0.95]");
+  if (!rate(copy_delay_hours, 720)) {
+    return Status::InvalidArgument("copy_delay_hours must be in [0, 720]");
+  }
+  for (double r : {reheadline_rate, truncate_rate, reorder_rate, boilerplate_rate, word_edit_rate,
+                   noise_rate}) {
+    if (!rate(r, 1)) return Status::InvalidArgument("edit rates must be in [0, 1]");
+  }
+  if (!rate(noise_chars, 0.1)) return Status::InvalidArgument("noise_chars must be in [0, 0.1]");
+  return Status::OK();
+}
+
+}  // namespace samestory
