@@ -1,13 +1,16 @@
 // Copy edit: boilerplate lines (copy_edits.h).
+#include <algorithm>
+
 #include "gen/copy_edits.h"
 #include "gen/entities.h"
 
 namespace samestory::gen {
 
-void AddBoilerplate(Body* body, Lang lang, uint64_t outlet, Rng& rng) {
+bool AddBoilerplate(Body* body, Lang lang, uint64_t outlet, int max_lines, Rng& rng) {
   const std::span<const std::string_view> lines = KitFor(lang).boilerplate;
   uint64_t used = 0;
-  for (int k = rng.Between(1, 2); k > 0; --k) {
+  const int most = std::min(max_lines, static_cast<int>(lines.size()));
+  for (int k = rng.Between(1, most); k > 0; --k) {
     uint64_t pick;
     do pick = rng.Below(lines.size());
     while (used >> pick & 1);
@@ -32,6 +35,7 @@ void AddBoilerplate(Body* body, Lang lang, uint64_t outlet, Rng& rng) {
     size_t at = where < 2 ? 0 : where < 4 ? body->size() : rng.Below(body->size() + 1);
     body->insert(body->begin() + static_cast<std::ptrdiff_t>(at), Paragraph{std::move(line)});
   }
+  return true;
 }
 
 }  // namespace samestory::gen

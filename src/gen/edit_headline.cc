@@ -4,12 +4,13 @@
 
 namespace samestory::gen {
 
-void NewHeadline(const BaseCorpus& base, uint32_t focus, const Entities& e,
+bool NewHeadline(const BaseCorpus& base, uint32_t focus, const Entities& e,
                  std::string_view original, Rng& rng, std::vector<Word>* words, std::string* out) {
   out->assign(original);
   for (int tries = 0; tries < 8 && *out == original; ++tries) {
     MakeTitle(base, focus, e, rng, words, out);
   }
+  return *out != original;
 }
 
 }  // namespace samestory::gen

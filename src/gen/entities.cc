@@ -38,6 +38,7 @@ void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Ent
   e->last[1] = MadeUpName(rng, rng.Between(1, 2), Pick(rng, kNameEndings));
   e->person[1] = std::string(Pick(rng, kFirstNames)) + " " + e->last[1];
   const std::string name = MadeUpName(rng, 2, Pick(rng, kNameEndings));
+  e->term_name = name;
   switch (lang) {
     case Lang::kEn:
       e->term = "the " + name + " " + std::string(Pick(rng, kTermNounsEn));
@@ -56,6 +57,26 @@ void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Ent
   }
 }
 
+bool AppendEntity(std::string_view key, const Entities& e, std::string* out) {
+  if (key == "P1")
+    out->append(e.person[0]);
+  else if (key == "P2")
+    out->append(e.person[1]);
+  else if (key == "L1")
+    out->append(e.last[0]);
+  else if (key == "L2")
+    out->append(e.last[1]);
+  else if (key == "O")
+    out->append(e.org);
+  else if (key == "C")
+    out->append(e.place);
+  else if (key == "T")
+    out->append(e.term);
+  else
+    return false;
+  return true;
+}
+
 void FillTemplate(std::string_view tpl, const Entities& e, std::string* out) {
   out->clear();
   for (size_t i = 0; i < tpl.size(); ++i) {
@@ -64,21 +85,7 @@ void FillTemplate(std::string_view tpl, const Entities& e, std::string* out) {
       continue;
     }
     size_t close = tpl.find('}', i);
-    std::string_view key = tpl.substr(i + 1, close - i - 1);
-    if (key == "P1")
-      out->append(e.person[0]);
-    else if (key == "P2")
-      out->append(e.person[1]);
-    else if (key == "L1")
-      out->append(e.last[0]);
-    else if (key == "L2")
-      out->append(e.last[1]);
-    else if (key == "O")
-      out->append(e.org);
-    else if (key == "C")
-      out->append(e.place);
-    else if (key == "T")
-      out->append(e.term);
+    AppendEntity(tpl.substr(i + 1, close - i - 1), e, out);
     i = close;
   }
   Capitalize(out);  // "{T} was discussed" opens with "the"

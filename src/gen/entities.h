@@ -35,6 +35,7 @@ void AppendRemapped(const Remap& remap, const Word& w, std::string_view core, st
 // event's thread (follow-up events share them); the second person and the term to the event.
 struct Entities {
   std::string person[2], last[2], org, place, term;
+  std::string term_name;  // the made-up name in `term`: "Velkora" in "the Velkora accord"
   Lang lang = Lang::kEn;
   Remap focus_remap;   // the event's: for its focus article
   Remap thread_remap;  // the thread's: for the background article its events share
@@ -49,6 +50,10 @@ void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Ent
 // Replaces *out with `tpl`, its {P1} {P2} {L1} {L2} {O} {C} {T} filled from `e` (word_lists.h),
 // capitalized.
 void FillTemplate(std::string_view tpl, const Entities& e, std::string* out);
+
+// Appends the entity that placeholder `key` ("P1", "O", ...; no braces) names; false when `key` is
+// not an entity's.
+bool AppendEntity(std::string_view key, const Entities& e, std::string* out);
 
 }  // namespace samestory::gen
 

@@ -9,9 +9,12 @@
 //              template sentences naming the entities, grouped into paragraphs under a headline
 //              (report.h).
 //   copy c   : the report with the edits its outlet made (copy_edits.h, article_builder.h).
+//   notice   : a short recurring notice (notice.h): an event with one report.
+//   templated: a report's or notice's wording with other names, figures or dates, its own event
+//              (plan.h); not a copy.
 // Every choice comes from a SplitMix64 stream seeded by (seed, what, e, r, c) (random.h), so an
 // article's text can be rebuilt from its plan alone: the reorder buffer that puts articles in date
-// order holds 48-byte plans, not texts. Only integer arithmetic and IEEE comparisons of exact
+// order holds 72-byte plans, not texts. Only integer arithmetic and IEEE comparisons of exact
 // draws are used (no libm, no std:: distributions): the output is the same on every machine.
 #include <algorithm>
 #include <queue>
@@ -54,7 +57,7 @@ Status CorpusGenerator::Generate(const ArticleSink& sink, GeneratorSummary* summ
   std::priority_queue<gen::ArticlePlan, std::vector<gen::ArticlePlan>, gen::LaterFirst> pending;
   std::vector<gen::ArticlePlan> planned_articles;
   uint64_t planned = 0;
-  for (uint64_t e = 0; planned < options_.articles; ++e) {
+  for (uint64_t e = 0; planned < options_.articles;) {
     planned_articles.clear();
     const gen::EventPlan ev = planner.Plan(e, planned, &planned_articles);
     if (summary && ev.thread != ev.index) ++summary->follow_ups;
@@ -64,9 +67,11 @@ Status CorpusGenerator::Generate(const ArticleSink& sink, GeneratorSummary* summ
     }
     for (const gen::ArticlePlan& p : planned_articles) pending.push(p);
     planned += ev.count();
+    e += ev.events();
     if (summary) {
-      ++summary->events;
+      summary->events += ev.events();
       summary->reports += static_cast<uint64_t>(ev.reports);
+      summary->notices += ev.wording == gen::Wording::kNotice ? 1 : 0;
       summary->max_pending = std::max<uint64_t>(summary->max_pending, pending.size());
     }
   }

@@ -30,6 +30,14 @@ void AppendJsonLine(const GeneratedArticle& a, std::string* out) {
     out->append(",\"edits\":");
     AppendJsonString(a.edits, out);
   }
+  if (!a.template_of.empty()) {
+    out->append(",\"template_of\":");
+    AppendJsonString(a.template_of, out);
+  }
+  if (!a.template_change.empty()) {
+    out->append(",\"template_change\":");
+    AppendJsonString(a.template_change, out);
+  }
   out->append("}\n");
 }
 

@@ -1,4 +1,6 @@
 // Copy kinds' names and the validation of GeneratorOptions (samestory/generate.h).
+#include <string>
+
 #include "samestory/generate.h"
 
 namespace samestory {
@@ -21,8 +23,14 @@ std::string_view CopyKindName(CopyKind kind) {
       return "edited";
     case CopyKind::kNoisy:
       return "noisy";
+    case CopyKind::kExtended:
+      return "extended";
+    case CopyKind::kCorrected:
+      return "corrected";
     case CopyKind::kCombined:
       return "combined";
+    case CopyKind::kTemplated:
+      return "templated";
   }
   return "unknown";
 }
@@ -50,10 +58,30 @@ Status GeneratorOptions::Validate() const {
     return Status::InvalidArgument("copy_delay_hours must be in [0, 720]");
   }
   for (double r : {reheadline_rate, truncate_rate, reorder_rate, boilerplate_rate, word_edit_rate,
-                   noise_rate}) {
+                   noise_rate, extend_rate, correct_rate}) {
     if (!rate(r, 1)) return Status::InvalidArgument("edit rates must be in [0, 1]");
   }
+  if (!(truncate_min_keep >= 0.1 && truncate_min_keep <= truncate_max_keep &&
+        truncate_max_keep <= 1)) {
+    return Status::InvalidArgument(
+        "truncate_min_keep and truncate_max_keep must satisfy 0.1 <= min <= max <= 1");
+  }
+  if (boilerplate_max_lines < 1 || boilerplate_max_lines > 6) {
+    return Status::InvalidArgument("boilerplate_max_lines must be in [1, 6]");
+  }
+  if (!(word_edit_share > 0 && word_edit_share <= 0.2)) {
+    return Status::InvalidArgument("word_edit_share must be in (0, 0.2]");
+  }
   if (!rate(noise_chars, 0.1)) return Status::InvalidArgument("noise_chars must be in [0, 0.1]");
+  if (extend_max_paragraphs < 1 || extend_max_paragraphs > 10) {
+    return Status::InvalidArgument("extend_max_paragraphs must be in [1, 10]");
+  }
+  if (!rate(correction_mark_rate, 1)) {
+    return Status::InvalidArgument("correction_mark_rate must be in [0, 1]");
+  }
+  if (!rate(templated_rate, 0.2)) {
+    return Status::InvalidArgument("templated_rate must be in [0, 0.2]");
+  }
   return Status::OK();
 }
 

@@ -29,7 +29,11 @@ enum Stream : uint64_t {
   kReportStream,
   kCopyStream,
   kThreadStream,
-  kRemapStream
+  kRemapStream,
+  kTemplateStream,  // whether an event is the template of templated articles, and of which kind
+  kNoticeStream,    // a notice's template and outlet
+  kFigureStream,    // a notice's figures and dates
+  kTwinStream,      // what a templated article changes
 };
 
 // The seed of the stream for `what` and up to three indices (event, report, copy, ...).

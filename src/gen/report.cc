@@ -24,7 +24,7 @@ void MakeTitle(const BaseCorpus& base, uint32_t focus, const Entities& e, Rng& r
 
 void BuildReport(const BaseCorpus& base, uint64_t seed, const ArticlePlan& p, const Entities& e,
                  ReportScratch* sc, Report* out) {
-  Rng rng(StreamSeed(seed, kReportStream, p.event, p.report));
+  Rng rng(StreamSeed(seed, kReportStream, p.source_event, p.report));
   const BaseCorpus::Article& focus = base.articles[p.focus];
   // Which base sentences: 30-60% of the focus article's (at most 14, at least 2), in roughly
   // their order; 0-2 of the thread's background article; 0-2 from the language's pool.

@@ -41,8 +41,8 @@ struct ReportScratch {
 void MakeTitle(const BaseCorpus& base, uint32_t focus, const Entities& e, Rng& rng,
                std::vector<Word>* words, std::string* out);
 
-// Builds report p.report of event p.event (entities `e`) into *out, from the stream
-// (seed, kReportStream, event, report).
+// Builds report p.report of event p.source_event (entities `e`) into *out, from the stream
+// (seed, kReportStream, source_event, report) and the base articles p.focus and p.background.
 void BuildReport(const BaseCorpus& base, uint64_t seed, const ArticlePlan& p, const Entities& e,
                  ReportScratch* sc, Report* out);
 

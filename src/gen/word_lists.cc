@@ -161,6 +161,97 @@ constexpr std::string_view kBoilerplateDe[] = {
     "Lesen Sie auch: die meistgelesenen Artikel des Tages.",
     "(Mit Material von {P})",
     "© {S}. Alle Rechte vorbehalten."};
+// Short recurring notices: the templates of templated negatives (a dividend notice about another
+// company, a weekly figures report with other figures, a weekly auction notice a week later).
+// Sentences are separated by "\n", paragraphs by "\n\n". {N1}: 10-95; {N2} {N3}: 10,000-990,000;
+// {N4} {N5}: 1,000-99,000; {N6}: 28-364; {D1}: a date within a week of the notice; {D2}: 2-6 weeks
+// after {D1}.
+constexpr Notice kNoticesEn[] = {
+    {"{O} declares quarterly dividend of {N1} cents",
+     "{O} said its board of directors had declared a regular quarterly dividend of {N1} cents a "
+     "share.\nThe dividend is payable on {D2} to shareholders of record at the close of business "
+     "on {D1}.\n\nThe company, based in {C}, said the payment was unchanged from the previous "
+     "quarter."},
+    {"{C} grain stocks at {N2} tonnes in week to {D1}",
+     "Grain stocks held at the port of {C} stood at {N2} tonnes in the week ended {D1}, against "
+     "{N3} tonnes a week earlier, {O} said in its weekly report.\n\nArrivals during the week "
+     "totalled {N4} tonnes and shipments {N5} tonnes, the report showed."},
+    {"{O} to auction {N1} mln dlrs of bills on {D1}",
+     "{O} said it would offer {N1} million dollars of {N6}-day bills at its regular weekly "
+     "auction in {C} on {D1}.\nBids must be received by noon local time on the day of the "
+     "auction.\n\nThe bills will be issued on {D2}, {O} said in a statement."},
+    {"{O} sets annual meeting for {D1}",
+     "{O} said it would hold its annual meeting of shareholders in {C} on {D1}.\n{P1}, the "
+     "company's secretary, said shareholders would be asked to approve a dividend of {N1} cents a "
+     "share, payable on {D2}."}};
+constexpr Notice kNoticesFr[] = {
+    {"{O} verse un dividende trimestriel de {N1} centimes",
+     "{O} a annoncé que son conseil d'administration avait décidé le versement d'un dividende "
+     "trimestriel de {N1} centimes par action.\nLe dividende sera payé le {D2} aux actionnaires "
+     "inscrits au {D1}.\n\nLa société, dont le siège est à {C}, a indiqué que le montant était "
+     "inchangé par rapport au trimestre précédent."},
+    {"Stocks de céréales à {C} : {N2} tonnes dans la semaine au {D1}",
+     "Les stocks de céréales du port de {C} s'élevaient à {N2} tonnes dans la semaine close le "
+     "{D1}, contre {N3} tonnes une semaine plus tôt, selon le rapport hebdomadaire de {O}.\n\nLes "
+     "arrivées de la semaine ont atteint {N4} tonnes et les expéditions {N5} tonnes."},
+    {"{O} émettra {N1} millions d'euros de bons le {D1}",
+     "{O} a annoncé qu'il émettrait {N1} millions d'euros de bons à {N6} jours lors de son "
+     "adjudication hebdomadaire à {C} le {D1}.\nLes offres doivent parvenir avant midi le jour de "
+     "l'adjudication.\n\nLes bons seront émis le {D2}, a précisé {O} dans un communiqué."},
+    {"{O} tiendra son assemblée générale le {D1}",
+     "{O} tiendra son assemblée générale annuelle à {C} le {D1}.\n{P1}, secrétaire général, a "
+     "indiqué que les actionnaires seraient invités à approuver un dividende de {N1} centimes par "
+     "action, payable le {D2}."}};
+constexpr Notice kNoticesEs[] = {
+    {"{O} pagará un dividendo trimestral de {N1} céntimos",
+     "{O} informó de que su consejo de administración aprobó un dividendo trimestral de {N1} "
+     "céntimos por acción.\nEl dividendo se pagará el {D2} a los accionistas registrados al cierre "
+     "del {D1}.\n\nLa empresa, con sede en {C}, indicó que el pago no varía respecto al trimestre "
+     "anterior."},
+    {"Las existencias de grano en {C} suman {N2} toneladas en la semana al {D1}",
+     "Las existencias de grano en el puerto de {C} sumaban {N2} toneladas en la semana cerrada el "
+     "{D1}, frente a {N3} toneladas una semana antes, según el informe semanal de {O}.\n\nLas "
+     "llegadas de la semana alcanzaron {N4} toneladas y los embarques {N5} toneladas."},
+    {"{O} subastará {N1} millones de euros en letras el {D1}",
+     "{O} anunció que ofrecerá {N1} millones de euros en letras a {N6} días en su subasta semanal "
+     "en {C} el {D1}.\nLas pujas deben presentarse antes del mediodía del día de la "
+     "subasta.\n\nLas letras se emitirán el {D2}, según un comunicado de {O}."},
+    {"{O} celebrará su junta de accionistas el {D1}",
+     "{O} celebrará su junta general anual de accionistas en {C} el {D1}.\n{P1}, secretario del "
+     "consejo, indicó que se propondrá un dividendo de {N1} céntimos por acción, pagadero el "
+     "{D2}."}};
+constexpr Notice kNoticesDe[] = {
+    {"{O} zahlt Quartalsdividende von {N1} Cent",
+     "{O} teilte mit, der Vorstand habe eine reguläre Quartalsdividende von {N1} Cent je Aktie "
+     "beschlossen.\nDie Dividende wird am {D2} an die am {D1} eingetragenen Aktionäre "
+     "ausgezahlt.\n\nDas Unternehmen mit Sitz in {C} erklärte, die Zahlung sei gegenüber dem "
+     "Vorquartal unverändert."},
+    {"Getreidebestände in {C} bei {N2} Tonnen in der Woche bis {D1}",
+     "Die Getreidebestände im Hafen von {C} lagen in der Woche bis zum {D1} bei {N2} Tonnen, nach "
+     "{N3} Tonnen eine Woche zuvor, wie {O} in seinem Wochenbericht mitteilte.\n\nDie "
+     "Anlieferungen der Woche beliefen sich auf {N4} Tonnen, die Verschiffungen auf {N5} Tonnen."},
+    {"{O} versteigert am {D1} Schatzwechsel über {N1} Mio Euro",
+     "{O} kündigte an, bei seiner wöchentlichen Auktion in {C} am {D1} Schatzwechsel mit einer "
+     "Laufzeit von {N6} Tagen über {N1} Millionen Euro anzubieten.\nGebote müssen bis zum Mittag "
+     "des Auktionstages eingehen.\n\nDie Papiere werden am {D2} begeben, teilte {O} mit."},
+    {"{O} lädt zur Hauptversammlung am {D1}",
+     "{O} hält seine ordentliche Hauptversammlung am {D1} in {C} ab.\n{P1}, Sekretär des "
+     "Vorstands, sagte, den Aktionären werde eine Dividende von {N1} Cent je Aktie vorgeschlagen, "
+     "zahlbar am {D2}."}};
+
+// Month names, January first.
+constexpr std::string_view kMonthsEn[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
+constexpr std::string_view kMonthsFr[] = {"janvier",   "février", "mars",     "avril",
+                                          "mai",       "juin",    "juillet",  "août",
+                                          "septembre", "octobre", "novembre", "décembre"};
+constexpr std::string_view kMonthsEs[] = {"enero",      "febrero", "marzo",     "abril",
+                                          "mayo",       "junio",   "julio",     "agosto",
+                                          "septiembre", "octubre", "noviembre", "diciembre"};
+constexpr std::string_view kMonthsDe[] = {"Januar",    "Februar", "März",     "April",
+                                          "Mai",       "Juni",    "Juli",     "August",
+                                          "September", "Oktober", "November", "Dezember"};
 constexpr std::string_view kTermNounsEsList[] = {"el acuerdo",  "el plan",         "el proyecto",
                                                  "la reforma",  "la fusión",       "el tratado",
                                                  "el contrato", "la investigación"};
@@ -267,15 +358,16 @@ void AppendOutlet(uint64_t outlet, std::string* out) {
 LangKit KitFor(Lang lang) {
   switch (lang) {
     case Lang::kFr:
-      return {kEntitySentencesFr, kTitlesFr, kBoilerplateFr};
+      return {kEntitySentencesFr, kTitlesFr, kBoilerplateFr,
+              kNoticesFr,         kMonthsFr, "RECTIFICATIF-"};
     case Lang::kEs:
-      return {kEntitySentencesEs, kTitlesEs, kBoilerplateEs};
+      return {kEntitySentencesEs, kTitlesEs, kBoilerplateEs, kNoticesEs, kMonthsEs, "CORREGIDO-"};
     case Lang::kDe:
-      return {kEntitySentencesDe, kTitlesDe, kBoilerplateDe};
+      return {kEntitySentencesDe, kTitlesDe, kBoilerplateDe, kNoticesDe, kMonthsDe, "KORREKTUR-"};
     case Lang::kEn:
       break;
   }
-  return {kEntitySentencesEn, kTitlesEn, kBoilerplateEn};
+  return {kEntitySentencesEn, kTitlesEn, kBoilerplateEn, kNoticesEn, kMonthsEn, "CORRECTED-"};
 }
 
 Lang LangOf(std::string_view tag) {

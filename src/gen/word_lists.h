@@ -46,12 +46,22 @@ enum class Lang { kEn, kFr, kEs, kDe };
 // "fr", "fr-CA", "FR_fr" -> kFr; anything unknown -> kEn.
 Lang LangOf(std::string_view tag);
 
+// A short recurring notice (a dividend, a weekly figures report, an auction): a headline and a
+// body whose sentences are separated by "\n" and paragraphs by "\n\n". Placeholders as below,
+// plus figures {N1}..{N6} and dates {D1} {D2} (notice.h).
+struct Notice {
+  std::string_view title, body;
+};
+
 // Templates of one language. {P1} {P2}: full names; {L1} {L2}: last names; {O}: an organisation;
 // {C}: a place; {T}: the key term. Boilerplate: {S} the outlet, {P} {Q} made-up people.
 struct LangKit {
-  WordList sentences;    // sentences naming the event's entities
-  WordList titles;       // headlines naming them
-  WordList boilerplate;  // lines outlets add around wire text: ads, newsletters, credits
+  WordList sentences;                // sentences naming the event's entities
+  WordList titles;                   // headlines naming them
+  WordList boilerplate;              // lines outlets add around wire text: ads, credits
+  std::span<const Notice> notices;   // recurring notices
+  WordList months;                   // month names, January first
+  std::string_view correction_mark;  // what a corrected copy's title opens with: "CORRECTED-"
 };
 LangKit KitFor(Lang lang);
 

@@ -39,8 +39,9 @@ TEST(NewHeadlineTest, DiffersFromTheReportsHeadline) {
     Rng rng(seed);
     std::string original, fresh;
     MakeTitle(*base, 0, e, rng, &words, &original);
-    NewHeadline(*base, 0, e, original, rng, &words, &fresh);
+    const bool changed = NewHeadline(*base, 0, e, original, rng, &words, &fresh);
     EXPECT_FALSE(fresh.empty());
+    EXPECT_EQ(changed, fresh != original);
     same += fresh == original;
   }
   EXPECT_LE(same, 1) << "8 draws rarely all give the same headline";

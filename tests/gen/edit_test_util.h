@@ -65,8 +65,10 @@ inline size_t WordCount(const Body& body) {
   return n;
 }
 
-// Levenshtein distance in bytes (insertions, deletions, substitutions). O(|a| |b|): short strings.
-inline size_t EditDistance(std::string_view a, std::string_view b) {
+// Levenshtein distance (insertions, deletions, substitutions) between two sequences.
+// O(|a| |b|): short sequences.
+template <typename Sequence>
+size_t Levenshtein(const Sequence& a, const Sequence& b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
@@ -79,6 +81,25 @@ inline size_t EditDistance(std::string_view a, std::string_view b) {
     }
   }
   return row[b.size()];
+}
+
+// In bytes.
+inline size_t EditDistance(std::string_view a, std::string_view b) { return Levenshtein(a, b); }
+
+// In words (split at spaces).
+inline size_t WordEditDistance(std::string_view a, std::string_view b) {
+  auto split = [](std::string_view s) {
+    std::vector<std::string_view> words;
+    size_t i = 0;
+    while (i < s.size()) {
+      size_t j = s.find(' ', i);
+      if (j == std::string_view::npos) j = s.size();
+      if (j > i) words.push_back(s.substr(i, j - i));
+      i = j + 1;
+    }
+    return words;
+  };
+  return Levenshtein(split(a), split(b));
 }
 
 }  // namespace samestory::gen::testing

@@ -1,8 +1,9 @@
-// EditWords (src/gen/edit_words.cc): a few word substitutions, deletions and insertions, never the
-// first or last word of a sentence, the word count within bounds; the same seed edits the same
-// words.
+// EditWords (src/gen/edit_words.cc): substitutions, deletions and insertions at about the stated
+// share of the words, never the first or last word of a sentence, the word count within bounds;
+// the same seed edits the same words.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -19,38 +20,48 @@ namespace {
 using testing::MakeBody;
 using testing::Sentences;
 using testing::WordCount;
+using testing::WordEditDistance;
 
-TEST(EditWordsTest, FewEditsInsideSentences) {
+TEST(EditWordsTest, TouchesAboutTheStatedShareOfWords) {
   std::vector<std::string_view> split, a, b;
   std::string tmp;
-  for (int paragraphs : {1, 3, 6, 12}) {
-    const Body original = MakeBody(paragraphs, 3);
-    const std::vector<std::string> before = Sentences(original);
-    const size_t words = WordCount(original);
-    const size_t most = std::max<size_t>(1, words / 60);  // edits at most
-    size_t changed_total = 0;
-    for (uint64_t seed = 0; seed < 200; ++seed) {
-      Body body = original;
-      Rng rng(seed);
-      EditWords(&body, rng, &split, &tmp);
-      const std::vector<std::string> after = Sentences(body);
-      ASSERT_EQ(after.size(), before.size());
-      size_t changed = 0;
-      for (size_t i = 0; i < before.size(); ++i) {
-        if (after[i] == before[i]) continue;
-        ++changed;
-        SplitWords(before[i], &a);
-        SplitWords(after[i], &b);
-        EXPECT_EQ(a.front(), b.front()) << after[i];
-        EXPECT_EQ(a.back(), b.back()) << after[i];
+  for (double share : {0.01, 0.03, 0.08}) {
+    for (int paragraphs : {2, 6, 20}) {
+      const Body original = MakeBody(paragraphs, 3);
+      const std::vector<std::string> before = Sentences(original);
+      const size_t words = WordCount(original);
+      const double expected = static_cast<double>(words) * share;
+      // Edits: round(words x share), randomly rounded, at least 1.
+      const size_t most = std::max<size_t>(1, static_cast<size_t>(std::ceil(expected)));
+      double touched = 0;
+      constexpr int kSeeds = 200;
+      for (uint64_t seed = 0; seed < kSeeds; ++seed) {
+        Body body = original;
+        Rng rng(seed);
+        ASSERT_TRUE(EditWords(&body, share, rng, &split, &tmp));
+        const std::vector<std::string> after = Sentences(body);
+        ASSERT_EQ(after.size(), before.size());
+        size_t distance = 0;
+        for (size_t i = 0; i < before.size(); ++i) {
+          if (after[i] == before[i]) continue;
+          distance += WordEditDistance(before[i], after[i]);
+          SplitWords(before[i], &a);
+          SplitWords(after[i], &b);
+          EXPECT_EQ(a.front(), b.front()) << after[i];
+          EXPECT_EQ(a.back(), b.back()) << after[i];
+        }
+        // Each edit changes one word, or inserts two ("so far").
+        EXPECT_GE(distance, 1u);
+        EXPECT_LE(distance, 2 * most);
+        const long delta = static_cast<long>(WordCount(body)) - static_cast<long>(words);
+        EXPECT_LE(static_cast<size_t>(std::labs(delta)), 2 * most);
+        touched += static_cast<double>(distance);
       }
-      const long delta = static_cast<long>(WordCount(body)) - static_cast<long>(words);
-      // "so far" is one filler of two words: an insertion adds at most 2.
-      EXPECT_LE(static_cast<size_t>(std::labs(delta)), 2 * most);
-      EXPECT_LE(changed, most);
-      changed_total += changed;
+      // On average within 20% of the share (plus the 1-edit floor of short texts).
+      const double mean = touched / kSeeds;
+      EXPECT_GT(mean, std::max(1.0, expected) * 0.8) << share << " of " << words << " words";
+      EXPECT_LT(mean, std::max(1.0, expected * 1.2) + 0.5) << share << " of " << words << " words";
     }
-    EXPECT_GT(changed_total, 150u) << "edits are rare";
   }
 }
 
@@ -61,8 +72,8 @@ TEST(EditWordsTest, SameSeedSameEdits) {
   for (uint64_t seed = 0; seed < 50; ++seed) {
     Body a = original, b = original;
     Rng ra(seed), rb(seed);
-    EditWords(&a, ra, &split, &tmp);
-    EditWords(&b, rb, &split, &tmp);
+    EditWords(&a, 0.03, ra, &split, &tmp);
+    EditWords(&b, 0.03, rb, &split, &tmp);
     EXPECT_EQ(a, b);
   }
 }
