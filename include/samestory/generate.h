@@ -59,10 +59,13 @@ std::string_view CopyKindName(CopyKind kind);
 
 struct GeneratorOptions {
   // Output-affecting.
-  uint64_t articles = 1000;          // N, articles written, exactly; 1 .. 10^10; default 1000
-  uint64_t seed = 1;                 // seed of every random choice; default 1
-  std::string start = "2024-01-01";  // ISO 8601 date of the first event (UTC unless given)
-  int days = 365;                    // events are spread evenly over this many days; 1..36500
+  uint64_t articles = 1000;  // N, articles written, exactly; 1 .. 10^10; default 1000
+  uint64_t seed = 1;         // seed of every random choice; default 1
+  // ISO 8601 date of the first event (UTC unless given); every generated date must stay in years
+  // 0000-9999, so start + days + report spread + the later of copy delay and 28 days (templated
+  // articles) must end by 9999-12-31. Default 2024-01-01.
+  std::string start = "2024-01-01";
+  int days = 365;  // events are spread evenly over this many days; 1..36500
   // Distinct reports per event, drawn uniformly in [min_reports, max_reports]; 1..32; default
   // 3..6. Every event has at least min(min_reports, 2) reports when N >= 2 (the last event is
   // trimmed to land on N exactly, never to a single report), except notice events (one report,

@@ -1,6 +1,7 @@
 // Copy kinds' names and the validation of GeneratorOptions (samestory/generate.h).
 #include <string>
 
+#include "gen/plan.h"
 #include "samestory/generate.h"
 
 namespace samestory {
@@ -40,8 +41,8 @@ Status GeneratorOptions::Validate() const {
   if (articles < 1 || articles > 10'000'000'000ULL) {
     return Status::InvalidArgument("articles must be in [1, 10^10]");
   }
-  if (!ParseIsoDate(start))
-    return Status::InvalidArgument("start is not an ISO 8601 date: " + start);
+  const std::optional<UnixSeconds> first = ParseIsoDate(start);
+  if (!first) return Status::InvalidArgument("start is not an ISO 8601 date: " + start);
   if (days < 1 || days > 36500) return Status::InvalidArgument("days must be in [1, 36500]");
   if (min_reports < 1 || max_reports > 32 || min_reports > max_reports) {
     return Status::InvalidArgument("reports per event must satisfy 1 <= min <= max <= 32");
@@ -81,6 +82,16 @@ Status GeneratorOptions::Validate() const {
   }
   if (!rate(templated_rate, 0.2)) {
     return Status::InvalidArgument("templated_rate must be in [0, 0.2]");
+  }
+  // Every date written must read back: FormatIsoDate writes 4-digit years only.
+  static const UnixSeconds kFirst = *ParseIsoDate("0000-01-01T00:00:00Z");
+  static const UnixSeconds kLast = *ParseIsoDate("9999-12-31T23:59:59Z");
+  if (*first < kFirst) return Status::InvalidArgument("start is before 0000-01-01: " + start);
+  if (*first > kLast - gen::LatestArticleOffset(*this)) {
+    return Status::InvalidArgument(
+        "start " + start + " with days " + std::to_string(days) +
+        " would date articles after 9999-12-31 (generated dates must stay in years 0000-9999): "
+        "give an earlier start or fewer days");
   }
   return Status::OK();
 }

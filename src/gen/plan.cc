@@ -15,7 +15,20 @@ constexpr double kNoticeShare = 0.6;
 constexpr int kMaxNoticeTwins = 3;  // 1..3 (mean 2)
 constexpr int kMaxStoryTwins = 2;   // 1..2 (mean 1.5)
 
+int64_t ReportLag(const GeneratorOptions& o) {
+  return std::max<int64_t>(static_cast<int64_t>(o.report_spread_days * 86400.0), 7200);
+}
+
 }  // namespace
+
+int64_t LatestArticleOffset(const GeneratorOptions& o) {
+  // Event dates are before start + days; a report comes up to its spread (or 2 hours) later; a
+  // copy up to copy_delay (and a minute) after its report, a templated article up to
+  // kMaxTemplateGap after its template.
+  const int64_t copy_lag = 60 + static_cast<int64_t>(o.copy_delay_hours * 3600.0);
+  return static_cast<int64_t>(o.days) * 86400 + ReportLag(o) +
+         std::max<int64_t>(copy_lag, kMaxTemplateGap);
+}
 
 Planner::Planner(const GeneratorOptions& o, const BaseCorpus& base)
     : o_(o),

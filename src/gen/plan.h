@@ -34,6 +34,9 @@ enum class Twin : uint8_t {
 // A templated article is dated at most this long after its template.
 inline constexpr int64_t kMaxTemplateGap = 28 * 86400 + 7200;
 
+// Seconds from `o.start` to the latest date an article can have. REQUIRES: o is otherwise valid.
+int64_t LatestArticleOffset(const GeneratorOptions& o);
+
 struct EventPlan {
   uint64_t index = 0;
   uint64_t first_seq = 0;   // generation number of its first article

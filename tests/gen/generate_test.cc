@@ -423,6 +423,34 @@ TEST(GenerateTest, TemplatedArticlesDifferOnlyWhereTheySay) {
   }
 }
 
+// Regression: `gen --start 9999-12-31` wrote year-10000 dates that samestory's own reader refuses.
+// A start whose articles would leave 0000-9999 is refused up front; one that fits is generated,
+// and every date reads back.
+TEST(GenerateTest, StartWhoseDatesWouldLeaveYears0000To9999IsRefused) {
+  for (const char* start : {"9999-12-31", "9999-12-01", "9999-06-01T00:00:00Z"}) {
+    GeneratorOptions o;
+    o.start = start;
+    EXPECT_EQ(o.Validate().code(), Status::Code::kInvalidArgument) << start;
+    EXPECT_EQ(CorpusGenerator::Create(o, TinyBase()).status().code(),
+              Status::Code::kInvalidArgument)
+        << start;
+  }
+  GeneratorOptions early;
+  early.start = "0000-01-01T00:00:00+01:00";  // 23:00 on the last day of year -1
+  EXPECT_EQ(early.Validate().code(), Status::Code::kInvalidArgument);
+  // The latest start that fits 300 days, 3 days of report spread and 4 weeks of templated gaps.
+  GeneratorOptions o;
+  o.articles = 3000;
+  o.start = "9999-01-01";
+  o.days = 300;
+  ASSERT_TRUE(o.Validate().ok()) << o.Validate().ToString();
+  for (const Record& r : ParseAll(Generate(o, SampleBase()))) {
+    EXPECT_TRUE(ParseIsoDate(r.date).has_value()) << r.date;
+  }
+  early.start = "0000-01-01";
+  EXPECT_TRUE(early.Validate().ok());
+}
+
 TEST(GenerateTest, SummaryCountsMatchTheOutput) {
   GeneratorOptions o;
   o.articles = 4000;

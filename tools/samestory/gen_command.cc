@@ -106,7 +106,9 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
   cmd->add_option("-o,--output", a->output,
                   "Output JSON Lines file; .gz is gzip-compressed (default stdout)");
-  cmd->add_option("--start", o.start, "Date of the first event (ISO 8601)")->capture_default_str();
+  cmd->add_option("--start", o.start,
+                  "Date of the first event (ISO 8601); every article must be dated by 9999-12-31")
+      ->capture_default_str();
   cmd->add_option("--days", o.days, "Days the events are spread over")->capture_default_str();
   cmd->add_option("--reports-per-event", a->reports_per_event,
                   "Distinct reports per event: K, or MIN,MAX drawn uniformly (default 3,6)")
