@@ -4,11 +4,13 @@
 // `cluster` read, with gold labels `dup` (duplicate group) and `story` (event) on every article.
 // Events get several distinct reports (sentences sampled from the event's base articles and
 // rewritten, shared made-up entities, dates spread over days), and some follow up an earlier
-// event of the same thread (same names, another story); reports get wire copies with the
-// edits outlets make (new headline, truncation, dropped or reordered paragraphs, boilerplate, word
-// edits, OCR-like noise). Generation streams: memory holds the base corpus and a few days of
-// pending article plans, never the output. Output is a pure function of (base, options): integer
-// arithmetic on SplitMix64 draws, no std:: distributions, so it is byte-identical on any machine.
+// event of the same thread (same names, another story); reports get wire copies with the edits
+// outlets make (new headline, truncation, reordered paragraphs, boilerplate, word edits, OCR-like
+// noise, added paragraphs, a corrected figure). Templated articles reuse another report's wording
+// with other names, figures or dates: they look like copies and are not (hard negatives).
+// Generation streams: memory holds the base corpus and a few weeks of pending article plans,
+// never the output. Output is a pure function of (base, options): integer arithmetic on
+// SplitMix64 draws, no std:: distributions, so it is byte-identical on any machine.
 // Thread-safety: a CorpusGenerator is immutable; Generate() is const and may run concurrently.
 #ifndef SAMESTORY_GENERATE_H_
 #define SAMESTORY_GENERATE_H_
@@ -27,34 +29,47 @@
 
 namespace samestory {
 
+namespace gen {
+struct BaseCorpus;  // the sentence store (src/gen/base_corpus.h)
+}  // namespace gen
+
 // How a generated article relates to the report it derives from. A copy with one edit is named
 // after it; a copy with two or more is kCombined (GeneratedArticle::edits lists them).
 enum class CopyKind {
   kOriginal,     // a report: the first article of its duplicate group
   kExact,        // the report's title and text unchanged, another outlet and a later date
   kReheadlined,  // a new headline, the text unchanged
-  kTruncated,    // cut at a sentence boundary after 40-90% of the text (Jaccard often < 0.8)
-  kReordered,    // two paragraphs swapped or a sentence dropped
-  kBoilerplate,  // 1-2 inserted lines: newsletter and ad text, credits, copyright
-  kEdited,       // 1 .. words/60 word substitutions, deletions and insertions
-  kNoisy,        // OCR-like character confusions at `noise_chars` per letter or digit
+  kTruncated,    // the lead and following paragraphs, 60-90% of them (sentences if < 3 paragraphs)
+  kReordered,    // two paragraphs after the lead swapped (two sentences if < 3 paragraphs)
+  kBoilerplate,  // 1-4 inserted lines: newsletter and ad text, credits, copyright
+  kEdited,       // ~3% of the words substituted, deleted or inserted
+  kNoisy,        // OCR-like confusions of ~2% of the characters, lost and added spaces among them
+  kExtended,     // 1-3 paragraphs of further text (background of the thread) after the report's
+  kCorrected,    // one figure changed, the title sometimes marked "CORRECTED-"
   kCombined,     // two or more of the above edits
+  // Not a copy: another report (its own `dup` and `story`) in the wording of the report named by
+  // GeneratedArticle::template_of, with other names, figures or dates.
+  kTemplated,
 };
-inline constexpr int kCopyKinds = 9;
+inline constexpr int kCopyKinds = 12;
 
 // "original", "exact", "reheadlined", "truncated", "reordered", "boilerplate", "edited", "noisy",
-// "combined": the `copy_kind` field.
+// "extended", "corrected", "combined", "templated": the `copy_kind` field.
 std::string_view CopyKindName(CopyKind kind);
 
 struct GeneratorOptions {
   // Output-affecting.
-  uint64_t articles = 1000;          // N, articles written, exactly; 1 .. 10^10; default 1000
-  uint64_t seed = 1;                 // seed of every random choice; default 1
-  std::string start = "2024-01-01";  // ISO 8601 date of the first event (UTC unless given)
-  int days = 365;                    // events are spread evenly over this many days; 1..36500
+  uint64_t articles = 1000;  // N, articles written, exactly; 1 .. 10^10; default 1000
+  uint64_t seed = 1;         // seed of every random choice; default 1
+  // ISO 8601 date of the first event (UTC unless given); every generated date must stay in years
+  // 0000-9999, so start + days + report spread + the later of copy delay and 28 days (templated
+  // articles) must end by 9999-12-31. Default 2024-01-01.
+  std::string start = "2024-01-01";
+  int days = 365;  // events are spread evenly over this many days; 1..36500
   // Distinct reports per event, drawn uniformly in [min_reports, max_reports]; 1..32; default
   // 3..6. Every event has at least min(min_reports, 2) reports when N >= 2 (the last event is
-  // trimmed to land on N exactly, never to a single report).
+  // trimmed to land on N exactly, never to a single report), except notice events (one report,
+  // the templates of templated articles).
   int min_reports = 3;
   int max_reports = 6;
   double report_spread_days = 3;  // a report's date is up to this long after its event's; [0, 60]
@@ -69,13 +84,25 @@ struct GeneratorOptions {
   double copy_rate = 0.5;
   double copy_delay_hours = 12;  // a copy is dated 1 minute .. this long after its report; [0, 720]
   // Independent probability of each edit on a copy; [0, 1]. No edit makes an exact copy.
-  double reheadline_rate = 0.3;   // a new headline
-  double truncate_rate = 0.1;     // cut at a sentence boundary
-  double reorder_rate = 0.15;     // two paragraphs swapped or a sentence dropped
-  double boilerplate_rate = 0.3;  // 1-2 newsletter, ad and credit lines inserted
-  double word_edit_rate = 0.2;    // 1 .. words/60 word substitutions, deletions, insertions
-  double noise_rate = 0.1;        // OCR-like character noise
-  double noise_chars = 0.002;     // per letter or digit of a noisy copy; [0, 0.1]
+  double reheadline_rate = 0.3;   // a new headline; default 0.3
+  double truncate_rate = 0.15;    // the text cut after some paragraphs; default 0.15
+  double reorder_rate = 0.15;     // two paragraphs swapped; default 0.15
+  double boilerplate_rate = 0.3;  // newsletter, ad and credit lines added; default 0.3
+  double word_edit_rate = 0.2;    // word substitutions, deletions and insertions; default 0.2
+  double noise_rate = 0.1;        // OCR-like character noise; default 0.1
+  double extend_rate = 0.1;       // further paragraphs added after the report's; default 0.1
+  double correct_rate = 0.05;     // one figure corrected; default 0.05
+  // How strong each edit is.
+  double truncate_min_keep = 0.6;  // least share of paragraphs a truncated copy keeps; [0.1, 1]
+  double truncate_max_keep = 0.9;  // most share kept (one is always cut); [min_keep, 1]; 0.9
+  int boilerplate_max_lines = 4;   // boilerplate lines added, 1 .. this; 1..6; default 4
+  double word_edit_share = 0.03;   // share of words an edited copy changes (1 at least); (0, 0.2]
+  double noise_chars = 0.02;       // share of characters a noisy copy garbles; [0, 0.1]; 0.02
+  int extend_max_paragraphs = 3;   // paragraphs an extended copy adds, 1 .. this; 1..10; 3
+  double correction_mark_rate = 0.5;  // share of corrected copies marked in the title; [0, 1]
+  // Share of articles that are templated (CopyKind::kTemplated): another report's or notice's
+  // wording about other entities, with other figures, or a week or more later; [0, 0.2]; 0.05.
+  double templated_rate = 0.05;
 
   Status Validate() const;
 };
@@ -91,12 +118,17 @@ struct GeneratedArticle {
   std::string_view dup;     // gold duplicate group: the id of the report this derives from
   std::string_view story;   // gold story: "e<n>", the event
   CopyKind copy_kind = CopyKind::kOriginal;
-  std::string_view edits;  // for kCombined: the edits joined by '+'; else ""
-  UnixSeconds time = 0;    // `date` as a number
+  std::string_view edits;        // for kCombined: the edits joined by '+'; else ""
+  std::string_view template_of;  // for kTemplated: the id of the report whose wording it has
+  // For kTemplated, what differs from that report: "names" (organisation, people, place; maybe
+  // the figures), "figures" (the numbers only), "date" (only the date, a week or more later).
+  std::string_view template_change;
+  UnixSeconds time = 0;  // `date` as a number
 };
 
 // Appends `a` as one JSON Lines record (newline included) with fields id, title, text, date,
-// lang (only when not empty), source, dup, story, copy_kind, and edits (only when not empty).
+// lang (only when not empty), source, dup, story, copy_kind, and edits, template_of and
+// template_change (only when not empty).
 void AppendJsonLine(const GeneratedArticle& a, std::string* out);
 
 // Receives the articles in output order: by date, ties in generation order (an original before
@@ -105,9 +137,10 @@ using ArticleSink = std::function<Status(const GeneratedArticle&)>;
 
 struct GeneratorSummary {
   uint64_t articles = 0;
-  uint64_t events = 0;
+  uint64_t events = 0;                         // stories: events, notices, templated articles
   uint64_t follow_ups = 0;                     // events that joined an earlier event's thread
   uint64_t reports = 0;                        // originals
+  uint64_t notices = 0;                        // of which short notices (templates)
   std::array<uint64_t, kCopyKinds> by_kind{};  // articles per CopyKind
   uint64_t base_articles = 0;   // base records with enough sentences to seed an event
   uint64_t base_sentences = 0;  // usable sentences in the whole base corpus
@@ -135,13 +168,11 @@ class CorpusGenerator {
 
   const GeneratorOptions& options() const { return options_; }
 
-  struct Base;  // the sentence store; defined in generate.cc
-
  private:
-  CorpusGenerator(const GeneratorOptions& options, std::shared_ptr<const Base> base)
+  CorpusGenerator(const GeneratorOptions& options, std::shared_ptr<const gen::BaseCorpus> base)
       : options_(options), base_(std::move(base)) {}
   GeneratorOptions options_;
-  std::shared_ptr<const Base> base_;
+  std::shared_ptr<const gen::BaseCorpus> base_;
 };
 
 // Generates into a file as JSON Lines: "-" is standard output; a name ending in ".gz" is written

@@ -62,14 +62,17 @@ int RunGen(GenArgs& a) {
   if (a.quiet) return 0;
   const double read_seconds = std::chrono::duration<double>(read_done - start).count();
   const double gen_seconds = std::chrono::duration<double>(end - read_done).count();
+  const uint64_t templated = s.by_kind[static_cast<int>(CopyKind::kTemplated)];
   std::fprintf(
       stderr,
-      "gen: %llu articles, %llu events (%llu follow-ups), %llu reports, %llu copies; "
-      "%.1f MB written\n",
+      "gen: %llu articles, %llu stories (%llu follow-ups), %llu reports (%llu notices), "
+      "%llu copies, %llu templated; %.1f MB written\n",
       static_cast<unsigned long long>(s.articles), static_cast<unsigned long long>(s.events),
       static_cast<unsigned long long>(s.follow_ups), static_cast<unsigned long long>(s.reports),
-      static_cast<unsigned long long>(s.articles - s.reports), static_cast<double>(s.bytes) / 1e6);
-  std::fprintf(stderr, "  copy kinds:");
+      static_cast<unsigned long long>(s.notices),
+      static_cast<unsigned long long>(s.articles - s.reports - templated),
+      static_cast<unsigned long long>(templated), static_cast<double>(s.bytes) / 1e6);
+  std::fprintf(stderr, "  articles per copy kind:");
   for (int k = 0; k < kCopyKinds; ++k) {
     std::fprintf(stderr, " %s %llu", std::string(CopyKindName(static_cast<CopyKind>(k))).c_str(),
                  static_cast<unsigned long long>(s.by_kind[k]));
@@ -103,7 +106,9 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
   cmd->add_option("-o,--output", a->output,
                   "Output JSON Lines file; .gz is gzip-compressed (default stdout)");
-  cmd->add_option("--start", o.start, "Date of the first event (ISO 8601)")->capture_default_str();
+  cmd->add_option("--start", o.start,
+                  "Date of the first event (ISO 8601); every article must be dated by 9999-12-31")
+      ->capture_default_str();
   cmd->add_option("--days", o.days, "Days the events are spread over")->capture_default_str();
   cmd->add_option("--reports-per-event", a->reports_per_event,
                   "Distinct reports per event: K, or MIN,MAX drawn uniformly (default 3,6)")
@@ -126,21 +131,49 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--reheadline-rate", o.reheadline_rate, "Chance a copy gets a new headline")
       ->capture_default_str();
-  cmd->add_option("--truncate-rate", o.truncate_rate, "Chance a copy is truncated")
+  cmd->add_option("--truncate-rate", o.truncate_rate,
+                  "Chance a copy is cut after some paragraphs (the lead kept)")
+      ->capture_default_str();
+  cmd->add_option("--truncate-min-keep", o.truncate_min_keep,
+                  "Least share of paragraphs a truncated copy keeps (sentences under 3 paragraphs)")
+      ->capture_default_str();
+  cmd->add_option("--truncate-max-keep", o.truncate_max_keep,
+                  "Most share of paragraphs a truncated copy keeps (one is always cut)")
       ->capture_default_str();
   cmd->add_option("--reorder-rate", o.reorder_rate,
-                  "Chance a copy swaps two paragraphs or drops a sentence")
+                  "Chance a copy swaps two paragraphs after the lead")
       ->capture_default_str();
   cmd->add_option("--boilerplate-rate", o.boilerplate_rate,
                   "Chance a copy gets newsletter/ad/credit lines")
       ->capture_default_str();
+  cmd->add_option("--boilerplate-max-lines", o.boilerplate_max_lines,
+                  "Boilerplate lines a copy gets, 1 to this (1..6)")
+      ->capture_default_str();
   cmd->add_option("--word-edit-rate", o.word_edit_rate,
-                  "Chance a copy gets a few word substitutions/deletions/insertions")
+                  "Chance a copy gets word substitutions/deletions/insertions")
+      ->capture_default_str();
+  cmd->add_option("--word-edit-share", o.word_edit_share,
+                  "Share of words an edited copy changes (at least one)")
       ->capture_default_str();
   cmd->add_option("--noise-rate", o.noise_rate, "Chance a copy gets OCR-like character noise")
       ->capture_default_str();
   cmd->add_option("--noise-chars", o.noise_chars,
-                  "Share of letters and digits a noisy copy garbles")
+                  "Share of characters a noisy copy garbles (look-alikes, lost and added spaces)")
+      ->capture_default_str();
+  cmd->add_option("--extend-rate", o.extend_rate,
+                  "Chance a copy adds paragraphs of further text after the report's")
+      ->capture_default_str();
+  cmd->add_option("--extend-max-paragraphs", o.extend_max_paragraphs,
+                  "Paragraphs an extended copy adds, 1 to this (1..10)")
+      ->capture_default_str();
+  cmd->add_option("--correct-rate", o.correct_rate, "Chance a copy corrects one figure of the text")
+      ->capture_default_str();
+  cmd->add_option("--correction-mark-rate", o.correction_mark_rate,
+                  "Share of corrected copies whose title opens with CORRECTED-")
+      ->capture_default_str();
+  cmd->add_option("--templated-rate", o.templated_rate,
+                  "Share of articles that reuse another report's or notice's wording with other "
+                  "names, figures or dates: not copies (0 .. 0.2)")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", a->quiet, "No summary on stderr");
   cmd->callback([a, exit_code] { *exit_code = RunGen(*a); });
