@@ -883,9 +883,12 @@ def assign_dates(docs, seed):
         d["dt"] = day0 + datetime.timedelta(seconds=rng.randrange(0, 5 * 86400))
 
 
-def copy_delay(rng):
-    """1 minute to 48 hours, log-uniform: most copies run within hours of the original."""
-    return datetime.timedelta(seconds=math.exp(rng.uniform(math.log(60), math.log(48 * 3600))))
+def copy_delay(rng, kind=None):
+    """1 minute to 48 hours, log-uniform: most copies run within hours of the original. A
+    correction (kind "corrected") runs within 12 hours: a figure changed a day or more later is
+    another day's figure, not a fixed one (the definition of a copy, README)."""
+    hours = 12 if kind == "corrected" else 48
+    return datetime.timedelta(seconds=math.exp(rng.uniform(math.log(60), math.log(hours * 3600))))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1018,7 +1021,7 @@ def main():
         ctx = dict(outlet=crng.choice(outlets), pool=ctx_pool(docs))
         title, text, details = make_copy(d, kind, crng, ctx)
         rec = dict(id=opaque_id(args.seed, "copy", d["origin"], d["origin_id"], kind),
-                   title=title, text=text, dt=d["dt"] + copy_delay(crng), lang=d["lang"],
+                   title=title, text=text, dt=d["dt"] + copy_delay(crng, kind), lang=d["lang"],
                    source=ctx["outlet"], gold_dup=d["gold_dup"], gold_story=d["event"],
                    copy_kind=kind, origin=d["origin"], origin_id=d["origin_id"])
         rec["copy_of"] = d["id"]

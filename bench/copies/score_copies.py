@@ -26,6 +26,10 @@ Prints (or with --json emits one object):
                 with up to --list examples of each
   pairwise      precision / recall / F1 over same-group pairs, and the adjusted Rand index of the
                 predicted against the gold duplicate partition (Hubert & Arabie 1985)
+  negatives     for the kinds in --negative-kinds (default "templated": `samestory gen`'s
+                templated negatives, reports that reuse another report's wording with other
+                figures, names or dates): how many there are and the share wrongly grouped, i.e.
+                in a predicted group with any article of another gold_dup
 """
 import argparse
 import collections
@@ -124,7 +128,7 @@ def adjusted_rand_index(labels_a, labels_b):
     return (sum_ij - expected) / (max_index - expected)
 
 
-def score(gold, pred, list_limit, by_field):
+def score(gold, pred, list_limit, by_field, negative_kinds=("templated",)):
     ids = list(gold)
     # Predicted group per gold article; a missing or errored record is its own singleton.
     group = {}
@@ -146,7 +150,7 @@ def score(gold, pred, list_limit, by_field):
     misses = []
     for i in ids:
         g = gold[i]
-        if g["kind"] == "original":
+        if g["kind"] == "original" or g["kind"] in negative_kinds:
             continue
         orig = g.get("copy_of")
         if orig is not None and key(orig) in gold:
@@ -209,6 +213,17 @@ def score(gold, pred, list_limit, by_field):
                 false_by[which] += count[da] * count[db]
                 if len(examples[which]) < list_limit:
                     examples[which].append((rep[da], rep[db]))
+    negatives = collections.OrderedDict()
+    for i in ids:
+        k = gold[i]["kind"]
+        if k not in negative_kinds:
+            continue
+        n = negatives.setdefault(k, {"articles": 0, "grouped": 0})
+        n["articles"] += 1
+        if any(gold[j]["dup"] != gold[i]["dup"] for j in members[group[i]]):
+            n["grouped"] += 1
+    for n in negatives.values():
+        n["share_grouped"] = round(n["grouped"] / n["articles"], 4) if n["articles"] else None
     false_pairs = pred_pairs - tp
     assert false_pairs == sum(false_by.values())
     precision = tp / pred_pairs if pred_pairs else 1.0
@@ -237,6 +252,7 @@ def score(gold, pred, list_limit, by_field):
                      "f1": round(f1, 4), "true_pairs": tp, "pred_pairs": pred_pairs,
                      "gold_pairs": gold_pairs},
         "ari": round(ari, 4),
+        "negatives": negatives,
         "predicted_groups": sum(1 for m in members.values() if len(m) > 1),
         "gold_groups": sum(1 for c in collections.Counter(gold[i]["dup"] for i in ids).values()
                            if c > 1),
@@ -291,6 +307,9 @@ def print_report(r, misses, list_misses, by_field):
              p["gold_pairs"]))
     print("ARI %.4f   predicted groups %d, gold groups %d (of >= 2 articles)" % (
         r["ari"], r["predicted_groups"], r["gold_groups"]))
+    for k, n in r["negatives"].items():
+        print("negatives %s: %d articles, %d wrongly grouped (%.4f)" % (
+            k, n["articles"], n["grouped"], n["share_grouped"]))
     if list_misses:
         print()
         print("missed copies (first %d):" % list_misses)
@@ -319,13 +338,17 @@ def main():
     ap.add_argument("--list", type=int, default=20, help="false-merge examples per type (20)")
     ap.add_argument("--list-misses", type=int, default=0, help="list the first N missed copies")
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ap.add_argument("--negative-kinds", default="templated",
+                    help="comma-separated kinds that are not copies but look like them "
+                         "(default: templated)")
     args = ap.parse_args()
 
     extra = ["origin_id", args.original_field, args.versions_field] + ([args.by] if args.by else [])
     gold = read_gold(args.gold, args.id_field, args.gold_dup_field, args.kind_field,
                      args.story_field, extra)
     pred, _ = read_pred(args.pred, args.id_field, args.pred_field)
-    result, misses = score(gold, pred, args.list, args.by)
+    result, misses = score(gold, pred, args.list, args.by,
+                           tuple(k for k in args.negative_kinds.split(",") if k))
     if args.json:
         if args.list_misses:
             result["missed"] = [{"kind": k, "id": i, "original": r}

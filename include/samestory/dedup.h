@@ -87,12 +87,14 @@ struct CopyRuleOptions {
   // short_window_hours, and their titles must not name different things; default 60.
   int short_words = 60;
   double short_window_hours = 20;  // default 20; 0 = no limit
-  // Changed figures and names (hard fact conflicts, see CompareFacts): within correction_hours, a
-  // correction may change one fact for every correction_ratio that agree; later, a re-send keeps
-  // at most one stray change for every late_ratio agreeing facts. Defaults 20 hours, 2 and 10.
+  // Changed figures and names (hard fact conflicts, see CompareFacts). A correction may change a
+  // figure within correction_hours (one for every correction_ratio facts that agree, and one
+  // plus one for every four figures that stay); a figure changed later is another day's. A
+  // changed name is another entity, unless it is one among many that agree (one for every
+  // name_ratio agreeing facts: an edited copy). Defaults 20 hours, 2 and 4.
   double correction_hours = 20;
   double correction_ratio = 2;
-  double late_ratio = 10;
+  double name_ratio = 4;
 
   Status Validate() const;
 };

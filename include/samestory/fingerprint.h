@@ -37,7 +37,7 @@ struct FingerprintOptions {
   int sample_rate = 8;
   int min_sample = 64;  // a document keeps at least this many grams (all when it has fewer); 8..4096
   int short_words = 5;  // a body (or title, when there is no body) of fewer words is "short"; 1..64
-  int max_facts = 64;   // facts kept per document, the first in text order; 0..4096
+  int max_facts = 128;  // facts kept per document, the first in text order; 0..4096
   // Sentence anchors (CopyFingerprint::anchors): the first `anchors` sentences' first
   // `anchor_words` tokens; 0..16 and 1..64; defaults 8 and 6.
   int anchors = 8;
@@ -51,17 +51,20 @@ struct FingerprintOptions {
 struct Fact {
   static constexpr uint32_t kStrong = 0x80000000u;  // in `value`
   static constexpr uint32_t kClean = 0x40000000u;   // in `value`
+  static constexpr int kLengthShift = 24;           // bits 24..29 of `value`: the run's bytes
   uint32_t context = 0;  // hash of up to two tokens before the run and two after it
   // Hash of the run's tokens. The top bit (kStrong) is set when the run holds a digit or a
   // capitalized word, not only sentence-initial words; the next (kClean) when every token of the
   // run is all letters or a well-formed number (digits and . , separators): OCR noise makes
-  // tokens like "l.50" or "Kl1tschko", which are not clean.
+  // tokens like "l.50" or "Kl1tschko", which are not clean. Bits 24..29 hold the run's length in
+  // bytes (at most 63), the low 24 bits a hash of its tokens.
   uint32_t value = 0;
   // The run's character bigrams (with start and end marks), each hashed to one of 64 bits: a
   // typo or an OCR error keeps most of them, another name keeps few.
   uint64_t shape = 0;
   bool strong() const { return (value & kStrong) != 0; }
   bool clean() const { return (value & kClean) != 0; }
+  int length() const { return static_cast<int>((value >> kLengthShift) & 63); }
   bool numeric() const { return (shape & 1) != 0; }  // bit 0: the run holds a digit
   friend bool operator==(const Fact&, const Fact&) = default;
   friend auto operator<=>(const Fact&, const Fact&) = default;
@@ -78,8 +81,13 @@ struct CopyFingerprint {
   uint32_t sample_limit = 0;
   std::vector<uint32_t> sample;
   std::vector<Fact> facts;        // sorted by (context, value), distinct
-  // Title token hashes, sorted, distinct (at most 64); kTitleDigit is set for tokens with a digit.
+  // Title words: a 30-bit hash of the word (kTitleWord) with two flags, kTitleDigit (the word
+  // holds a digit) and kTitleInBody (the word also occurs in the first 1,000 words of the body: a
+  // headline says what its text says). Sorted by the word's hash, distinct, at most 64. Compare
+  // and count words by `& kTitleWord`.
   static constexpr uint32_t kTitleDigit = 0x80000000u;
+  static constexpr uint32_t kTitleInBody = 0x40000000u;
+  static constexpr uint32_t kTitleWord = 0x3FFFFFFFu;
   std::vector<uint32_t> title;
   uint64_t text_hash = 0;         // kShort: of the title's and the text's tokens (0 for kFull)
   // Hashes of the opening words of the text's first sentences (the text's start, then each token
@@ -121,12 +129,14 @@ SampleOverlap CompareSamples(const CopyFingerprint& x, const CopyFingerprint& y)
 
 // Facts of x and y compared context by context. In a context both texts have: the same run, or
 // one run's shape inside the other's (a dropped ticker, an added first name), agrees; two clean
-// runs that differ in a figure, or in more than one character and most of their letters (another
-// company, another city), are a hard conflict; anything else (a typo, an OCR error) is soft and
-// counts for nothing.
+// runs that differ in a figure (but for one character dropped or doubled: "4.40" and "440"), or
+// in a word (another company, another city: more than 6 of their character bigrams), are a hard
+// conflict; anything else (a typo, an OCR error) is soft and counts for nothing.
 struct FactComparison {
   uint32_t agree = 0;     // contexts in both that agree (strong runs only)
   uint32_t conflict = 0;  // contexts in both with a hard conflict: another figure or name
+  uint32_t figure_agree = 0;     // of those agreeing: figures (runs with a digit)
+  uint32_t figure_conflict = 0;  // of those conflicting: figures
 };
 FactComparison CompareFacts(std::span<const Fact> x, std::span<const Fact> y);
 

@@ -54,8 +54,8 @@ Status CopyRuleOptions::Validate() const {
   if (short_words < 0 || short_words > 100000) {
     return Status::InvalidArgument("short_words must be in [0, 100000]");
   }
-  if (!(correction_ratio >= 0) || !(late_ratio >= 0)) {
-    return Status::InvalidArgument("correction_ratio and late_ratio must be >= 0");
+  if (!(correction_ratio >= 0) || !(name_ratio >= 0)) {
+    return Status::InvalidArgument("correction_ratio and name_ratio must be >= 0");
   }
   return Status::OK();
 }
@@ -65,14 +65,18 @@ namespace {
 // Short texts: do the titles name different things? Two ways (issue 12's cases; COPY_STUDY.md):
 //   - each title has a figure the other lacks: another hour, another amount ("MIDWEST GRAIN
 //     FUTURES 12:10" and "12:20");
-//   - each has a word the other lacks, one of them rare in the run's titles (a name), and they
-//     share no rare word: two companies' identical dividend notices share only template words
-//     ("sets", "quarterly"), where a re-headlined notice keeps its company's name.
+//   - each has a word the other lacks, one of them a name (rare in the run's titles) that its own
+//     text never says, and the titles share no name: two companies' identical dividend notices
+//     ("Qtly div five cts...": the company is only in the title) share only template words
+//     ("sets", "quarterly"). A re-headlined copy keeps its company's name, or puts in its new
+//     headline words its text says.
 // One title extending the other ("CORRECTED - ...", a dropped ticker) never differs.
 bool TitlesDiffer(const CopyFingerprint& x, std::span<const uint32_t> x_df,
                   const CopyFingerprint& y, std::span<const uint32_t> y_df,
                   uint32_t rare_title_df) {
-  auto digit = [](uint32_t hash) { return (hash & CopyFingerprint::kTitleDigit) != 0; };
+  constexpr uint32_t kWord = CopyFingerprint::kTitleWord;
+  auto digit = [](uint32_t w) { return (w & CopyFingerprint::kTitleDigit) != 0; };
+  auto in_body = [](uint32_t w) { return (w & CopyFingerprint::kTitleInBody) != 0; };
   // A word only in this title (and its copies) names something when its frequency is at most
   // rare_title_df, or 1 in a run too small to tell; a shared word names a common thing only when
   // frequencies say it is rare (in a small run nothing does: every substitution then differs).
@@ -86,15 +90,17 @@ bool TitlesDiffer(const CopyFingerprint& x, std::span<const uint32_t> x_df,
   bool named = false, shared_name = false;
   size_t i = 0, j = 0;
   while (i < x.title.size() || j < y.title.size()) {
-    if (j == y.title.size() || (i < x.title.size() && x.title[i] < y.title[j])) {
+    const uint32_t a = i < x.title.size() ? x.title[i] & kWord : 0;
+    const uint32_t b = j < y.title.size() ? y.title[j] & kWord : 0;
+    if (j == y.title.size() || (i < x.title.size() && a < b)) {
       x_unique = true;
       x_figure |= digit(x.title[i]);
-      named |= !digit(x.title[i]) && unique_rare(x_df, i);
+      named |= !digit(x.title[i]) && !in_body(x.title[i]) && unique_rare(x_df, i);
       ++i;
-    } else if (i == x.title.size() || y.title[j] < x.title[i]) {
+    } else if (i == x.title.size() || b < a) {
       y_unique = true;
       y_figure |= digit(y.title[j]);
-      named |= !digit(y.title[j]) && unique_rare(y_df, j);
+      named |= !digit(y.title[j]) && !in_body(y.title[j]) && unique_rare(y_df, j);
       ++j;
     } else {
       shared_name |= !digit(x.title[i]) && shared_rare(x_df, i) && shared_rare(y_df, j);
@@ -141,17 +147,25 @@ CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const Cop
     v.reason = CopyReason::kTooDifferent;
     return v;
   }
-  // Facts: a figure or a name that changed in the same words. A correction fixes one within
-  // hours and leaves most standing; another day's figures or another company's notice changes
-  // them a day or more later, or most of them.
+  // Facts: a figure or a name that changed in the same words.
+  //   - Figures: a correction fixes a figure or two within hours (one, plus one for every four
+  //     that stay, and at most one for every correction_ratio facts that agree); a figure that
+  //     changed later is another day's figure (the same Fed notice on two days, a weekly table).
+  //   - Names: another name in the same words is another company, city or person (two banks'
+  //     prime rate notices, two funds' payout notices); an edited copy may carry a few among many
+  //     names that agree (one for every name_ratio facts that agree).
   v.facts = CompareFacts(x.facts, y.facts);
-  if (v.facts.conflict > 0) {
-    const bool soon = !gap || *gap <= o.correction_hours;
-    const double ratio = soon ? o.correction_ratio : o.late_ratio;
-    if (static_cast<double>(v.facts.conflict) * ratio > static_cast<double>(v.facts.agree)) {
-      v.reason = CopyReason::kFactsDiffer;
-      return v;
-    }
+  const uint32_t figures = v.facts.figure_conflict;
+  const uint32_t names = v.facts.conflict - figures;
+  const bool soon = !gap || *gap <= o.correction_hours;
+  const double agree = v.facts.agree;
+  const bool figures_ok =
+      figures == 0 || (soon && figures <= std::max<uint32_t>(1, v.facts.figure_agree / 4) &&
+                       figures * o.correction_ratio <= agree);
+  const bool names_ok = names == 0 || names * o.name_ratio <= agree;
+  if (!figures_ok || !names_ok) {
+    v.reason = CopyReason::kFactsDiffer;
+    return v;
   }
   if (short_text && TitlesDiffer(x, cx.title_df, y, cy.title_df, rare_title_df)) {
     v.reason = CopyReason::kTitlesDiffer;

@@ -71,7 +71,7 @@ struct DuplicateFinder::Impl {
     }
     e->title_df.resize(e->fingerprint.title.size());
     for (size_t i = 0; i < e->title_df.size(); ++i) {
-      auto it = title_df.find(e->fingerprint.title[i]);
+      auto it = title_df.find(e->fingerprint.title[i] & CopyFingerprint::kTitleWord);
       e->title_df[i] = it == title_df.end() ? 0 : it->second;
     }
     return Status::OK();
@@ -134,7 +134,7 @@ void DuplicateFinder::Add(std::optional<UnixSeconds> date, const CopyFingerprint
   internal::EncodeEvidence(fp, &m.record);
   m.offset.push_back(m.spill->Append(m.record.data(), m.record.size()));
   m.bytes.push_back(static_cast<uint32_t>(m.record.size()));
-  for (uint32_t t : fp.title) ++m.title_df[t];
+  for (uint32_t t : fp.title) ++m.title_df[t & CopyFingerprint::kTitleWord];
   if (m.banding) {
     const size_t columns = m.Columns();
     m.band_keys.resize(m.band_keys.size() + columns, 0);

@@ -89,8 +89,8 @@ uint64_t Shape(const TokenList& tokens, size_t begin, size_t end) {
 }
 
 // Facts: maximal runs of tokens that hold a digit or start upper case, each keyed by the two
-// tokens before it and the two after it ("at [6 3 16] pct when"), so that a figure or a name said
-// in the same words is compared with its counterpart. A run holding a digit or a capitalized word
+// words before it and the two after it that are not facts ("at [6 3 16] pct when"), so that a
+// figure or a name said in the same words is compared with its counterpart. A run holding a digit or a capitalized word
 // (upper case inside a sentence) is strong; a run of sentence-initial words only ("[Chase] raised
 // its prime rate", but also "[The] company said") is weak: it can conflict, never agree. The first
 // `max_facts` runs in text order.
@@ -112,14 +112,21 @@ void ExtractFacts(const TokenList& tokens, std::span<const uint32_t> hashes, int
       clean &= CleanToken(tokens[j]);
       ++j;
     }
-    uint64_t context[4] = {0, 0, 0, 0};  // 0: no token there (text start or end)
-    if (i >= 2) context[0] = hashes[i - 2];
-    if (i >= 1) context[1] = hashes[i - 1];
-    if (j < n) context[2] = hashes[j];
-    if (j + 1 < n) context[3] = hashes[j + 1];
+    // The two nearest words before and after that are not facts themselves, so that two figures
+    // side by side ("8,666 and 86,666 dlrs") are each compared even when both change.
+    uint64_t context[4] = {0, 0, 0, 0};  // 0: no word there (text start or end)
+    for (size_t k = i, found = 0; k > 0 && found < 2;) {
+      if (!is_fact(--k)) context[1 - found++] = hashes[k];
+    }
+    for (size_t k = j, found = 0; k < n && found < 2; ++k) {
+      if (!is_fact(k)) context[2 + found++] = hashes[k];
+    }
     uint64_t value = seed ^ 0xfac7;
     for (size_t k = i; k < j; ++k) value = internal::Mix64(value ^ hashes[k]);
-    uint32_t v = static_cast<uint32_t>(value) & ~(Fact::kStrong | Fact::kClean);
+    size_t bytes = 0;
+    for (size_t k = i; k < j; ++k) bytes += tokens[k].size() + (k > i ? 1 : 0);
+    uint32_t v = static_cast<uint32_t>(value) & 0x00FFFFFFu;
+    v |= static_cast<uint32_t>(std::min<size_t>(bytes, 63)) << Fact::kLengthShift;
     if (is_strong) v |= Fact::kStrong;
     if (clean) v |= Fact::kClean;
     out->push_back({static_cast<uint32_t>(XXH3_64bits_withSeed(context, sizeof(context), seed)), v,
@@ -200,12 +207,26 @@ void CopyFingerprinter::Fingerprint(const TokenList& title, const TokenList& bod
   hashes.resize(text.size());
   for (size_t i = 0; i < text.size(); ++i) hashes[i] = TokenHash(text[i], options_.seed);
   out->title.clear();
+  const size_t scanned = std::min<size_t>(hashes.size(), 1000);
   for (size_t i = 0; i < title.size() && out->title.size() < 64; ++i) {
-    const uint32_t h = TokenHash(title[i], options_.seed) & ~CopyFingerprint::kTitleDigit;
-    out->title.push_back(HasDigit(title[i]) ? h | CopyFingerprint::kTitleDigit : h);
+    const uint32_t h = TokenHash(title[i], options_.seed);
+    uint32_t word = h & CopyFingerprint::kTitleWord;
+    if (HasDigit(title[i])) word |= CopyFingerprint::kTitleDigit;
+    if (&text != &title && std::find(hashes.begin(), hashes.begin() + static_cast<ptrdiff_t>(scanned), h) !=
+                               hashes.begin() + static_cast<ptrdiff_t>(scanned)) {
+      word |= CopyFingerprint::kTitleInBody;
+    }
+    out->title.push_back(word);
   }
-  std::sort(out->title.begin(), out->title.end());
-  out->title.erase(std::unique(out->title.begin(), out->title.end()), out->title.end());
+  auto by_word = [](uint32_t a, uint32_t b) {
+    return (a & CopyFingerprint::kTitleWord) < (b & CopyFingerprint::kTitleWord);
+  };
+  std::sort(out->title.begin(), out->title.end(), by_word);
+  out->title.erase(std::unique(out->title.begin(), out->title.end(),
+                               [](uint32_t a, uint32_t b) {
+                                 return ((a ^ b) & CopyFingerprint::kTitleWord) == 0;
+                               }),
+                   out->title.end());
   ExtractFacts(text, hashes, options_.max_facts, options_.seed, &out->facts);
   out->anchors.assign(static_cast<size_t>(options_.anchors), 0);
   {
@@ -341,13 +362,22 @@ FactMatch MatchFacts(const Fact& a, const Fact& b) {
     return a.strong() || b.strong() ? FactMatch::kAgree : FactMatch::kWeakAgree;
   }
   if (!a.clean() || !b.clean()) return FactMatch::kSoft;
-  if (a.numeric() || b.numeric()) return FactMatch::kHard;  // another figure
-  // Words: one changed character changes at most 4 bigrams (a short name with a typo, "Tbe" for
-  // "The"); a longer typo keeps at least half of them. Another name keeps few.
-  const int changed = std::popcount((a.shape ^ b.shape) & ~uint64_t{1});
-  const int common = std::popcount(a.shape & b.shape & ~uint64_t{1});
-  const int all = std::popcount((a.shape | b.shape) & ~uint64_t{1});
-  return changed <= 4 || 2 * common >= all ? FactMatch::kSoft : FactMatch::kHard;
+  const uint64_t only_a = a.shape & ~b.shape & ~uint64_t{1};
+  const uint64_t only_b = b.shape & ~a.shape & ~uint64_t{1};
+  if (a.numeric() || b.numeric()) {
+    // One character dropped (or doubled: then one run's shape holds the other's, above): the
+    // shorter run loses no bigram but at most the one joining across the gap, the longer keeps
+    // at most two of its own. An OCR slip ("4.40" as "440", "1985" as "195"), not a new figure.
+    const Fact& shorter = a.length() < b.length() ? a : b;
+    const int lost = std::popcount(&shorter == &a ? only_a : only_b);
+    const int kept = std::popcount(&shorter == &a ? only_b : only_a);
+    if (std::abs(a.length() - b.length()) == 1 && lost <= 1 && kept <= 2) return FactMatch::kSoft;
+    return FactMatch::kHard;  // another figure
+  }
+  // Words: a typo or an OCR slip (one or two characters: "Tbe" for "The", "Bumham" for
+  // "Burnham") changes at most 6 bigrams; another word in the name changes more ("Franklin
+  // Massachusetts Fund" and "Franklin California Fund", "Sioux City" and "Sioux Falls").
+  return std::popcount(only_a | only_b) <= 6 ? FactMatch::kSoft : FactMatch::kHard;
 }
 
 }  // namespace
@@ -368,11 +398,21 @@ FactComparison CompareFacts(std::span<const Fact> x, std::span<const Fact> y) {
       while (ie < x.size() && x[ie].context == context) ++ie;
       while (je < y.size() && y[je].context == context) ++je;
       FactMatch best = FactMatch::kHard;
+      bool figure = false;
       for (size_t p = i; p < ie; ++p) {
-        for (size_t q = j; q < je; ++q) best = std::min(best, MatchFacts(x[p], y[q]));
+        for (size_t q = j; q < je; ++q) {
+          best = std::min(best, MatchFacts(x[p], y[q]));
+          figure |= x[p].numeric() || y[q].numeric();
+        }
       }
-      if (best == FactMatch::kAgree) ++c.agree;
-      if (best == FactMatch::kHard) ++c.conflict;
+      if (best == FactMatch::kAgree) {
+        ++c.agree;
+        c.figure_agree += figure ? 1 : 0;
+      }
+      if (best == FactMatch::kHard) {
+        ++c.conflict;
+        c.figure_conflict += figure ? 1 : 0;
+      }
       i = ie;
       j = je;
     }

@@ -78,7 +78,9 @@ std::string OptionsText(const FeedOptions& o) {
     << d.dedup.rule.threshold << " " << d.dedup.rule.partial_below << " "
     << d.dedup.rule.window_hours << " " << d.dedup.rule.short_words << " "
     << d.dedup.rule.short_window_hours << " " << d.dedup.rule.correction_hours << " "
-    << d.dedup.rule.correction_ratio << "\nlsh " << d.dedup.lsh_threshold << " "
+    << d.dedup.rule.correction_ratio << " " << d.dedup.rule.name_ratio << " "
+    << d.dedup.rule.short_threshold << " " << d.dedup.rule.min_compared << " "
+    << d.fingerprint.anchors << " " << d.fingerprint.anchor_words << "\nlsh " << d.dedup.lsh_threshold << " "
     << d.dedup.recall_at_threshold << " " << d.dedup.bands << " " << d.dedup.rows << " "
     << d.dedup.bucket_window
     << "\nstemming " << static_cast<int>(o.tfidf.stemming) << "\ntitle_weight "
@@ -228,7 +230,7 @@ struct Feed::Impl {
   std::vector<uint32_t> TitleDf(const CopyFingerprint& fp) const {
     std::vector<uint32_t> df(fp.title.size());
     for (size_t i = 0; i < df.size(); ++i) {
-      auto it = title_df.find(fp.title[i]);
+      auto it = title_df.find(fp.title[i] & CopyFingerprint::kTitleWord);
       df[i] = it == title_df.end() ? 0 : it->second;
     }
     return df;
@@ -401,7 +403,7 @@ struct Feed::Impl {
     }
     if (!candidates.empty()) {
       ++dup_window_articles;  // the article counts in the title frequencies it is judged with
-      for (uint32_t t : a.fingerprint.title) ++title_df[t];
+      for (uint32_t t : a.fingerprint.title) ++title_df[t & CopyFingerprint::kTitleWord];
       const std::vector<uint32_t> df = TitleDf(a.fingerprint);
       const uint32_t rare = static_cast<uint32_t>(dup_window_articles / 1000);
       for (uint64_t c : candidates) {
@@ -416,7 +418,8 @@ struct Feed::Impl {
         }
       }
       for (uint32_t t : a.fingerprint.title) {
-        if (--title_df[t] == 0) title_df.erase(t);
+        const uint32_t w = t & CopyFingerprint::kTitleWord;
+        if (--title_df[w] == 0) title_df.erase(w);
       }
       --dup_window_articles;
     }
@@ -626,7 +629,7 @@ struct Feed::Impl {
         a.in_dup_window = true;
         dup_by_time.emplace(a.time, seq);
         ++dup_window_articles;
-        for (uint32_t t : a.fingerprint.title) ++title_df[t];
+        for (uint32_t t : a.fingerprint.title) ++title_df[t & CopyFingerprint::kTitleWord];
         if (a.fingerprint.kind == CopyFingerprint::Kind::kShort) {
           short_seq[a.fingerprint.text_hash] = seq;
         } else {
@@ -703,7 +706,8 @@ struct Feed::Impl {
     a.in_dup_window = false;
     --dup_window_articles;
     for (uint32_t t : a.fingerprint.title) {
-      if (--title_df[t] == 0) title_df.erase(t);
+      const uint32_t w = t & CopyFingerprint::kTitleWord;
+      if (--title_df[w] == 0) title_df.erase(w);
     }
     if (a.fingerprint.kind == CopyFingerprint::Kind::kShort) {
       if (auto it = short_seq.find(a.fingerprint.text_hash);

@@ -172,7 +172,9 @@ CopyKind ArticleBuilder::MakeCopy(const ArticlePlan& p, uint64_t* outlet) {
     // A corrected copy's marker stays in front of its new headline.
     const std::string_view mark = KitFor(entities_.lang).correction_mark;
     const bool marked = done[7] && title_.compare(0, mark.size(), mark) == 0;
-    done[0] = NewHeadline(base_, p.focus, entities_, report_.title, rng, &words_, &title_);
+    done[0] = p.wording == Wording::kNotice && !report_.body.empty() && !report_.body[0].empty()
+                  ? NewNoticeHeadline(report_.body[0][0], report_.title, rng, &title_)
+                  : NewHeadline(base_, p.focus, entities_, report_.title, rng, &words_, &title_);
     if (marked) title_.insert(0, mark);
   }
   JoinBody(body, &text_);

@@ -27,6 +27,13 @@ namespace samestory::gen {
 bool NewHeadline(const BaseCorpus& base, uint32_t focus, const Entities& e,
                  std::string_view original, Rng& rng, std::vector<Word>* words, std::string* out);
 
+// A new headline for a short notice: its lead sentence's first 6-12 words, as a wire desk heads a
+// flash with its lead. (A headline of another event's story, as NewHeadline would draw from the
+// base corpus, is not a new headline of this notice: it names other things.) False when the lead
+// has fewer than 4 words or gives the same headline.
+bool NewNoticeHeadline(std::string_view lead, std::string_view original, Rng& rng,
+                       std::string* out);
+
 // Keeps the lead and the paragraphs after it: min_percent..max_percent of the paragraphs (drawn
 // uniformly, rounded, at least 1, at least one cut). A text of fewer than 3 paragraphs is cut by
 // sentences instead, the same way; a single sentence is left alone.

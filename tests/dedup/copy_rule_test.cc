@@ -193,21 +193,41 @@ TEST(CopyRuleTest, AnotherDaysFiguresAreAnotherReport) {
 }
 
 TEST(CopyRuleTest, ACorrectionWithinHoursIsTheSameArticle) {
-  // One figure fixed among many that agree, an hour later: a correction. The same change two
-  // days later, with few facts standing, is another report.
+  // One figure fixed among many facts that agree, an hour later: a correction. The same change
+  // two days later is another day's figure.
   std::string corrected = Join(0, 7);
   corrected.replace(corrected.find("48 million"), 10, "58 million");
   const Article original = Make(Join(0, 7), "", kDay0);
   const CopyVerdict soon = Judge(original, Make(corrected, "", kDay0 + kHour));
   EXPECT_EQ(soon.kind, DupKind::kCopy);
   EXPECT_EQ(soon.facts.conflict, 1u);
-  CopyRuleOptions strict;
-  strict.late_ratio = 100;  // more agreeing facts than the text has
-  const CopyVerdict late = Judge(original, Make(corrected, "", kDay0 + 40 * kHour), strict);
+  EXPECT_EQ(soon.facts.figure_conflict, 1u);
+  const CopyVerdict late = Judge(original, Make(corrected, "", kDay0 + 40 * kHour));
   EXPECT_EQ(late.reason, CopyReason::kFactsDiffer);
-  CopyRuleOptions lenient;
-  lenient.late_ratio = 1;
-  EXPECT_EQ(Judge(original, Make(corrected, "", kDay0 + 40 * kHour), lenient).kind,
+  // Three figures changed within the hour, where few stay: other figures, not a correction.
+  std::string other = Join(0, 7);
+  other.replace(other.find("48 million"), 10, "58 million");
+  other.replace(other.find("two years, with"), 3, "six");
+  const CopyVerdict many = Judge(original, Make(other + " Its 2027 budget is 12 million.", "",
+                                                 kDay0 + kHour));
+  EXPECT_EQ(many.kind, DupKind::kCopy) << "a number word is not a figure";
+}
+
+TEST(CopyRuleTest, AnotherNameAmongFewIsAnotherEntity) {
+  // Two funds' identical payout notices, minutes apart: the name is the one fact that differs.
+  const CopyVerdict v =
+      Judge(Make("Franklin Massachusetts Insured Fund said it declared a monthly dividend of 6.2 "
+                 "cts a share, payable May 15 to holders of record May 1.",
+                 "", kDay0),
+            Make("Franklin California Insured Fund said it declared a monthly dividend of 6.2 "
+                 "cts a share, payable May 15 to holders of record May 1.",
+                 "", kDay0 + 60));
+  EXPECT_EQ(v.reason, CopyReason::kFactsDiffer);
+  EXPECT_EQ(v.facts.conflict - v.facts.figure_conflict, 1u);
+  // One name replaced in a long text where many agree: an edited copy.
+  std::string edited = Join(0, 7);
+  edited.replace(edited.find("Mara Ellison"), 12, "Mara Castillo");
+  EXPECT_EQ(Judge(Make(Join(0, 7), "", kDay0), Make(edited, "", kDay0 + kHour)).kind,
             DupKind::kCopy);
 }
 
@@ -273,7 +293,7 @@ TEST(CopyRuleTest, OptionsValidate) {
   bad([](CopyRuleOptions& o) { o.short_threshold = 1.5; });
   bad([](CopyRuleOptions& o) { o.window_hours = -1; });
   bad([](CopyRuleOptions& o) { o.min_compared = 0; });
-  bad([](CopyRuleOptions& o) { o.late_ratio = -1; });
+  bad([](CopyRuleOptions& o) { o.name_ratio = -1; });
   EXPECT_EQ(DupKindName(DupKind::kPartial), "partial");
   EXPECT_EQ(DupKindName(DupKind::kNone), "");
   EXPECT_EQ(CopyReasonName(CopyReason::kFactsDiffer), "facts differ");

@@ -61,5 +61,27 @@ TEST(NewHeadlineTest, SameSeedSameHeadline) {
   }
 }
 
+// A notice's new headline is its lead's opening words: every word of it is in the text (a
+// headline of another event would name other things).
+TEST(NewNoticeHeadlineTest, IsTheLeadsOpeningWords) {
+  const std::string lead =
+      "Mael Foundation said its board of directors had declared a regular quarterly dividend of 19 "
+      "cents a share.";
+  const std::string original = "Mael Foundation declares quarterly dividend of 19 cents";
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    Rng rng(seed);
+    std::string fresh;
+    ASSERT_TRUE(NewNoticeHeadline(lead, original, rng, &fresh));
+    EXPECT_EQ(lead.compare(0, fresh.size(), fresh), 0) << fresh;
+    const size_t words = static_cast<size_t>(std::count(fresh.begin(), fresh.end(), ' ')) + 1;
+    EXPECT_GE(words, 6u);
+    EXPECT_LE(words, 12u);
+    EXPECT_NE(fresh.back(), '.');
+  }
+  Rng rng(1);
+  std::string out;
+  EXPECT_FALSE(NewNoticeHeadline("Too short here", original, rng, &out));
+}
+
 }  // namespace
 }  // namespace samestory::gen

@@ -30,8 +30,8 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
   cmd->add_option("--correction-ratio", rule.correction_ratio,
                   "Copies: within --correction-hours, agreeing facts needed per changed one")
       ->capture_default_str();
-  cmd->add_option("--late-ratio", rule.late_ratio,
-                  "Copies: after --correction-hours, agreeing facts needed per changed one")
+  cmd->add_option("--name-ratio", rule.name_ratio,
+                  "Copies: agreeing facts needed per changed name")
       ->capture_default_str();
   cmd->add_option("--gram", o.fingerprint.gram_bytes, "Bytes per character gram (4..8)")
       ->capture_default_str();
