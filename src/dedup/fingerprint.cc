@@ -285,15 +285,18 @@ void CopyFingerprinter::Fingerprint(const TokenList& title, const TokenList& bod
     thread_local std::vector<uint32_t> unused_sketch;
     unused_sketch.assign(k, kEmptyBin);
     kept = hash_grams(UINT32_MAX, unused_sketch.data());
+    // The min_sample smallest keys (selected, then sorted: the rest never is), distinct. Every
+    // distinct key up to the largest kept is kept, which is what a sample limit promises.
+    const bool all = kept <= min_sample;
+    if (!all) {
+      std::nth_element(keys.begin(), keys.begin() + static_cast<ptrdiff_t>(min_sample - 1),
+                       keys.begin() + static_cast<ptrdiff_t>(kept));
+      kept = min_sample;
+    }
     std::sort(keys.begin(), keys.begin() + static_cast<ptrdiff_t>(kept));
     kept = static_cast<size_t>(
         std::unique(keys.begin(), keys.begin() + static_cast<ptrdiff_t>(kept)) - keys.begin());
-    if (kept > min_sample) {
-      kept = min_sample;
-      out->sample_limit = keys[kept - 1];
-    } else {
-      out->sample_limit = UINT32_MAX;
-    }
+    out->sample_limit = all ? UINT32_MAX : keys[kept - 1];
   }
   out->sample.assign(keys.begin(), keys.begin() + static_cast<ptrdiff_t>(kept));
   // Optimal densification: an empty bin takes the value of the first filled bin on its own
