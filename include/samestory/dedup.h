@@ -115,6 +115,11 @@ struct CopyVerdict {
   FactComparison facts;
 };
 
+// The date rule alone (JudgeCopy's first test): true when articles of these dates and word counts
+// are too far apart to be copies. Needs no fingerprint, so a caller can skip reading one.
+bool TooFarApart(const CopyRuleOptions& options, std::optional<UnixSeconds> x_date,
+                 uint32_t x_words, std::optional<UnixSeconds> y_date, uint32_t y_words);
+
 // The copy rule: are x and y the same article? `rare_title_df`: a title word of at most this
 // document frequency is rare (names a thing; the batch takes one in 1,000 of its articles); see
 // CopyContext::title_df.
@@ -135,7 +140,7 @@ struct DedupOptions {
   DedupMode mode = DedupMode::kLsh;
   // LSH over the sketches: the Jaccard similarity the banding is tuned for and the candidate
   // probability there (see lsh.h); bands and rows 0 = chosen from them.
-  double lsh_threshold = 0.4;
+  double lsh_threshold = 0.45;
   double recall_at_threshold = 0.99;
   int bands = 0;
   int rows = 0;

@@ -46,6 +46,11 @@ struct LshOptions {
   // or recurring notices in one bucket). Copies of one article follow each other closely in date
   // order, and a group still forms through its chain of neighbours. 1..4096; default 32.
   int bucket_window = 32;
+  // With document times given to Candidates: two documents further apart than this (in the
+  // times' unit, seconds for dates) are never paired, in any bucket; 0 = no limit. A caller whose
+  // pairs beyond a time are never accepted (copies are republished within days) saves judging
+  // them, and a bucket spread over months no longer gives its window to pairs that cannot count.
+  int64_t max_gap = 0;
 
   Status Validate(int num_perm) const;
 };
@@ -73,12 +78,16 @@ class LshBanding {
   // (a permutation of [0, count)). `threads` sort bands in parallel; at most about `max_entries`
   // band entries (8 bytes each) are in memory at a time over all threads (0 = no limit): a band
   // with more is sorted externally, in runs written to a temporary file and merged. The result
-  // depends on neither. Errors: IOError when the temporary file fails.
-  // REQUIRES: keys.size() == count * k; order.size() == eligible.size() == count.
+  // depends on neither. `times` (optional, per document): see LshOptions::max_gap; INT64_MAX is
+  // "no time" (paired with any), and `order` must rank documents by time, those without last.
+  // Errors: IOError when the temporary file fails.
+  // REQUIRES: keys.size() == count * k; order.size() == eligible.size() == count; times empty or
+  // of size count.
   Result<std::vector<CandidatePair>> Candidates(std::span<const uint32_t> keys,
                                                 std::span<const uint32_t> order,
                                                 const std::vector<bool>& eligible, int threads,
-                                                size_t max_entries = 0) const;
+                                                size_t max_entries = 0,
+                                                std::span<const int64_t> times = {}) const;
   // The same from signatures stored row-major in `signatures` (count, num_perm), in input order.
   std::vector<CandidatePair> CandidatesOfSignatures(std::span<const uint32_t> signatures,
                                                     size_t count,

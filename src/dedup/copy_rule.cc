@@ -114,20 +114,26 @@ bool TitlesDiffer(const CopyFingerprint& x, std::span<const uint32_t> x_df,
 
 }  // namespace
 
+bool TooFarApart(const CopyRuleOptions& o, std::optional<UnixSeconds> x_date, uint32_t x_words,
+                 std::optional<UnixSeconds> y_date, uint32_t y_words) {
+  // A copy is republished within days (no same-article pair of the labeled Reuters pairs is more
+  // than 73 hours apart), and short notices recur daily with the same words (identical Fed and
+  // Bundesbank flashes 24 hours to weeks apart). Undated articles have no window.
+  if (!x_date || !y_date) return false;
+  const double gap = std::abs(static_cast<double>(*x_date - *y_date)) / 3600.0;
+  if (o.window_hours > 0 && gap > o.window_hours) return true;
+  const bool short_text = std::min(x_words, y_words) < static_cast<uint32_t>(o.short_words);
+  return short_text && o.short_window_hours > 0 && gap > o.short_window_hours;
+}
+
 CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const CopyFingerprint& y,
                       const CopyContext& cy, const CopyRuleOptions& o, uint32_t rare_title_df) {
   CopyVerdict v;
   std::optional<double> gap;
   if (cx.date && cy.date) gap = std::abs(static_cast<double>(*cx.date - *cy.date)) / 3600.0;
   const bool short_text = std::min(x.words, y.words) < static_cast<uint32_t>(o.short_words);
-  // Dates first: a copy is republished within days (no same-article pair of the labeled Reuters
-  // pairs is more than 73 hours apart), and short notices recur daily with the same words
-  // (identical Fed and Bundesbank flashes 24 hours to weeks apart).
-  if (gap && o.window_hours > 0 && *gap > o.window_hours) {
-    v.reason = CopyReason::kTooFarApart;
-    return v;
-  }
-  if (gap && short_text && o.short_window_hours > 0 && *gap > o.short_window_hours) {
+  // Dates first.
+  if (TooFarApart(o, cx.date, x.words, cy.date, y.words)) {
     v.reason = CopyReason::kTooFarApart;
     return v;
   }

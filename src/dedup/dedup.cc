@@ -49,6 +49,7 @@ struct DuplicateFinder::Impl {
   std::optional<LshBanding> banding;  // LSH mode only
   std::vector<int64_t> dates;         // kUndated when undated
   std::vector<uint64_t> text_hash;    // short documents' identity (0 otherwise)
+  std::vector<uint32_t> words;        // the fingerprinted text's words (for the date rule)
   std::vector<uint32_t> band_keys;    // (size, CandidateKeyCount): band keys, then anchors; 0 is
                                       // no key (all of them unless kFull)
   std::vector<uint64_t> offset;       // evidence record of each document in the spill file
@@ -102,6 +103,8 @@ Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options,
     lsh.bands = options.bands;
     lsh.rows = options.rows;
     lsh.bucket_window = options.bucket_window;
+    // Pairs further apart than the copy window are never copies: not even candidates.
+    lsh.max_gap = static_cast<int64_t>(options.rule.window_hours * 3600.0);
     auto banding = LshBanding::Create(lsh, sketch_bins);
     if (!banding.ok()) return banding.status();
     impl->banding = std::move(banding.value());
@@ -119,6 +122,7 @@ void DuplicateFinder::AddExcluded() {
   kinds_.push_back(kExcluded);
   m.dates.push_back(kUndated);
   m.text_hash.push_back(0);
+  m.words.push_back(0);
   m.offset.push_back(0);
   m.bytes.push_back(0);
   if (m.banding) m.band_keys.resize(m.band_keys.size() + m.Columns(), 0);
@@ -130,6 +134,7 @@ void DuplicateFinder::Add(std::optional<UnixSeconds> date, const CopyFingerprint
   kinds_.push_back(full ? kFull : kShort);
   m.dates.push_back(date ? *date : kUndated);
   m.text_hash.push_back(full ? 0 : fp.text_hash);
+  m.words.push_back(fp.words);
   m.record.clear();
   internal::EncodeEvidence(fp, &m.record);
   m.offset.push_back(m.spill->Append(m.record.data(), m.record.size()));
@@ -211,7 +216,7 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
     std::vector<bool> eligible(n);
     for (size_t d = 0; d < n; ++d) eligible[d] = kinds_[d] == kFull;
     auto found = m.banding->Candidates(m.band_keys, rank, eligible, threads,
-                                       static_cast<size_t>(memory_budget / 8));
+                                       static_cast<size_t>(memory_budget / 8), m.dates);
     std::vector<uint32_t>().swap(m.band_keys);
     if (!found.ok()) {
       out.status = found.status();
@@ -254,7 +259,15 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
 
   // Judge every candidate, in parallel: each thread reads the two documents' evidence (the first
   // kept while it stays the same, as candidates are sorted by it).
-  std::vector<CopyVerdict> verdicts(candidates.size());
+  // Each candidate's kind and reason (2 bytes), and the whole verdict only when pairs are kept.
+  std::vector<DupKind> kinds(candidates.size(), DupKind::kNone);
+  std::vector<CopyReason> reasons(candidates.size(), CopyReason::kTooDifferent);
+  std::vector<CopyVerdict> verdicts(m.options.collect_pairs ? candidates.size() : 0);
+  auto keep = [&](size_t i, const CopyVerdict& v) {
+    kinds[i] = v.kind;
+    reasons[i] = v.reason;
+    if (!verdicts.empty()) verdicts[i] = v;
+  };
   std::vector<Status> errors(static_cast<size_t>(threads));
   const int64_t count = static_cast<int64_t>(candidates.size());
 #pragma omp parallel num_threads(threads)
@@ -266,11 +279,12 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
 #pragma omp for schedule(dynamic, 256)
     for (int64_t i = 0; i < count; ++i) {
       const CandidatePair& c = candidates[static_cast<size_t>(i)];
-      // The window needs only the dates (in memory): a pair beyond it is not read back.
-      if (m.options.rule.window_hours > 0 && m.dates[c.a] != kUndated && m.dates[c.b] != kUndated &&
-          std::abs(static_cast<double>(m.dates[c.a] - m.dates[c.b])) / 3600.0 >
-              m.options.rule.window_hours) {
-        verdicts[static_cast<size_t>(i)].reason = CopyReason::kTooFarApart;
+      // The date rule needs only dates and word counts (in memory): a pair too far apart is
+      // not read back.
+      if (TooFarApart(m.options.rule, m.Date(c.a), m.words[c.a], m.Date(c.b), m.words[c.b])) {
+        CopyVerdict v;
+        v.reason = CopyReason::kTooFarApart;
+        keep(static_cast<size_t>(i), v);
         continue;
       }
       const internal::Evidence* a = nullptr;
@@ -295,9 +309,9 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
         a = &ea;
         b = &eb;
       }
-      verdicts[static_cast<size_t>(i)] =
-          JudgeCopy(a->fingerprint, {m.Date(c.a), a->title_df}, b->fingerprint,
-                    {m.Date(c.b), b->title_df}, m.options.rule, rare);
+      keep(static_cast<size_t>(i),
+           JudgeCopy(a->fingerprint, {m.Date(c.a), a->title_df}, b->fingerprint,
+                     {m.Date(c.b), b->title_df}, m.options.rule, rare));
     }
   }
   for (const Status& s : errors) {
@@ -322,14 +336,15 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
     else parent[x] = y;
   };
   for (size_t i = 0; i < candidates.size(); ++i) {
-    const CopyVerdict& v = verdicts[i];
-    if (v.kind != DupKind::kNone) {
+    if (kinds[i] != DupKind::kNone) {
       ++out.accepted;
       unite(candidates[i].a, candidates[i].b);
     } else {
-      ++out.rejected[static_cast<size_t>(v.reason)];
+      ++out.rejected[static_cast<size_t>(reasons[i])];
     }
   }
+  std::vector<DupKind>().swap(kinds);
+  std::vector<CopyReason>().swap(reasons);
   if (m.options.collect_pairs) {
     out.pairs.resize(candidates.size());
     for (size_t i = 0; i < candidates.size(); ++i) {

@@ -79,6 +79,7 @@ Status LshOptions::Validate(int num_perm) const {
   if (bucket_window < 1 || bucket_window > 4096) {
     return Status::InvalidArgument("bucket_window must be in [1, 4096]");
   }
+  if (max_gap < 0) return Status::InvalidArgument("max_gap must be >= 0");
   return Status::OK();
 }
 
@@ -125,16 +126,38 @@ void SortByKey(std::vector<Entry>* v, std::vector<Entry>* scratch) {
 }
 
 // Pairs of one bucket, its members given by rank in ascending order: every pair when the bucket
-// is small, else each member with the `window` members after it.
+// is small, else each member with the `window` members after it. With times (per rank, in the
+// same order; kNoTime for undated documents, which come last), members further apart than
+// `max_gap` are not paired (an undated member is paired with any).
+constexpr int64_t kNoTime = INT64_MAX;
+
+// A pair as one sortable key: (a << 32) | b, a < b.
+uint64_t PairKey(uint32_t x, uint32_t y) {
+  return x < y ? (uint64_t{x} << 32) | y : (uint64_t{y} << 32) | x;
+}
+
 void EmitBucket(const Entry* begin, const Entry* end, size_t window,
-                std::span<const uint32_t> doc_of_rank, std::vector<CandidatePair>* pairs) {
+                std::span<const uint32_t> doc_of_rank, std::span<const int64_t> time_of_rank,
+                int64_t max_gap, std::vector<uint64_t>* pairs) {
   const size_t m = static_cast<size_t>(end - begin);
-  const size_t reach = m <= window + 1 ? m : window + 1;
+  const bool small = m <= window + 1;
+  const bool timed = !time_of_rank.empty() && max_gap > 0;
+  // The first undated member (they follow every dated one).
+  size_t undated = m;
+  if (timed) {
+    while (undated > 0 && time_of_rank[begin[undated - 1].rank] == kNoTime) --undated;
+  }
   for (size_t i = 0; i < m; ++i) {
     const uint32_t x = doc_of_rank[begin[i].rank];
-    for (size_t j = i + 1; j < m && j < i + reach; ++j) {
-      const uint32_t y = doc_of_rank[begin[j].rank];
-      pairs->push_back(x < y ? CandidatePair{x, y} : CandidatePair{y, x});
+    const int64_t ti = timed ? time_of_rank[begin[i].rank] : 0;
+    size_t emitted = 0;
+    for (size_t j = i + 1; j < m && (small || emitted < window); ++j) {
+      if (timed && ti != kNoTime && j < undated && time_of_rank[begin[j].rank] - ti > max_gap) {
+        j = undated - 1;  // every dated member after j is further still
+        continue;
+      }
+      pairs->push_back(PairKey(x, doc_of_rank[begin[j].rank]));
+      ++emitted;
     }
   }
 }
@@ -245,8 +268,8 @@ std::vector<CandidatePair> LshBanding::CandidatesOfSignatures(
 Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32_t> keys,
                                                           std::span<const uint32_t> order,
                                                           const std::vector<bool>& eligible,
-                                                          int threads,
-                                                          size_t max_entries) const {
+                                                          int threads, size_t max_entries,
+                                                          std::span<const int64_t> times) const {
   const size_t count = eligible.size();
   const size_t bands = count == 0 ? 0 : keys.size() / count;  // columns
   assert(keys.size() == count * bands);
@@ -254,29 +277,43 @@ Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32
   threads = std::max(1, threads);
   std::vector<uint32_t> doc_of_rank(count);
   for (uint32_t d = 0; d < count; ++d) doc_of_rank[order[d]] = d;
+  std::vector<int64_t> time_of_rank;
+  if (!times.empty()) {
+    assert(times.size() == count);
+    time_of_rank.resize(count);
+    for (uint32_t d = 0; d < count; ++d) time_of_rank[order[d]] = times[d];
+  }
   const size_t window = static_cast<size_t>(options_.bucket_window);
   // Bands are independent: each thread sorts its bands' keys (one band at a time, so memory is
   // one band's entries per thread, or one sorted run of them when `max_entries` is set) and
   // collects their pairs; the union is sorted at the end, so the result does not depend on the
   // thread count or on the budget.
   const size_t run_size = max_entries == 0 ? 0 : std::max<size_t>(1024, max_entries / threads);
-  auto by_pair = [](const CandidatePair& l, const CandidatePair& r) {
-    return l.a != r.a ? l.a < r.a : l.b < r.b;
-  };
-  // Each thread merges its bands' pairs into one sorted distinct list as it goes: a pair found in
-  // many bands (copies agree on most) is held once, not once a band.
-  std::vector<std::vector<CandidatePair>> per_thread(static_cast<size_t>(threads));
+  // Each thread gathers its bands' pairs (as 64-bit keys) and folds them, sorted and distinct,
+  // into its list whenever they outgrow it: a pair found in many bands (copies agree on most)
+  // is held about once, and each pair is copied a logarithmic number of times, not once a band.
+  std::vector<std::vector<uint64_t>> per_thread(static_cast<size_t>(threads));
   std::vector<Status> errors(bands);
+  auto fold = [](std::vector<uint64_t>* pending, std::vector<uint64_t>* mine,
+                 std::vector<uint64_t>* merged) {
+    std::sort(pending->begin(), pending->end());
+    pending->erase(std::unique(pending->begin(), pending->end()), pending->end());
+    merged->clear();
+    merged->reserve(mine->size() + pending->size());
+    std::set_union(mine->begin(), mine->end(), pending->begin(), pending->end(),
+                   std::back_inserter(*merged));
+    mine->swap(*merged);
+    pending->clear();
+  };
 #pragma omp parallel num_threads(threads)
   {
     std::vector<Entry> entries, scratch;
-    std::vector<CandidatePair> band_pairs, merged;
-    std::vector<CandidatePair>& mine = per_thread[static_cast<size_t>(omp_get_thread_num())];
+    std::vector<uint64_t> pending, merged;
+    std::vector<uint64_t>& mine = per_thread[static_cast<size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
     for (int64_t band = 0; band < static_cast<int64_t>(bands); ++band) {
-      band_pairs.clear();
       auto emit = [&](const Entry* b, const Entry* e) {
-        EmitBucket(b, e, window, doc_of_rank, &band_pairs);
+        EmitBucket(b, e, window, doc_of_rank, time_of_rank, options_.max_gap, &pending);
       };
       // Entries come in rank order, so a stable sort by key leaves them in (key, rank) order.
       size_t r = 0;
@@ -301,27 +338,27 @@ Result<std::vector<CandidatePair>> LshBanding::Candidates(std::span<const uint32
         SortByKey(&entries, &scratch);
         ForEachBucket(entries, emit);
       }
-      std::sort(band_pairs.begin(), band_pairs.end(), by_pair);
-      merged.clear();
-      merged.reserve(mine.size() + band_pairs.size());
-      std::merge(mine.begin(), mine.end(), band_pairs.begin(), band_pairs.end(),
-                 std::back_inserter(merged), by_pair);
-      merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
-      mine.swap(merged);
+      if (pending.size() > std::max<size_t>(size_t{1} << 16, 2 * mine.size())) {
+        fold(&pending, &mine, &merged);
+      }
     }
+    fold(&pending, &mine, &merged);
   }
   for (const Status& s : errors) {
     if (!s.ok()) return s;
   }
-  std::vector<CandidatePair> pairs = std::move(per_thread[0]);
+  std::vector<uint64_t> all = std::move(per_thread[0]);
   for (size_t t = 1; t < per_thread.size(); ++t) {
-    std::vector<CandidatePair> merged;
-    merged.reserve(pairs.size() + per_thread[t].size());
-    std::merge(pairs.begin(), pairs.end(), per_thread[t].begin(), per_thread[t].end(),
-               std::back_inserter(merged), by_pair);
-    merged.erase(std::unique(merged.begin(), merged.end()), merged.end());
-    pairs.swap(merged);
-    std::vector<CandidatePair>().swap(per_thread[t]);
+    std::vector<uint64_t> merged;
+    merged.reserve(all.size() + per_thread[t].size());
+    std::set_union(all.begin(), all.end(), per_thread[t].begin(), per_thread[t].end(),
+                   std::back_inserter(merged));
+    all.swap(merged);
+    std::vector<uint64_t>().swap(per_thread[t]);
+  }
+  std::vector<CandidatePair> pairs(all.size());
+  for (size_t i = 0; i < all.size(); ++i) {
+    pairs[i] = {static_cast<uint32_t>(all[i] >> 32), static_cast<uint32_t>(all[i])};
   }
   return pairs;
 }

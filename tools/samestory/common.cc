@@ -38,6 +38,9 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
   cmd->add_option("--sketch-bins", o.fingerprint.sketch_bins,
                   "Values of the one-permutation MinHash sketch")
       ->capture_default_str();
+  cmd->add_option("--anchors", o.fingerprint.anchors,
+                  "Sentence anchors keyed for LSH (the first sentences' opening words)")
+      ->capture_default_str();
   cmd->add_option("--sample-rate", o.fingerprint.sample_rate,
                   "1 in this many grams is kept to compare candidate pairs (a power of two)")
       ->capture_default_str();
