@@ -72,6 +72,9 @@ struct FeedStats {
   uint64_t records = 0;      // records answered (bad ones included)
   uint64_t bad_records = 0;
   uint64_t duplicates = 0;   // answered as a copy
+  // Candidate pairs the copy rule judged: at most bucket_window per article and key column, so
+  // linear in the articles even when thousands share a bucket (issue 14).
+  uint64_t copy_candidates = 0;
   uint64_t new_stories = 0;
   uint64_t replayed = 0;     // records identical to one in the window: its answer repeated
   uint64_t recovered = 0;    // log entries replayed when the state was opened

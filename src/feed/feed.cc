@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <deque>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -169,7 +170,8 @@ struct Feed::Impl {
   std::set<std::pair<int64_t, uint64_t>> dup_by_time, story_by_time;
   std::unordered_map<uint64_t, uint64_t> by_content;      // content hash -> seq
   std::unordered_map<uint64_t, uint64_t> by_id;           // id hash -> seq (valid records)
-  std::unordered_map<uint64_t, std::vector<uint64_t>> buckets;  // (column, key) -> seqs
+  // (column, key) -> seqs, in arrival order: evictions (in time order) take them from the front.
+  std::unordered_map<uint64_t, std::deque<uint64_t>> buckets;
   std::unordered_map<uint64_t, uint64_t> short_seq;       // short text hash -> latest seq
   std::unordered_map<uint32_t, uint32_t> title_df;        // title token -> articles (dup window)
   uint64_t dup_window_articles = 0;
@@ -406,6 +408,7 @@ struct Feed::Impl {
       for (uint32_t t : a.fingerprint.title) ++title_df[t & CopyFingerprint::kTitleWord];
       const std::vector<uint32_t> df = TitleDf(a.fingerprint);
       const uint32_t rare = static_cast<uint32_t>(dup_window_articles / 1000);
+      stats.copy_candidates += candidates.size();
       for (uint64_t c : candidates) {
         const Article& o = articles.at(c);
         const std::vector<uint32_t> odf = TitleDf(o.fingerprint);
@@ -720,7 +723,11 @@ struct Feed::Impl {
         auto it = buckets.find(ColumnKey(column, a.band_keys[column]));
         if (it == buckets.end()) continue;
         auto& v = it->second;
-        v.erase(std::remove(v.begin(), v.end(), a.seq), v.end());
+        if (!v.empty() && v.front() == a.seq) {
+          v.pop_front();
+        } else {
+          v.erase(std::remove(v.begin(), v.end(), a.seq), v.end());
+        }
         if (v.empty()) buckets.erase(it);
       }
     }
