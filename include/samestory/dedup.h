@@ -95,6 +95,10 @@ struct CopyRuleOptions {
   double correction_hours = 20;
   double correction_ratio = 2;
   double name_ratio = 4;
+  // Rules 3 and 4 can be switched off, for studies of what each buys (bench/research/
+  // copy_ablation.sh). Default true.
+  bool check_facts = true;
+  bool check_titles = true;
 
   Status Validate() const;
 };

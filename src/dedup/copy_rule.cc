@@ -169,11 +169,11 @@ CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const Cop
       figures == 0 || (soon && figures <= std::max<uint32_t>(1, v.facts.figure_agree / 4) &&
                        figures * o.correction_ratio <= agree);
   const bool names_ok = names == 0 || names * o.name_ratio <= agree;
-  if (!figures_ok || !names_ok) {
+  if (o.check_facts && (!figures_ok || !names_ok)) {
     v.reason = CopyReason::kFactsDiffer;
     return v;
   }
-  if (short_text && TitlesDiffer(x, cx.title_df, y, cy.title_df, rare_title_df)) {
+  if (o.check_titles && short_text && TitlesDiffer(x, cx.title_df, y, cy.title_df, rare_title_df)) {
     v.reason = CopyReason::kTitlesDiffer;
     return v;
   }

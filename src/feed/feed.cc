@@ -81,6 +81,7 @@ std::string OptionsText(const FeedOptions& o) {
     << d.dedup.rule.short_window_hours << " " << d.dedup.rule.correction_hours << " "
     << d.dedup.rule.correction_ratio << " " << d.dedup.rule.name_ratio << " "
     << d.dedup.rule.short_threshold << " " << d.dedup.rule.min_compared << " "
+    << d.dedup.rule.check_facts << " " << d.dedup.rule.check_titles << " "
     << d.fingerprint.anchors << " " << d.fingerprint.anchor_words << "\nlsh " << d.dedup.lsh_threshold << " "
     << d.dedup.recall_at_threshold << " " << d.dedup.bands << " " << d.dedup.rows << " "
     << d.dedup.bucket_window

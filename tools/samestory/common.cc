@@ -33,6 +33,13 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
   cmd->add_option("--name-ratio", rule.name_ratio,
                   "Copies: agreeing facts needed per changed name")
       ->capture_default_str();
+  cmd->add_option("--min-compared", rule.min_compared,
+                  "Copies: fewest sampled grams of the shorter text a pair is judged on")
+      ->capture_default_str();
+  cmd->add_flag("!--no-facts", rule.check_facts,
+                "Copies: do not judge changed figures and names (for studies)");
+  cmd->add_flag("!--no-titles", rule.check_titles,
+                "Copies: do not compare the titles of short texts (for studies)");
   cmd->add_option("--gram", o.fingerprint.gram_bytes, "Bytes per character gram (4..8)")
       ->capture_default_str();
   cmd->add_option("--sketch-bins", o.fingerprint.sketch_bins,
