@@ -440,8 +440,11 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
   if (Status s = options.Validate(); !s.ok()) return s;
   auto reader = JsonlReader::Open(input, options.reader);
   if (!reader.ok()) return reader.status();
-  // Fail on an unwritable output before doing the work; WriteRecords reopens (truncates) it.
-  if (auto probe = internal::OutputFile::Open(outputs.output); !probe.ok()) return probe.status();
+  // Fail on an unwritable output, or one that would overwrite the input, before doing the work.
+  if (Status s = internal::CheckOutputs(input, {{"output", outputs.output}, {"--pairs", outputs.pairs}});
+      !s.ok()) {
+    return s;
+  }
   Pass pass;
   if (Status s = ReadAndFingerprint(*reader.value(), options, !outputs.pairs.empty(), nullptr,
                                     reporter, progress, &pass);
@@ -620,7 +623,12 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   }
   auto reader = JsonlReader::Open(input, options.dedup.reader);
   if (!reader.ok()) return reader.status();
-  if (auto probe = internal::OutputFile::Open(outputs.output); !probe.ok()) return probe.status();
+  if (Status s = internal::CheckOutputs(input, {{"output", outputs.output},
+                                                {"--stories", outputs.stories},
+                                                {"--save-model", outputs.model}});
+      !s.ok()) {
+    return s;
+  }
   Pass pass;
   if (Status s = ReadAndFingerprint(*reader.value(), options.dedup, false, &extractor.value(),
                                     reporter, progress, &pass);

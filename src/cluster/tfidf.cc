@@ -300,8 +300,7 @@ Result<TfidfModel> TfidfModel::Load(const std::string& path, std::string* note) 
   }
   const std::string& file = read.value();
   auto corrupt = [&](const std::string& why) {
-    // InvalidArgument, not Corruption: the CLI keeps exit code 3 for an input that broke off.
-    return Status::InvalidArgument("TF-IDF model " + path + " is corrupted (" + why +
+    return Status::Corruption("TF-IDF model " + path + " is corrupted (" + why +
                                    "); save it again");
   };
   if (file.size() < kModelHeader || std::memcmp(file.data(), kModelMagic, sizeof(kModelMagic))) {

@@ -1,6 +1,11 @@
 #include "io/json_writer.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <filesystem>
+#include <vector>
 #include <cstring>
 #include <memory>
 
@@ -47,6 +52,69 @@ void AppendFixed4(double value, std::string* out) {
   char buf[32];
   int n = std::snprintf(buf, sizeof(buf), "%.4f", value);
   out->append(buf, static_cast<size_t>(n));
+}
+
+namespace {
+
+// The file at `path` ("-": the descriptor `fd`) by device and inode, when it exists.
+bool Identify(std::string_view path, int fd, dev_t* dev, ino_t* ino) {
+  struct stat st;
+  const int r = path == "-" ? ::fstat(fd, &st) : ::stat(std::string(path).c_str(), &st);
+  if (r != 0) return false;
+  *dev = st.st_dev;
+  *ino = st.st_ino;
+  return S_ISREG(st.st_mode) || S_ISDIR(st.st_mode);  // pipes and terminals never clash
+}
+
+std::string Quoted(const NamedOutput& o) {
+  return std::string(o.name) + " " + (o.path == "-" ? "(standard output)" : std::string(o.path));
+}
+
+}  // namespace
+
+Status CheckOutputs(std::string_view input, std::initializer_list<NamedOutput> outputs) {
+  dev_t in_dev{};
+  ino_t in_ino{};
+  const bool have_input = !input.empty() && Identify(input, STDIN_FILENO, &in_dev, &in_ino);
+  std::vector<const NamedOutput*> seen;
+  for (const NamedOutput& o : outputs) {
+    if (o.path.empty()) continue;
+    dev_t dev{};
+    ino_t ino{};
+    const bool exists = Identify(o.path, STDOUT_FILENO, &dev, &ino);
+    if (exists && have_input && dev == in_dev && ino == in_ino) {
+      return Status::InvalidArgument(Quoted(o) + " is the input file: writing it would destroy "
+                                     "the input; choose another output path");
+    }
+    for (const NamedOutput* other : seen) {
+      dev_t odev{};
+      ino_t oino{};
+      const bool same = (o.path == "-" && other->path == "-") || o.path == other->path ||
+                        (exists && Identify(other->path, STDOUT_FILENO, &odev, &oino) &&
+                         odev == dev && oino == ino);
+      if (same) {
+        return Status::InvalidArgument(Quoted(o) + " is the same file as " + Quoted(*other) +
+                                       "; give each output its own path");
+      }
+    }
+    seen.push_back(&o);
+    if (o.path == "-") continue;
+    const std::string path(o.path);
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) return Status::IOError(path + ": is a directory");
+      if (::access(path.c_str(), W_OK) != 0) {
+        return Status::IOError(path + ": " + std::strerror(errno));
+      }
+    } else {
+      std::string dir = std::filesystem::path(path).parent_path().string();
+      if (dir.empty()) dir = ".";
+      if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+        return Status::IOError(path + ": cannot create it in " + dir + ": " + std::strerror(errno));
+      }
+    }
+  }
+  return Status::OK();
 }
 
 Result<std::unique_ptr<OutputFile>> OutputFile::Open(const std::string& path) {

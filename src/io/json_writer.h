@@ -3,6 +3,8 @@
 #define SAMESTORY_IO_JSON_WRITER_H_
 
 #include <cstdio>
+#include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,21 @@ void AppendTsvField(std::string_view s, std::string* out);
 
 // Appends `value` with 4 decimals.
 void AppendFixed4(double value, std::string* out);
+
+// An output a run will write: what it is called in messages ("output", "--stories") and its path
+// ("-" is standard output).
+struct NamedOutput {
+  std::string_view name;
+  std::string_view path;
+};
+
+// Checks, before a run reads anything, that its outputs can be written without destroying its
+// input or each other: no output is the input file (compared by device and inode, so another
+// name or a link to it is caught, and stdin redirected from it too), no two outputs are the same
+// file or both standard output, no output is a directory, and each one's file (or, when absent,
+// directory) is writable. Nothing is created or truncated. Empty paths are skipped.
+// Errors: InvalidArgument naming the clash, IOError when an output is not writable.
+Status CheckOutputs(std::string_view input, std::initializer_list<NamedOutput> outputs);
 
 class OutputFile {
  public:

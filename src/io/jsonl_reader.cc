@@ -2,6 +2,7 @@
 #include <simdjson.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -35,100 +36,193 @@ std::string JsonError(simdjson::error_code e) {
   return std::string("invalid JSON: ") + simdjson::error_message(e);
 }
 
+// A field's value as the record parser needs it: its JSON type and, for a string or an integer,
+// the value. Other values (objects, arrays, booleans, floats) are only typed.
+struct FieldValue {
+  enum class Type { kNull, kString, kInt, kUint, kOther } type = Type::kOther;
+  std::string_view string;
+  int64_t int_value = 0;
+  uint64_t uint_value = 0;
+};
+
+// A UTF-8 byte order mark before the first record is an encoding marker, not content.
+std::string_view StripBom(std::string_view text, uint64_t line_no) {
+  if (line_no == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
+// "...; the input looks like UTF-16" when `text` has the NULs of UTF-16 text, else "".
+std::string Utf16Hint(std::string_view text) {
+  const bool bom = text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF";
+  size_t nuls = 0;
+  const size_t n = std::min<size_t>(text.size(), 256);
+  for (size_t i = 0; i < n; ++i) nuls += text[i] == '\0';
+  if (!bom && (n < 4 || nuls * 3 < n)) return "";
+  return " (the input looks like UTF-16; samestory reads UTF-8: convert it first, e.g. "
+         "iconv -f UTF-16 -t UTF-8)";
+}
+
 // Record parsing shared by JsonlReader and RecordParser.
 class RecordParserCore {
  public:
   explicit RecordParserCore(const ReaderOptions& options) : options_(options) {}
   const ReaderOptions& options() const { return options_; }
 
-  // Fills *d from one JSON line; sets d->error on a bad record. The DOM API (not On-Demand) is
-  // used on purpose: it dispatches at run time to the best kernel (AVX2/AVX-512), while On-Demand
-  // is compiled for the build's -march, which for a portable build is the scalar fallback.
-  // `padded`: at least simdjson::SIMDJSON_PADDING readable bytes follow `text` (no copy needed).
-  void Parse(std::string_view text, Document* d, bool padded) {
+  // Fills *d from one JSON line; sets d->error on a bad record. The DOM API is used first on
+  // purpose: it dispatches at run time to the best kernel (AVX2/AVX-512), while On-Demand is
+  // compiled for the build's -march, which for a portable build is the scalar fallback. The DOM
+  // parses every number, so a record with a number no double or 64-bit integer holds
+  // (1e400, 30 digits) in a field we ignore is read again with On-Demand, which skips what it is
+  // not asked for (issue 14 #14). `padded`: at least simdjson::SIMDJSON_PADDING readable bytes
+  // follow `text` (no copy needed). A UTF-8 byte order mark on line 1 is an encoding marker.
+  void Parse(std::string_view text, uint64_t line_no, Document* d, bool padded) {
+    text = StripBom(text, line_no);  // the end does not move: its padding still follows
     dom::element root;
     auto err = parser_.parse(text.data(), text.size(), /*realloc_if_needed=*/!padded).get(root);
-    if (err) return void(d->error = JsonError(err));
+    if (err == simdjson::NUMBER_ERROR) return ParseOnDemand(text, d, padded);
+    if (err) return void(d->error = JsonError(err) + Utf16Hint(text));
     dom::object obj;
     if (root.get_object().get(obj)) return void(d->error = "record is not a JSON object");
+    Fields fields;
+    for (dom::key_value_pair field : obj) {
+      if (!Wanted(field.key)) continue;  // unknown fields are allowed
+      if (!Apply(field.key, FromDom(field.value), &fields, d)) return;
+    }
+    Finish(fields, d);
+  }
+
+ private:
+  // What Apply gathers over a record's fields.
+  struct Fields {
     std::string_view date_text;
     bool have_id = false;
     int body_rank = 0;  // 3 text, 2 body, 1 content: the first non-empty in that order wins
-    for (dom::key_value_pair field : obj) {
-      const std::string_view key = field.key;
-      if (key == options_.id_field) {
-        if (!ReadId(field.value, d)) return;
-        have_id = true;
-        continue;
-      }
-      const int rank = key == "text" ? 3 : key == "body" ? 2 : key == "content" ? 1 : 0;
-      std::string* target = nullptr;
-      if (key == "title") target = &d->title;
-      else if (key == "lang") target = &d->lang;
-      else if (key == "source") target = &d->source;
-      if (key != "date" && target == nullptr && rank == 0) continue;  // unknown fields allowed
-      if (key == "date" && !field.value.is_null() && !field.value.is_string()) {
-        // An unusable date costs the record its date, not its place in the output.
-        d->warning = "date is not a string; ignored";
-        continue;
-      }
-      std::string_view s;
-      if (!ReadOptionalString(field.value, &s, d, key)) return;
-      if (key == "date") {
-        date_text = s;
-      } else if (rank > 0) {
-        if (!s.empty() && rank > body_rank) {
-          d->text.assign(s);
-          body_rank = rank;
-        }
-      } else {
-        target->assign(s);
+  };
+
+  bool Wanted(std::string_view key) const {
+    return key == options_.id_field || key == "text" || key == "body" || key == "content" ||
+           key == "title" || key == "lang" || key == "source" || key == "date";
+  }
+
+  static FieldValue FromDom(dom::element value) {
+    FieldValue v;
+    if (value.is_null()) {
+      v.type = FieldValue::Type::kNull;
+    } else if (!value.get_string().get(v.string)) {
+      v.type = FieldValue::Type::kString;
+    } else if (!value.get_int64().get(v.int_value)) {
+      v.type = FieldValue::Type::kInt;
+    } else if (!value.get_uint64().get(v.uint_value)) {
+      v.type = FieldValue::Type::kUint;
+    }
+    return v;
+  }
+
+  static FieldValue FromOnDemand(simdjson::ondemand::value value) {
+    FieldValue v;
+    simdjson::ondemand::json_type type;
+    if (value.type().get(type)) return v;
+    if (type == simdjson::ondemand::json_type::null) {
+      v.type = FieldValue::Type::kNull;
+    } else if (type == simdjson::ondemand::json_type::string) {
+      if (!value.get_string().get(v.string)) v.type = FieldValue::Type::kString;
+    } else if (type == simdjson::ondemand::json_type::number) {
+      if (!value.get_int64().get(v.int_value)) {
+        v.type = FieldValue::Type::kInt;
+      } else if (!value.get_uint64().get(v.uint_value)) {
+        v.type = FieldValue::Type::kUint;
       }
     }
-    if (!have_id) return void(d->error = "missing id (field \"" + options_.id_field + "\")");
+    return v;
+  }
+
+  // The DOM refused a number: reads the record again, parsing only the fields we use.
+  void ParseOnDemand(std::string_view text, Document* d, bool padded) {
+    simdjson::padded_string copy;
+    simdjson::padded_string_view view(text.data(), text.size(),
+                                      text.size() + simdjson::SIMDJSON_PADDING);
+    if (!padded) {
+      copy = simdjson::padded_string(text);
+      view = copy;
+    }
+    simdjson::ondemand::document doc;
+    auto fail = [&](simdjson::error_code e) { d->error = JsonError(e); };
+    if (auto e = ondemand_.iterate(view).get(doc)) return fail(e);
+    simdjson::ondemand::object obj;
+    if (doc.get_object().get(obj)) return void(d->error = "record is not a JSON object");
+    Fields fields;
+    for (auto field : obj) {
+      std::string_view key;
+      if (auto e = field.unescaped_key().get(key)) return fail(e);
+      if (!Wanted(key)) continue;  // its value is skipped, never parsed
+      // The key's bytes live in the parser's string buffer, which the value's string does not
+      // overwrite; copy it anyway, as Apply keeps no view of it.
+      const std::string key_copy(key);
+      simdjson::ondemand::value value;
+      if (auto e = field.value().get(value)) return fail(e);
+      if (!Apply(key_copy, FromOnDemand(value), &fields, d)) return;
+    }
+    const char* rest = nullptr;  // past the object: OUT_OF_BOUNDS, or the trailing bytes
+    if (doc.current_location().get(rest) != simdjson::OUT_OF_BOUNDS) {
+      return fail(simdjson::TRAILING_CONTENT);
+    }
+    Finish(fields, d);
+  }
+
+  // Takes one wanted field into *d. Returns false when it makes the record bad (d->error set).
+  bool Apply(std::string_view key, const FieldValue& value, Fields* f, Document* d) const {
+    using Type = FieldValue::Type;
+    if (key == options_.id_field) {
+      if (value.type == Type::kString) d->id.assign(value.string);
+      else if (value.type == Type::kInt) d->id = std::to_string(value.int_value);
+      else if (value.type == Type::kUint) d->id = std::to_string(value.uint_value);
+      else return d->error = "id must be a string or an integer", false;
+      if (d->id.empty()) return d->error = "empty id", false;
+      f->have_id = true;
+      return true;
+    }
+    if (key == "date" && value.type != Type::kNull && value.type != Type::kString) {
+      // An unusable date costs the record its date, not its place in the output.
+      d->warning = "date is not a string; ignored";
+      return true;
+    }
+    // A string, or null (read as ""). Anything else is a bad record.
+    if (value.type != Type::kNull && value.type != Type::kString) {
+      return d->error = "field \"" + std::string(key) + "\" is not a string", false;
+    }
+    const std::string_view s = value.string;
+    const int rank = key == "text" ? 3 : key == "body" ? 2 : key == "content" ? 1 : 0;
+    if (key == "date") {
+      f->date_text = s;
+    } else if (rank > 0) {
+      if (!s.empty() && rank > f->body_rank) {
+        d->text.assign(s);
+        f->body_rank = rank;
+      }
+    } else if (key == "title") {
+      d->title.assign(s);
+    } else if (key == "lang") {
+      d->lang.assign(s);
+    } else {
+      d->source.assign(s);
+    }
+    return true;
+  }
+
+  void Finish(const Fields& f, Document* d) const {
+    if (!f.have_id) return void(d->error = "missing id (field \"" + options_.id_field + "\")");
     if (d->title.empty() && d->text.empty()) {
       return void(d->error = "empty article: no title and no text");
     }
-    if (!date_text.empty()) {
-      d->date = ParseIsoDate(date_text);
-      if (!d->date) d->warning = "unparseable date \"" + std::string(date_text) + "\" ignored";
+    if (!f.date_text.empty()) {
+      d->date = ParseIsoDate(f.date_text);
+      if (!d->date) d->warning = "unparseable date \"" + std::string(f.date_text) + "\" ignored";
     }
-  }
-
-  // A string, or null (read as ""). Anything else is a bad record.
-  static bool ReadOptionalString(dom::element value, std::string_view* out, Document* d,
-                                 std::string_view key) {
-    if (value.is_null()) {
-      *out = {};
-      return true;
-    }
-    if (value.get_string().get(*out)) {
-      d->error = "field \"" + std::string(key) + "\" is not a string";
-      return false;
-    }
-    return true;
-  }
-
-  static bool ReadId(dom::element value, Document* d) {
-    std::string_view s;
-    int64_t i;
-    uint64_t u;
-    if (!value.get_string().get(s)) {
-      d->id.assign(s);
-    } else if (!value.get_int64().get(i)) {
-      d->id = std::to_string(i);
-    } else if (!value.get_uint64().get(u)) {
-      d->id = std::to_string(u);
-    } else {
-      d->error = "id must be a string or an integer";
-      return false;
-    }
-    if (d->id.empty()) return d->error = "empty id", false;
-    return true;
   }
 
   ReaderOptions options_;
   dom::parser parser_;
+  simdjson::ondemand::parser ondemand_;
 };
 
 class JsonlReaderImpl final : public JsonlReader {
@@ -142,16 +236,14 @@ class JsonlReaderImpl final : public JsonlReader {
     LineReader::Line line;
     while (docs->size() < max_docs && lines_->Next(options_.max_record_bytes, &line)) {
       std::string_view text = line.text;
-      // A UTF-8 byte order mark before the first record is an encoding marker, not content.
-      if (line.number == 1 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-      if (!line.skipped && IsBlank(text)) continue;
+      if (!line.skipped && IsBlank(StripBom(text, line.number))) continue;
       Document& d = docs->emplace_back();
       d.line = line.number;
       if (line.skipped) {
         d.error = "record too large: " + std::to_string(line.size) + " bytes (limit " +
                   std::to_string(options_.max_record_bytes) + ", see --max-record-bytes)";
       } else {
-        parser_.Parse(text, &d, /*padded=*/true);
+        parser_.Parse(text, line.number, &d, /*padded=*/true);
         if (d.error.empty()) CheckDuplicateId(&d);
       }
       ++stats_.lines;
@@ -206,7 +298,7 @@ void RecordParser::Parse(std::string_view line, uint64_t line_no, Document* d) {
                std::to_string(options.max_record_bytes) + ", see --max-record-bytes)";
     return;
   }
-  impl_->core.Parse(line, d, /*padded=*/false);
+  impl_->core.Parse(line, line_no, d, /*padded=*/false);
 }
 
 Result<std::unique_ptr<JsonlReader>> JsonlReader::Open(std::string_view path,

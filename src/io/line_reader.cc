@@ -4,23 +4,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 namespace samestory::internal {
 namespace {
-constexpr size_t kChunk = size_t{1} << 20;
+constexpr size_t kChunk = size_t{1} << 20;     // decoded bytes asked for at a time
+constexpr size_t kRawChunk = size_t{256} << 10;  // raw bytes read at a time
 }
 
 Result<std::unique_ptr<LineReader>> LineReader::Open(std::string_view path) {
   std::string p(path);
-  gzFile f = nullptr;
+  int fd = -1;
   if (p == "-") {
-    int fd = dup(STDIN_FILENO);
-    if (fd >= 0) f = gzdopen(fd, "rb");
-    if (!f) return Status::IOError("cannot read standard input");
+    fd = dup(STDIN_FILENO);
+    if (fd < 0) return Status::IOError(std::string("cannot read standard input: ") + std::strerror(errno));
   } else {
-    int fd = open(p.c_str(), O_RDONLY);
+    fd = open(p.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
       int e = errno;
       std::string msg = p + ": " + std::strerror(e);
@@ -31,17 +33,113 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(std::string_view path) {
       close(fd);
       return Status::IOError(p + ": is a directory");
     }
-    f = gzdopen(fd, "rb");
-    if (!f) {
-      close(fd);
-      return Status::IOError(p + ": cannot open");
-    }
   }
-  gzbuffer(f, 256 * 1024);
-  return std::unique_ptr<LineReader>(new LineReader(f, p == "-" ? "stdin" : p));
+  return std::unique_ptr<LineReader>(new LineReader(fd, p == "-" ? "stdin" : p));
 }
 
-LineReader::~LineReader() { gzclose(file_); }
+LineReader::~LineReader() {
+  if (z_init_) inflateEnd(&z_);
+  close(fd_);
+}
+
+bool LineReader::ReadRaw() {
+  if (raw_begin_ > 0) {
+    std::memmove(raw_.data(), raw_.data() + raw_begin_, raw_end_ - raw_begin_);
+    raw_end_ -= raw_begin_;
+    raw_begin_ = 0;
+  }
+  if (raw_.size() < raw_end_ + kRawChunk) raw_.resize(raw_end_ + kRawChunk);
+  while (true) {
+    const ssize_t n = ::read(fd_, raw_.data() + raw_end_, kRawChunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error_ = Status::IOError(path_ + ": " + std::strerror(errno));
+      raw_eof_ = true;
+      return false;
+    }
+    if (n == 0) raw_eof_ = true;
+    raw_end_ += static_cast<size_t>(n);
+    return n > 0;
+  }
+}
+
+size_t LineReader::Decode(char* out, size_t room) {
+  auto available = [&] { return raw_end_ - raw_begin_; };
+  // Ensures `n` raw bytes are buffered unless the input ends first.
+  auto want = [&](size_t n) {
+    while (available() < n && !raw_eof_ && ReadRaw()) {
+    }
+    return error_.ok();
+  };
+  while (error_.ok()) {
+    if (mode_ == Mode::kUnknown) {
+      if (!want(2)) return 0;
+      const bool gzip = available() >= 2 && raw_[raw_begin_] == 0x1f && raw_[raw_begin_ + 1] == 0x8b;
+      mode_ = gzip ? Mode::kGzip : Mode::kPlain;
+      if (gzip) {
+        if (inflateInit2(&z_, 15 + 16) != Z_OK) {
+          error_ = Status::Internal(path_ + ": zlib cannot start");
+          return 0;
+        }
+        z_init_ = true;
+      }
+    }
+    if (mode_ == Mode::kPlain) {
+      if (!want(1)) return 0;
+      const size_t n = std::min(room, available());
+      std::memcpy(out, raw_.data() + raw_begin_, n);
+      raw_begin_ += n;
+      return n;  // 0 only at the end of the input
+    }
+    if (member_done_) {  // at the end of a gzip member: the input ends, or another member begins
+      if (!want(2)) return 0;
+      if (available() == 0) return 0;
+      if (available() < 2 || raw_[raw_begin_] != 0x1f || raw_[raw_begin_ + 1] != 0x8b) {
+        error_ = Status::Corruption(path_ + ": " + std::to_string(available()) +
+                                     "+ bytes after the end of the gzip stream at byte " +
+                                     std::to_string(consumed_) + " are not gzip");
+        return 0;
+      }
+      inflateReset(&z_);
+      member_done_ = false;
+    }
+    if (!want(1)) return 0;
+    if (available() == 0) {
+      error_ = Status::Corruption(path_ + ": truncated gzip stream (it ends at byte " +
+                                   std::to_string(consumed_) + ", before its trailer)");
+      return 0;
+    }
+    z_.next_in = raw_.data() + raw_begin_;
+    z_.avail_in = static_cast<uInt>(std::min<size_t>(available(), UINT32_MAX));
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = static_cast<uInt>(room);
+    const uInt in_before = z_.avail_in;
+    const int r = inflate(&z_, Z_NO_FLUSH);
+    const size_t used = in_before - z_.avail_in;
+    const size_t produced = room - z_.avail_out;
+    raw_begin_ += used;
+    consumed_ += used;
+    if (r == Z_STREAM_END) {
+      member_done_ = true;
+    } else if (r == Z_BUF_ERROR) {  // no progress: the stream needs more than is buffered
+      if (raw_eof_ || !ReadRaw()) {
+        if (error_.ok()) {
+          error_ = Status::Corruption(path_ + ": truncated gzip stream (it ends at byte " +
+                                       std::to_string(consumed_) + ", before its trailer)");
+        }
+        return produced;
+      }
+    } else if (r != Z_OK) {
+      // The bytes decoded before the error are kept: a bad CRC is found after all the data.
+      error_ = Status::Corruption(path_ + ": corrupt gzip stream near byte " +
+                                   std::to_string(consumed_) + ": " +
+                                   (z_.msg != nullptr ? z_.msg : "inflate error " + std::to_string(r)));
+      return produced;
+    }
+    if (produced > 0) return produced;
+  }
+  return 0;
+}
 
 bool LineReader::Fill() {
   if (eof_) return false;
@@ -52,25 +150,13 @@ bool LineReader::Fill() {
     begin_ = 0;
   }
   if (buf_.size() < end_ + kChunk + kLinePadding) buf_.resize(end_ + kChunk + kLinePadding);
-  int n = gzread(file_, buf_.data() + end_, static_cast<unsigned>(kChunk));
-  if (n < 0) {
-    int err = 0;
-    const char* msg = gzerror(file_, &err);
-    status_ = Status::Corruption(path_ + ": " + (msg ? msg : "read error"));
-    eof_ = true;
-    return false;
-  }
+  const size_t n = error_.ok() ? Decode(buf_.data() + end_, kChunk) : 0;
   if (n == 0) {
-    int err = 0;
-    const char* msg = gzerror(file_, &err);
-    if (err != Z_OK && err != Z_STREAM_END) {
-      status_ = Status::Corruption(path_ + ": " + (msg ? msg : "read error"));
-    }
     eof_ = true;
     return false;
   }
-  bytes_ += static_cast<uint64_t>(n);
-  end_ += static_cast<size_t>(n);
+  bytes_ += n;
+  end_ += n;
   std::memset(buf_.data() + end_, 0, kLinePadding);
   return true;
 }
@@ -93,7 +179,10 @@ bool LineReader::Next(size_t max_bytes, Line* line) {
         scanned = 0;
       }
       if (Fill()) continue;
-      if (end_ == begin_ && !skipping) return false;
+      if (end_ == begin_ && !skipping) {
+        status_ = error_;  // reported once every line decoded before it has been returned
+        return false;
+      }
       at_end = true;
       base = buf_.data();
     }

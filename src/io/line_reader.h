@@ -20,7 +20,9 @@ inline constexpr size_t kLinePadding = 64;
 
 class LineReader {
  public:
-  // "-" is stdin. gzip is detected from the content (zlib reads plain files transparently).
+  // "-" is stdin. gzip is detected from the content (its magic bytes), whatever the name;
+  // concatenated gzip members are read one after another. Errors: NotFound, IOError (a directory,
+  // an unreadable file).
   static Result<std::unique_ptr<LineReader>> Open(std::string_view path);
   ~LineReader();
 
@@ -34,21 +36,36 @@ class LineReader {
   // Reads the next line into *line. Returns false at the end of input or on error (see status()).
   // At least kLinePadding readable bytes follow line->text.
   bool Next(size_t max_bytes, Line* line);
-  // OK, or the error that ended the input early (a truncated or corrupt gzip stream).
+  // OK, or the error that ended the input early (a read error; a truncated or corrupt gzip
+  // stream, or bytes after its end that are not another gzip member). Every byte decoded before
+  // the error has been returned as lines first: a bad CRC in the trailer loses nothing.
   const Status& status() const { return status_; }
   uint64_t bytes() const { return bytes_; }
 
  private:
-  LineReader(gzFile file, std::string path) : file_(file), path_(std::move(path)) {}
+  LineReader(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   bool Fill();  // reads more input after end_; false at EOF or error
+  // Appends up to `room` decoded bytes at `out`; returns how many (0 at the end or on error).
+  size_t Decode(char* out, size_t room);
+  bool ReadRaw();  // refills raw_ from fd_; false at EOF or on error (status_ set)
 
-  gzFile file_;
+  int fd_;
   std::string path_;  // for messages
+  // Raw input: raw_[raw_begin_, raw_end_) not yet consumed.
+  std::vector<unsigned char> raw_;
+  size_t raw_begin_ = 0, raw_end_ = 0;
+  bool raw_eof_ = false;
+  enum class Mode { kUnknown, kPlain, kGzip } mode_ = Mode::kUnknown;
+  z_stream z_{};
+  bool z_init_ = false;
+  bool member_done_ = false;
+  uint64_t consumed_ = 0;  // raw bytes given to zlib, for messages  // the last gzip member ended (Z_STREAM_END); another may follow
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;  // unread bytes are buf_[begin_, end_)
   bool eof_ = false;
   uint64_t line_number_ = 0;
   uint64_t bytes_ = 0;
+  Status error_;   // what ended the input; status_ takes it once the lines before it are read
   Status status_;
 };
 

@@ -245,14 +245,14 @@ grep -q "a_directory" "$tmp/err_dir" ||
   fail "directory as input: message does not name it: $(cat "$tmp/err_dir")"
 [[ ! -e "$tmp/out_dir.jsonl" ]] || fail "directory as input: an output file was created"
 
-# 10. Option values out of range: exit 1 before reading, with a message naming the option.
+# 10. Option values out of range: exit 2 (usage) before reading, with a message naming the option.
 for bad in "--batch-size 0" "--max-record-bytes 100" "--threshold 0" "--threads -1"; do
   rc=0
   # shellcheck disable=SC2086
   "$BIN" dedup -q $bad "$tmp/small.jsonl" >"$tmp/out_opt" 2>"$tmp/err_opt" || rc=$?
   opt=${bad%% *}
   opt=${opt#--}
-  [[ $rc -ne 0 ]] || fail "$bad: exit 0"
+  [[ $rc -eq 2 ]] || fail "$bad: exit $rc, expected 2 (usage)"
   grep -qi -e "${opt//-/_}" -e "$opt" "$tmp/err_opt" ||
     fail "$bad: message does not name the option: $(cat "$tmp/err_opt")"
   [[ ! -s "$tmp/out_opt" ]] || fail "$bad: wrote output"
@@ -285,5 +285,41 @@ if got != want:
     sys.exit(1)
 PYEOF
 fi
+
+# 12. Regression (issue 14 #9): an output that is the input (by name, by a hard link, through stdin)
+#     or another output is refused with exit 2 before anything is written: `-o x.jsonl` on input
+#     x.jsonl truncated it and reported 0 articles; --stories equal to -o overwrote it silently.
+cp "$tmp/small.jsonl" "$tmp/keep.jsonl"
+ln "$tmp/keep.jsonl" "$tmp/keep_link.jsonl"
+before=$(cksum <"$tmp/keep.jsonl")
+clash() {  # clash <what> <words> <command args...>
+  local what=$1 words=$2 rc=0
+  shift 2
+  "$BIN" "$@" 2>"$tmp/err_clash" >"$tmp/out_clash" || rc=$?
+  [[ $rc -eq 2 ]] || fail "$what: exit $rc, expected 2: $(cat "$tmp/err_clash")"
+  grep -q -- "$words" "$tmp/err_clash" || fail "$what: no '$words' in: $(cat "$tmp/err_clash")"
+  [[ $(cksum <"$tmp/keep.jsonl") == "$before" ]] || fail "$what: the input was changed"
+}
+clash "-o the input" "is the input file" dedup -q "$tmp/keep.jsonl" -o "$tmp/keep.jsonl"
+clash "-o a hard link to the input" "is the input file" dedup -q "$tmp/keep.jsonl" -o "$tmp/keep_link.jsonl"
+clash "-o the file stdin reads" "is the input file" dedup -q - -o "$tmp/keep.jsonl" <"$tmp/keep.jsonl"
+clash "--pairs the input" "is the input file" dedup -q "$tmp/keep.jsonl" --pairs "$tmp/keep.jsonl"
+clash "cluster -o the input" "is the input file" cluster -q "$tmp/keep.jsonl" -o "$tmp/keep.jsonl"
+clash "--stories equal to -o" "same file" cluster -q "$tmp/keep.jsonl" -o "$tmp/o.jsonl" --stories "$tmp/o.jsonl"
+clash "--stories and -o both stdout" "same file" cluster -q "$tmp/keep.jsonl" --stories -
+clash "--save-model equal to --stories" "same file" cluster -q "$tmp/keep.jsonl" -o "$tmp/o.jsonl" \
+  --stories "$tmp/s.jsonl" --save-model "$tmp/s.jsonl"
+
+# 13. Exit codes (README "Exit codes"): 2 for a usage error (CLI11 exited 105/106/109), 0 for --help.
+rc=0; "$BIN" dedup --no-such-flag "$tmp/small.jsonl" >/dev/null 2>&1 || rc=$?
+[[ $rc -eq 2 ]] || fail "an unknown flag: exit $rc, expected 2"
+rc=0; "$BIN" dedup --threshold >/dev/null 2>&1 || rc=$?
+[[ $rc -eq 2 ]] || fail "a flag without its value: exit $rc, expected 2"
+rc=0; "$BIN" dedup --threshold abc "$tmp/small.jsonl" >/dev/null 2>&1 || rc=$?
+[[ $rc -eq 2 ]] || fail "a flag with a bad value: exit $rc, expected 2"
+rc=0; "$BIN" >/dev/null 2>&1 || rc=$?
+[[ $rc -eq 2 ]] || fail "no subcommand: exit $rc, expected 2"
+rc=0; "$BIN" dedup --help >/dev/null 2>&1 || rc=$?
+[[ $rc -eq 0 ]] || fail "--help: exit $rc, expected 0"
 
 cli_test_finish

@@ -610,9 +610,9 @@ TEST(TfidfModelFileTest, LoadRefusesDamagedFiles) {
   refused("{\"id\": \"a\"}\n", Status::Code::kInvalidArgument, "not a samestory TF-IDF model");
   std::string flipped = good;
   flipped[flipped.size() / 2] ^= 0x20;
-  refused(flipped, Status::Code::kInvalidArgument, "checksum");
-  refused(good.substr(0, good.size() - 1), Status::Code::kInvalidArgument, "size");
-  refused(good + "x", Status::Code::kInvalidArgument, "size");
+  refused(flipped, Status::Code::kCorruption, "checksum");
+  refused(good.substr(0, good.size() - 1), Status::Code::kCorruption, "size");
+  refused(good + "x", Status::Code::kCorruption, "size");
   std::string version = good;
   version[8] = 7;  // the format version follows the 8-byte magic
   refused(version, Status::Code::kInvalidArgument, "format version 7");

@@ -150,9 +150,18 @@ void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, s
                static_cast<double>(s.memory.spilled_evidence) / 1e6);
 }
 
+int ExitCode(const Status& status) {
+  switch (status.code()) {
+    case Status::Code::kOk: return kExitOk;
+    case Status::Code::kInvalidArgument: return kExitUsage;
+    case Status::Code::kCorruption: return kExitCorrupt;
+    default: return kExitFailed;
+  }
+}
+
 int ReportFailure(const char* command, const Status& status) {
   std::fprintf(stderr, "samestory %s: %s\n", command, status.ToString().c_str());
-  return status.code() == Status::Code::kCorruption ? 3 : 1;
+  return ExitCode(status);
 }
 
 }  // namespace samestory::cli

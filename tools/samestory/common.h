@@ -41,8 +41,20 @@ class BadRecordPrinter {
 
 void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, std::FILE* f);
 
-// Prints a failed run's status; returns the exit code: 3 when the input broke off (what was read
-// is written), else 1.
+// Exit codes, the same for every command (README "Exit codes").
+inline constexpr int kExitOk = 0;       // done; bad records included (they are in the output)
+inline constexpr int kExitFailed = 1;   // the run failed: an input that cannot be opened, an
+                                        // output that cannot be written, memory ran out
+inline constexpr int kExitUsage = 2;    // a bad flag, option value or choice of files (an output
+                                        // that is the input): nothing was read or written
+inline constexpr int kExitCorrupt = 3;  // corrupted data: the input broke off (what was read is
+                                        // written), or a saved model or feed state is damaged
+
+// The exit code for a failed Status: InvalidArgument is kExitUsage, Corruption kExitCorrupt,
+// anything else kExitFailed.
+int ExitCode(const Status& status);
+
+// Prints a failed run's status ("samestory <command>: <status>"); returns ExitCode(status).
 int ReportFailure(const char* command, const Status& status);
 
 }  // namespace samestory::cli

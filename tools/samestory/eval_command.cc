@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "common.h"
 #include "samestory/eval.h"
 
 namespace samestory::cli {
@@ -31,10 +32,7 @@ void PrintScores(const ClusteringScores& s) {
   std::fflush(stdout);
 }
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "samestory eval: %s\n", status.ToString().c_str());
-  return 1;
-}
+int Fail(const Status& status) { return ReportFailure("eval", status); }
 
 int RunEval(const EvalFlags& flags) {
   Result<std::vector<LabeledId>> gold =

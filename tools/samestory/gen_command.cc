@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "common.h"
 #include "samestory/generate.h"
 
 namespace samestory::cli {
@@ -25,10 +26,7 @@ struct GenArgs {
   bool quiet = false;
 };
 
-int Fail(const Status& status) {
-  std::fprintf(stderr, "samestory gen: %s\n", status.ToString().c_str());
-  return 1;
-}
+int Fail(const Status& status) { return ReportFailure("gen", status); }
 
 int RunGen(GenArgs& a) {
   if (!a.reports_per_event.empty()) {

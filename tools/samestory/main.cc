@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "commands.h"
+#include "common.h"
 
 int main(int argc, char** argv) {
   // Worker threads sleep between batches instead of spinning (unless the user says otherwise):
@@ -18,6 +19,11 @@ int main(int argc, char** argv) {
   samestory::cli::AddFeedCommand(app, &exit_code);
   samestory::cli::AddEvalCommand(app, &exit_code);
   samestory::cli::AddGenCommand(app, &exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" with code 0; every real one is a usage error.
+    return app.exit(e) == 0 ? samestory::cli::kExitOk : samestory::cli::kExitUsage;
+  }
   return exit_code;
 }
