@@ -291,7 +291,9 @@ Status TfidfModel::Save(const std::string& path, std::string_view note) const {
 }
 
 Result<TfidfModel> TfidfModel::Load(const std::string& path, std::string* note) {
-  auto read = internal::ReadWholeFile(path);
+  // The largest model the format holds: 2^32 terms of 12 bytes, plus options and the note.
+  constexpr uint64_t kMaxModelBytes = (uint64_t{12} << 32) + (uint64_t{1} << 20);
+  auto read = internal::ReadWholeFile(path, kMaxModelBytes);
   if (!read.ok()) {
     if (read.status().code() == Status::Code::kNotFound) {
       return Status::NotFound("no TF-IDF model file " + path);

@@ -105,6 +105,10 @@ using internal::PutStr;
 using internal::PutU32;
 using internal::PutU64;
 using internal::ReadWholeFile;
+// Bounds on the state's files, checked before they are read: a snapshot or log holds a few
+// hundred bytes an answered article, the options file a few lines.
+constexpr uint64_t kMaxStateFileBytes = uint64_t{1} << 40;
+constexpr uint64_t kMaxOptionsFileBytes = uint64_t{1} << 20;
 using internal::WriteAll;
 using internal::WriteFileAtomically;
 
@@ -804,8 +808,9 @@ struct Feed::Impl {
   }
 
   Status LoadSnapshot() {
-    auto data = ReadWholeFile(SnapshotPath());
-    if (!data.ok()) return Status::OK();  // no snapshot yet
+    auto data = ReadWholeFile(SnapshotPath(), kMaxStateFileBytes);
+    if (!data.ok() && data.status().code() == Status::Code::kNotFound) return Status::OK();
+    if (!data.ok()) return data.status();
     const std::string& b = data.value();
     if (b.size() < sizeof(kSnapshotMagic) + 4 ||
         std::memcmp(b.data(), kSnapshotMagic, sizeof(kSnapshotMagic)) != 0) {
@@ -873,8 +878,9 @@ struct Feed::Impl {
 
   // Replays the log after the snapshot; drops a torn tail.
   Status ReplayLog() {
-    auto data = ReadWholeFile(LogPath());
-    if (!data.ok()) return Status::OK();
+    auto data = ReadWholeFile(LogPath(), kMaxStateFileBytes);
+    if (!data.ok() && data.status().code() == Status::Code::kNotFound) return Status::OK();
+    if (!data.ok()) return data.status();
     const std::string& b = data.value();
     size_t pos = 0, good = 0;
     while (b.size() - pos >= 12) {
@@ -1024,7 +1030,7 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   }
   // Output-affecting options must match the state's.
   const std::string text = OptionsText(options);
-  if (auto existing = ReadWholeFile(options_path); existing.ok()) {
+  if (auto existing = ReadWholeFile(options_path, kMaxOptionsFileBytes); existing.ok()) {
     if (existing.value() != text) {
       std::istringstream was(existing.value()), now(text);
       std::string a, b, diff;

@@ -60,14 +60,20 @@ uint32_t Crc(std::string_view s);
 // Writes all of `bytes` to `fd` (retrying short writes and EINTR); `path` is for messages.
 Status WriteAll(int fd, std::string_view bytes, const std::string& path);
 
-// The whole file. Errors: NotFound (no such file), IOError.
-Result<std::string> ReadWholeFile(const std::string& path);
+// The whole file, which must be a regular file of at most `max_bytes` bytes: a loader passes the
+// largest size its format allows, so a device (/dev/zero), a FIFO or a huge file is refused before
+// anything is allocated. Errors: NotFound (no such file), InvalidArgument (not a regular file, too
+// large), IOError.
+Result<std::string> ReadWholeFile(const std::string& path, uint64_t max_bytes);
 
 // fsync of a file or a directory. Errors: IOError.
 Status FsyncPath(const std::string& path, bool directory);
 
-// Replaces `path` with `bytes` atomically and durably: `path`.tmp, fsynced, renamed over it, the
-// directory `dir` fsynced. A crash leaves the old file or the new one, never a mix.
+// Replaces `path` with `bytes` atomically and durably: a new file `path`.XXXXXX (mkstemp: never an
+// existing file or a symbolic link), fsynced, renamed over it, the directory `dir` fsynced. A
+// crash leaves the old file or the new one, never a mix (and perhaps a stray `path`.XXXXXX).
+// Errors: InvalidArgument when `path` exists and is not a regular file (a symbolic link, a
+// directory, a device), IOError.
 Status WriteFileAtomically(const std::string& path, std::string_view bytes, const std::string& dir);
 
 }  // namespace samestory::internal
