@@ -142,7 +142,7 @@ class GraphBuilder {
     best_.resize(n_ * static_cast<size_t>(options_.knn));
     best_count_.assign(n_, 0);
 
-    internal::SingleThreadedBlas blas_guard(threads_ > 1);
+    internal::SingleThreadedBlas blas_guard(true);  // our threads parallelise; BLAS must not too
     if (!all_pairs_ && factory_ == "Flat") {
       if (Status s = BandSearch(); !s.ok()) return s;
     } else if (Status s = BlockSearch(); !s.ok()) {

@@ -29,7 +29,9 @@ uint64_t TempFile::Append(const void* data, size_t bytes) {
   const char* p = static_cast<const char*>(data);
   buffer_.insert(buffer_.end(), p, p + bytes);
   size_ += bytes;
-  if (buffer_.size() >= kBuffer) Flush();
+  // A write error is not lost: Flush keeps it in error_, and every later Flush and Read returns
+  // it, so a caller that flushes after its last Append (as Read requires) sees it.
+  if (buffer_.size() >= kBuffer) (void)Flush();
   return offset;
 }
 

@@ -23,7 +23,8 @@ class TempFile {
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
 
-  // Appends `bytes` bytes; returns the offset of the first. Errors surface in Flush/Read.
+  // Appends `bytes` bytes; returns the offset of the first. A write error surfaces in every later
+  // Flush and Read.
   uint64_t Append(const void* data, size_t bytes);
   // Writes out the buffer. Errors: IOError (disk full).
   Status Flush();
