@@ -322,4 +322,16 @@ rc=0; "$BIN" >/dev/null 2>&1 || rc=$?
 rc=0; "$BIN" dedup --help >/dev/null 2>&1 || rc=$?
 [[ $rc -eq 0 ]] || fail "--help: exit $rc, expected 0"
 
+# 14. Regression (issue 14 #13): a run whose peak memory exceeds --memory-limit said nothing. Now
+#     it warns, naming what the limit covers; under the limit it says nothing.
+"$BIN" dedup -q --memory-limit 1M "$tmp/small.jsonl" -o /dev/null 2>"$tmp/err_mem" ||
+  fail "--memory-limit 1M: exit $?"
+grep -q "exceeded the memory limit of 1.0 MB" "$tmp/err_mem" ||
+  fail "--memory-limit 1M: no warning: $(cat "$tmp/err_mem")"
+grep -q "bounds the LSH band keys" "$tmp/err_mem" ||
+  fail "--memory-limit 1M: the warning does not say what the limit covers"
+"$BIN" dedup -q --memory-limit 4G "$tmp/small.jsonl" -o /dev/null 2>"$tmp/err_mem" ||
+  fail "--memory-limit 4G: exit $?"
+! grep -q "exceeded the memory limit" "$tmp/err_mem" || fail "--memory-limit 4G: a warning under the limit"
+
 cli_test_finish

@@ -51,6 +51,7 @@ int RunClusterCommand(ClusterArgs& a) {
                s.index.c_str(), s.tfidf_seconds, s.cluster_seconds, s.cluster.project_seconds,
                s.cluster.search_seconds, s.cluster.rescore_seconds, s.cluster.link_seconds,
                static_cast<unsigned long long>(s.cluster.peak_window), s.spilled_terms / 1e6);
+  WarnIfOverMemoryLimit("cluster", s.dedup, stderr);
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "common.h"
 
+#include <sys/resource.h>
+
 namespace samestory::cli {
 
 void PipelineArgs::AddFlags(CLI::App* cmd) {
@@ -73,7 +75,8 @@ void PipelineArgs::AddFlags(CLI::App* cmd) {
       ->capture_default_str();
   cmd->add_option("--memory-limit", o.memory_limit,
                   "Memory budget (e.g. 8G, 512M; default: half the RAM): LSH band keys beyond a "
-                  "quarter of it are sorted on disk")
+                  "quarter of it are sorted on disk; per-article data is not bounded by it, and "
+                  "the run warns when its peak exceeds it (README \"Memory\")")
       ->transform(CLI::AsSizeValue(false));
   cmd->add_flag("-q,--quiet", quiet, "No progress line");
 }
@@ -148,6 +151,25 @@ void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, s
                static_cast<double>(s.memory.band_keys) / 1e6,
                static_cast<double>(s.memory.records) / 1e6,
                static_cast<double>(s.memory.spilled_evidence) / 1e6);
+}
+
+void WarnIfOverMemoryLimit(const char* command, const DedupSummary& s, std::FILE* f) {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return;
+  const uint64_t peak = static_cast<uint64_t>(usage.ru_maxrss) * 1024;  // Linux: kilobytes
+  if (s.memory.limit == 0 || peak <= s.memory.limit) return;
+  const double per_article =
+      s.articles > 0 ? static_cast<double>(s.memory.records + s.memory.band_keys) /
+                           static_cast<double>(s.articles)
+                     : 0.0;
+  std::fprintf(f,
+               "samestory %s: warning: peak memory %.1f MB exceeded the memory limit of %.1f MB. "
+               "The limit bounds the LSH band keys held at once (a quarter of it; beyond that "
+               "they are sorted on disk); what every article keeps until the output is written "
+               "(its id, date, band keys: %.0f bytes an article here), the candidate pairs, the "
+               "clustering window and the libraries (about 15 MB) are not bounded by it (README \"Memory\")\n",
+               command, static_cast<double>(peak) / 1e6,
+               static_cast<double>(s.memory.limit) / 1e6, per_article);
 }
 
 int ExitCode(const Status& status) {

@@ -41,6 +41,10 @@ class BadRecordPrinter {
 
 void PrintDedupSummary(const char* command, const DedupSummary& s, bool exact, std::FILE* f);
 
+// After a run: a warning on `f` when the process's peak resident memory exceeded the run's memory
+// limit (DedupSummary::memory.limit), saying what the limit bounds and what it does not.
+void WarnIfOverMemoryLimit(const char* command, const DedupSummary& s, std::FILE* f);
+
 // Exit codes, the same for every command (README "Exit codes").
 inline constexpr int kExitOk = 0;       // done; bad records included (they are in the output)
 inline constexpr int kExitFailed = 1;   // the run failed: an input that cannot be opened, an

@@ -25,6 +25,7 @@ int RunDedupCommand(DedupArgs& a) {
   bad.Finish();
   if (!result.ok()) return ReportFailure("dedup", result.status());
   PrintDedupSummary("dedup", result.value(), a.pipeline.exact, stderr);
+  WarnIfOverMemoryLimit("dedup", result.value(), stderr);
   return 0;
 }
 
