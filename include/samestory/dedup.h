@@ -119,6 +119,13 @@ struct CopyVerdict {
   FactComparison facts;
 };
 
+// How much of a rejected pair's evidence JudgeCopy measures.
+enum class CopyScores {
+  kExact,     // containment and resemblance measured in full for every pair (for --pairs)
+  kDecision,  // a pair too different may stop early: its two scores are then lower bounds
+              // (the verdict is the same; 2-3x faster on corpora of many different candidates)
+};
+
 // The date rule alone (JudgeCopy's first test): true when articles of these dates and word counts
 // are too far apart to be copies. Needs no fingerprint, so a caller can skip reading one.
 bool TooFarApart(const CopyRuleOptions& options, std::optional<UnixSeconds> x_date,
@@ -129,7 +136,7 @@ bool TooFarApart(const CopyRuleOptions& options, std::optional<UnixSeconds> x_da
 // CopyContext::title_df.
 CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const CopyFingerprint& y,
                       const CopyContext& cy, const CopyRuleOptions& options,
-                      uint32_t rare_title_df);
+                      uint32_t rare_title_df, CopyScores scores = CopyScores::kExact);
 
 // The LSH keys of a fingerprinted document (kFull): its sketch's band keys, then its sentence
 // anchors (CopyFingerprint::anchors), keys[0, CandidateKeyCount(...)); 0 is no key. Documents

@@ -119,13 +119,17 @@ class CopyFingerprinter {
 // The two fingerprints' samples restricted to the lower of their limits: what both can see.
 struct SampleOverlap {
   uint32_t a = 0, b = 0;  // sampled grams of each under the common limit
-  uint32_t common = 0;    // grams in both
+  uint32_t common = 0;    // grams in both (with `stopped`, those found before the stop)
+  bool stopped = false;   // stopped early: the containment is below stop_below
   // |A n B| / min(|A|, |B|): how much of the smaller text the other holds.
   double containment() const;
   // |A n B| / |A u B| (Jaccard).
   double resemblance() const;
 };
-SampleOverlap CompareSamples(const CopyFingerprint& x, const CopyFingerprint& y);
+// With stop_below > 0 the comparison may stop as soon as the containment cannot reach it (most
+// candidate pairs are far below): then `stopped` is set and `common` is a lower bound.
+SampleOverlap CompareSamples(const CopyFingerprint& x, const CopyFingerprint& y,
+                             double stop_below = 0);
 
 // Facts of x and y compared context by context. In a context both texts have: the same run, or
 // one run's shape inside the other's (a dropped ticker, an added first name), agrees; two clean

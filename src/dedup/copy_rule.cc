@@ -127,7 +127,8 @@ bool TooFarApart(const CopyRuleOptions& o, std::optional<UnixSeconds> x_date, ui
 }
 
 CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const CopyFingerprint& y,
-                      const CopyContext& cy, const CopyRuleOptions& o, uint32_t rare_title_df) {
+                      const CopyContext& cy, const CopyRuleOptions& o, uint32_t rare_title_df,
+                      CopyScores scores) {
   CopyVerdict v;
   std::optional<double> gap;
   if (cx.date && cy.date) gap = std::abs(static_cast<double>(*cx.date - *cy.date)) / 3600.0;
@@ -145,11 +146,13 @@ CopyVerdict JudgeCopy(const CopyFingerprint& x, const CopyContext& cx, const Cop
     v.containment = v.resemblance = same ? 1.0f : 0.0f;
     return v;
   }
-  const SampleOverlap overlap = CompareSamples(x, y);
+  const double threshold = short_text ? o.short_threshold : o.threshold;
+  const SampleOverlap overlap =
+      CompareSamples(x, y, scores == CopyScores::kDecision ? threshold : 0.0);
   v.containment = static_cast<float>(overlap.containment());
   v.resemblance = static_cast<float>(overlap.resemblance());
-  if (std::min(overlap.a, overlap.b) < static_cast<uint32_t>(o.min_compared) ||
-      overlap.containment() < (short_text ? o.short_threshold : o.threshold)) {
+  if (overlap.stopped || std::min(overlap.a, overlap.b) < static_cast<uint32_t>(o.min_compared) ||
+      overlap.containment() < threshold) {
     v.reason = CopyReason::kTooDifferent;
     return v;
   }

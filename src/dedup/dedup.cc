@@ -311,7 +311,8 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
       }
       keep(static_cast<size_t>(i),
            JudgeCopy(a->fingerprint, {m.Date(c.a), a->title_df}, b->fingerprint,
-                     {m.Date(c.b), b->title_df}, m.options.rule, rare));
+                     {m.Date(c.b), b->title_df}, m.options.rule, rare,
+                     m.options.collect_pairs ? CopyScores::kExact : CopyScores::kDecision));
     }
   }
   for (const Status& s : errors) {

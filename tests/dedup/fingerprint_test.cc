@@ -239,6 +239,38 @@ TEST(FingerprintTest, SmallSamplesCompareUnderTheLowerLimit) {
   EXPECT_LT(o.a, b.sample.size());  // the brief's sample was cut to the common limit
 }
 
+// CompareSamples with stop_below stops only when the containment cannot reach it: a pair it stops
+// on is below it measured in full, one it does not stop on is measured exactly; pairs over the
+// whole range of overlap (a shared prefix of 0-100% of the words).
+TEST(FingerprintTest, CompareSamplesStopsEarlyOnlyBelowItsBound) {
+  std::mt19937_64 rng(11);
+  int stopped = 0, measured = 0;
+  for (int i = 0; i < 300; ++i) {
+    const size_t words = 60 + rng() % 500;
+    const std::string a = RandomText(rng, words);
+    const size_t cut = a.rfind(' ', static_cast<size_t>((rng() % 1000) / 1000.0 * a.size()));
+    const std::string b = (cut == std::string::npos ? "" : a.substr(0, cut)) + " " +
+                          RandomText(rng, words / 2 + rng() % words);
+    const CopyFingerprint fa = Fingerprint(a), fb = Fingerprint(b);
+    const double bound = 0.3 + (rng() % 60) / 100.0;
+    const SampleOverlap full = CompareSamples(fa, fb);
+    const SampleOverlap fast = CompareSamples(fa, fb, bound);
+    EXPECT_FALSE(full.stopped);
+    EXPECT_EQ(fast.a, full.a);
+    EXPECT_EQ(fast.b, full.b);
+    if (fast.stopped) {
+      ++stopped;
+      EXPECT_LT(full.containment(), bound) << i;
+      EXPECT_LE(fast.common, full.common) << i;
+    } else {
+      ++measured;
+      EXPECT_EQ(fast.common, full.common) << i;
+    }
+  }
+  EXPECT_GT(stopped, 30);  // both ways are exercised
+  EXPECT_GT(measured, 30);
+}
+
 // ---- Facts ------------------------------------------------------------------------------------
 
 FactComparison Facts(const std::string& a, const std::string& b) {
