@@ -4,9 +4,11 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
-  libfaiss-dev libopenblas-dev libeigen3-dev libicu-dev libxxhash-dev libstemmer-dev
+  build-essential cmake ninja-build pkg-config python3
+  libfaiss-dev libopenblas-dev libicu-dev libxxhash-dev libstemmer-dev
   libsimdjson-dev libcli11-dev zlib1g-dev libbenchmark-dev libgtest-dev
+  # the fuzz build (tools/test.sh step 3): clang with libFuzzer and its OpenMP runtime
+  clang libclang-rt-14-dev libomp-dev
 )
 # The benchmark peers (a plain-Python MinHash, scikit-learn, FAISS's Python module) use Debian's
 # own python3, not a pyenv or venv interpreter: pass --peers to install them too.
