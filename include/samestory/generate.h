@@ -3,14 +3,17 @@
 // Not a pipeline stage but the source of benchmark inputs (issue 5): it writes what `dedup` and
 // `cluster` read, with gold labels `dup` (duplicate group) and `story` (event) on every article.
 // Events get several distinct reports (sentences sampled from the event's base articles and
-// rewritten, shared made-up entities, dates spread over days), and some follow up an earlier
-// event of the same thread (same names, another story); reports get wire copies with the edits
-// outlets make (new headline, truncation, reordered paragraphs, boilerplate, word edits, OCR-like
-// noise, added paragraphs, a corrected figure). Templated articles reuse another report's wording
-// with other names, figures or dates: they look like copies and are not (hard negatives).
-// Generation streams: memory holds the base corpus and a few weeks of pending article plans,
-// never the output. Output is a pure function of (base, options): integer arithmetic on
-// SplitMix64 draws, no std:: distributions, so it is byte-identical on any machine.
+// rewritten, shared made-up entities, dates spread over days; 3-6 of them, or a heavy-tailed
+// number, most events a few and some hundreds to thousands), and some follow up an earlier event
+// of the same thread (same names, another story) or are sub-events of a big one (its names and
+// key term, another story); reports get wire copies with the edits outlets make (new headline,
+// truncation, reordered paragraphs, boilerplate, word edits, OCR-like noise, added paragraphs, a
+// corrected figure). Templated articles reuse another report's wording with other names, figures
+// or dates: they look like copies and are not (hard negatives). Texts may be left out (titles
+// only). Generation streams: memory holds the base corpus and a few weeks of pending article
+// plans, never the output (the heavy-tailed mode first counts its events in a planning-only
+// pass). Output is a pure function of (base, options): integer arithmetic on SplitMix64 draws, no
+// std:: distributions, so it is byte-identical on any machine.
 // Thread-safety: a CorpusGenerator is immutable; Generate() is const and may run concurrently.
 #ifndef SAMESTORY_GENERATE_H_
 #define SAMESTORY_GENERATE_H_
@@ -57,6 +60,21 @@ inline constexpr int kCopyKinds = 12;
 // "extended", "corrected", "combined", "templated": the `copy_kind` field.
 std::string_view CopyKindName(CopyKind kind);
 
+// How many distinct reports an event gets (GeneratorOptions::story_sizes).
+enum class StorySizes {
+  kUniform,  // uniformly in [min_reports, max_reports]: every event about the same size
+  // A truncated discrete power law (Zipf's law of story sizes): P(K = k) proportional to k^-a for
+  // k = 1 .. max_story_reports, a = story_size_exponent. At a = 2 and the cap 2000: E[K] = 4.97,
+  // 61% of the events have one report, 94% 1-10, 0.6% over 100, 0.03% over 1000 (at 100,000
+  // articles and copy_rate 0.5: ~10,000 events, ~58 of over 100 reports, ~3 of over 1000).
+  kHeavyTailed,
+};
+
+// An event with at least this many distinct reports is big: it can have sub-events.
+inline constexpr int kBigEventReports = 50;
+// A sub-event joins a big event of at most this many days before it ("the same month").
+inline constexpr int kSubEventDays = 30;
+
 struct GeneratorOptions {
   // Output-affecting.
   uint64_t articles = 1000;  // N, articles written, exactly; 1 .. 10^10; default 1000
@@ -66,12 +84,28 @@ struct GeneratorOptions {
   // articles) must end by 9999-12-31. Default 2024-01-01.
   std::string start = "2024-01-01";
   int days = 365;  // events are spread evenly over this many days; 1..36500
-  // Distinct reports per event, drawn uniformly in [min_reports, max_reports]; 1..32; default
-  // 3..6. Every event has at least min(min_reports, 2) reports when N >= 2 (the last event is
-  // trimmed to land on N exactly, never to a single report), except notice events (one report,
-  // the templates of templated articles).
+  // Distinct reports per event with kUniform, drawn uniformly in [min_reports, max_reports];
+  // 1..32; default 3..6. Every event has at least min(min_reports, 2) reports when N >= 2 (the
+  // last event is trimmed to land on N exactly, never to a single report), except notice events
+  // (one report, the templates of templated articles). Not used by kHeavyTailed.
   int min_reports = 3;
   int max_reports = 6;
+  // How the number K of distinct reports per event is drawn (StorySizes); default kUniform. With
+  // kHeavyTailed, events are dated evenly by their index instead of by their share of the
+  // articles (a big story is news among the others, not alone in a long gap), a story of K
+  // reports spreads them over report_spread_days x bit_width(K) / bit_width(max_story_reports)
+  // (13 hours for 2 reports .. 3 days at the cap, by default), and headlines are varied as with
+  // titles_only.
+  StorySizes story_sizes = StorySizes::kUniform;
+  // kHeavyTailed: the exponent a of P(K = k) ~ k^-a; [1, 4], used to the nearest 1/1024 (so that
+  // k^-a needs only square roots and products, exact in IEEE arithmetic); default 2.
+  double story_size_exponent = 2;
+  int max_story_reports = 2000;  // kHeavyTailed: K's cap (max_reports does not apply); 1..50000
+  // kHeavyTailed: share of story events that are sub-events of a big event (kBigEventReports or
+  // more reports) of the last kSubEventDays days, when there is one: its thread (organisation,
+  // place, lead person, background text, like a follow-up) and its key term, but another story
+  // (a follow-up a week later, another crash the same month). [0, 1]; default 0.1.
+  double sub_event_rate = 0.1;
   double report_spread_days = 3;  // a report's date is up to this long after its event's; [0, 60]
   // Share of events that follow up a recent event (one of the last thread_days): same thread,
   // so same organisation, place and lead person and a few shared background sentences, but a
@@ -103,6 +137,15 @@ struct GeneratorOptions {
   // Share of articles that are templated (CopyKind::kTemplated): another report's or notice's
   // wording about other entities, with other figures, or a week or more later; [0, 0.2]; 0.05.
   double templated_rate = 0.05;
+  // Every article written with its title and an empty text ("text": ""): a corpus of headlines.
+  // The articles, their edits and their gold labels are those of the full corpus (a copy whose
+  // edits were in the text has its report's headline; a reheadlined copy is another headline of
+  // the same report, the same `dup`; a templated article with other figures has them in its
+  // headline, else other names). Headlines are varied: the base headline reworded with a name of
+  // the event, a headline naming the event's entities (28 English forms, 8-10 in French, Spanish,
+  // German), or the lead sentence's first 6-11 words, so that one event's headlines share some
+  // words, not all. Default false.
+  bool titles_only = false;
 
   Status Validate() const;
 };
@@ -139,6 +182,9 @@ struct GeneratorSummary {
   uint64_t articles = 0;
   uint64_t events = 0;                         // stories: events, notices, templated articles
   uint64_t follow_ups = 0;                     // events that joined an earlier event's thread
+  uint64_t sub_events = 0;                     // of which sub-events of a big event
+  uint64_t big_events = 0;                     // events of kBigEventReports or more reports
+  uint64_t max_reports = 0;                    // most distinct reports of one event
   uint64_t reports = 0;                        // originals
   uint64_t notices = 0;                        // of which short notices (templates)
   std::array<uint64_t, kCopyKinds> by_kind{};  // articles per CopyKind

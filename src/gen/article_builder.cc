@@ -42,6 +42,7 @@ GeneratedArticle ArticleBuilder::Build(const ArticlePlan& p) {
   } else {
     kind = MakeCopy(p, &outlet);
   }
+  if (o_.titles_only) text_.clear();
   AppendNumberedId('g', p.seq + 1, &id_);
   AppendNumberedId('g', (p.twin == Twin::kNone ? p.origin_seq : p.seq) + 1, &dup_);
   AppendNumberedId('e', p.event + 1, &story_);
@@ -67,7 +68,7 @@ GeneratedArticle ArticleBuilder::Build(const ArticlePlan& p) {
 
 std::string_view ArticleBuilder::BuildSource(const ArticlePlan& p, Entities* e, Report* out) {
   const Lang lang = LangOf(base_.langs[base_.articles[p.focus].lang]);
-  MakeEntities(o_.seed, p.thread, p.source_event, lang, e);
+  MakeEntities(o_.seed, p.thread, p.source_event, p.term_event, lang, e);
   Rng twin(StreamSeed(o_.seed, kTwinStream, p.event));
   const int shift = 1 + static_cast<int>(twin.Below(9));
   const bool own_figures = twin.Chance(0.5);
@@ -111,23 +112,28 @@ std::string_view ArticleBuilder::BuildSource(const ArticlePlan& p, Entities* e, 
   switch (p.twin) {
     case Twin::kNone:
     case Twin::kDate:  // planned for notices only
-      BuildReport(base_, o_.seed, p, *e, &report_scratch_, out);
+      BuildReport(base_, o_.seed, p, *e, title_style_, &report_scratch_, out);
       return "";
     case Twin::kNames:
       rename();
-      BuildReport(base_, o_.seed, p, *e, &report_scratch_, out);
+      BuildReport(base_, o_.seed, p, *e, title_style_, &report_scratch_, out);
       return "names";
     case Twin::kFigures: {
-      // Other figures, when the text has any: else other names.
+      // Other figures, when the text (titles_only: the headline) has any: else other names.
       template_entities_ = *e;
       ShiftDigits(&e->focus_remap, shift);
       ShiftDigits(&e->thread_remap, shift);
-      BuildReport(base_, o_.seed, p, *e, &report_scratch_, out);
-      BuildReport(base_, o_.seed, p, template_entities_, &report_scratch_, &template_report_);
-      if (out->body != template_report_.body) return "figures";
+      BuildReport(base_, o_.seed, p, *e, title_style_, &report_scratch_, out);
+      BuildReport(base_, o_.seed, p, template_entities_, title_style_, &report_scratch_,
+                  &template_report_);
+      // With titles_only, the figures must show in the headline, all that is written.
+      if (o_.titles_only ? out->title != template_report_.title
+                         : out->body != template_report_.body) {
+        return "figures";
+      }
       *e = template_entities_;
       rename();
-      BuildReport(base_, o_.seed, p, *e, &report_scratch_, out);
+      BuildReport(base_, o_.seed, p, *e, title_style_, &report_scratch_, out);
       return "names";
     }
   }
@@ -174,7 +180,8 @@ CopyKind ArticleBuilder::MakeCopy(const ArticlePlan& p, uint64_t* outlet) {
     const bool marked = done[7] && title_.compare(0, mark.size(), mark) == 0;
     done[0] = p.wording == Wording::kNotice && !report_.body.empty() && !report_.body[0].empty()
                   ? NewNoticeHeadline(report_.body[0][0], report_.title, rng, &title_)
-                  : NewHeadline(base_, p.focus, entities_, report_.title, rng, &words_, &title_);
+                  : NewHeadline(base_, p.focus, entities_, report_.title, rng, &words_, &title_,
+                                title_style_, &report_.body);
     if (marked) title_.insert(0, mark);
   }
   JoinBody(body, &text_);

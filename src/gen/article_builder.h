@@ -24,9 +24,14 @@ class ArticleBuilder {
  public:
   // REQUIRES: `base` and `options` (valid) outlive the builder.
   ArticleBuilder(const BaseCorpus& base, const GeneratorOptions& options)
-      : base_(base), o_(options) {}
+      : base_(base),
+        o_(options),
+        title_style_(options.titles_only || options.story_sizes == StorySizes::kHeavyTailed
+                         ? TitleStyle::kVaried
+                         : TitleStyle::kClassic) {}
 
-  // Builds the article of plan `p`. The returned views stay valid until the next Build().
+  // Builds the article of plan `p` (with titles_only, its text empty). The returned views stay
+  // valid until the next Build().
   GeneratedArticle Build(const ArticlePlan& p);
 
  private:
@@ -41,6 +46,7 @@ class ArticleBuilder {
 
   const BaseCorpus& base_;
   const GeneratorOptions& o_;
+  const TitleStyle title_style_;  // kVaried with titles_only or kHeavyTailed
   Entities entities_, template_entities_;
   Report report_, template_report_;
   ReportScratch report_scratch_;

@@ -17,15 +17,18 @@
 #include "gen/body.h"
 #include "gen/entities.h"
 #include "gen/random.h"
+#include "gen/report.h"
 #include "gen/word_lists.h"
 #include "gen/words.h"
 
 namespace samestory::gen {
 
-// A new headline: replaces *out with a headline of the event (report.h MakeTitle) other than
-// `original`, drawing up to 8 times (the last draw is kept even if it is the same).
+// A new headline: replaces *out with a headline of the event (report.h MakeTitle, or with
+// TitleStyle::kVaried MakeVariedTitle from the report's `body`) other than `original`, drawing up
+// to 8 times (the last draw is kept even if it is the same). REQUIRES: body for kVaried.
 bool NewHeadline(const BaseCorpus& base, uint32_t focus, const Entities& e,
-                 std::string_view original, Rng& rng, std::vector<Word>* words, std::string* out);
+                 std::string_view original, Rng& rng, std::vector<Word>* words, std::string* out,
+                 TitleStyle style = TitleStyle::kClassic, const Body* body = nullptr);
 
 // A new headline for a short notice: its lead sentence's first 6-12 words, as a wire desk heads a
 // flash with its lead. (A headline of another event's story, as NewHeadline would draw from the

@@ -1,5 +1,7 @@
 // Copy edit: a new headline (copy_edits.h).
 #include <algorithm>
+#include <cassert>
+#include <string>
 #include <vector>
 
 #include "gen/copy_edits.h"
@@ -8,10 +10,17 @@
 namespace samestory::gen {
 
 bool NewHeadline(const BaseCorpus& base, uint32_t focus, const Entities& e,
-                 std::string_view original, Rng& rng, std::vector<Word>* words, std::string* out) {
+                 std::string_view original, Rng& rng, std::vector<Word>* words, std::string* out,
+                 TitleStyle style, const Body* body) {
+  assert(style == TitleStyle::kClassic || body != nullptr);
   out->assign(original);
+  std::string tmp;
   for (int tries = 0; tries < 8 && *out == original; ++tries) {
-    MakeTitle(base, focus, e, rng, words, out);
+    if (style == TitleStyle::kVaried) {
+      MakeVariedTitle(base, focus, e, *body, rng, words, &tmp, out);
+    } else {
+      MakeTitle(base, focus, e, rng, words, out);
+    }
   }
   return *out != original;
 }

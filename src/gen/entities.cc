@@ -25,15 +25,11 @@ std::string MadeUpName(Rng& rng, int syllables, std::string_view ending) {
   return s;
 }
 
-void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Entities* e) {
-  e->lang = lang;
-  e->focus_remap = MakeRemap(seed, event);
-  e->thread_remap = MakeRemap(seed ^ 0x7468726561640000ULL, thread);
-  Rng cast(StreamSeed(seed, kEntityStream, thread, 0));
-  e->last[0] = MadeUpName(cast, cast.Between(1, 2), Pick(cast, kNameEndings));
-  e->person[0] = std::string(Pick(cast, kFirstNames)) + " " + e->last[0];
-  e->org = MadeUpName(cast, cast.Between(2, 3), "") + " " + std::string(Pick(cast, kOrgSuffixes));
-  e->place = MadeUpName(cast, 2, Pick(cast, kPlaceSuffixes));
+namespace {
+
+// The event's own part of its entities: the second person, then the key term, from the event's
+// entity stream.
+void MakeEventEntities(uint64_t seed, uint64_t event, Lang lang, Entities* e) {
   Rng rng(StreamSeed(seed, kEntityStream, event, 1));
   e->last[1] = MadeUpName(rng, rng.Between(1, 2), Pick(rng, kNameEndings));
   e->person[1] = std::string(Pick(rng, kFirstNames)) + " " + e->last[1];
@@ -54,6 +50,31 @@ void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Ent
       e->term = std::string(noun.article) + " " + name + "-" + std::string(noun.noun);
       break;
     }
+  }
+}
+
+}  // namespace
+
+void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Entities* e) {
+  MakeEntities(seed, thread, event, event, lang, e);
+}
+
+void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, uint64_t term_event, Lang lang,
+                  Entities* e) {
+  e->lang = lang;
+  e->focus_remap = MakeRemap(seed, event);
+  e->thread_remap = MakeRemap(seed ^ 0x7468726561640000ULL, thread);
+  Rng cast(StreamSeed(seed, kEntityStream, thread, 0));
+  e->last[0] = MadeUpName(cast, cast.Between(1, 2), Pick(cast, kNameEndings));
+  e->person[0] = std::string(Pick(cast, kFirstNames)) + " " + e->last[0];
+  e->org = MadeUpName(cast, cast.Between(2, 3), "") + " " + std::string(Pick(cast, kOrgSuffixes));
+  e->place = MadeUpName(cast, 2, Pick(cast, kPlaceSuffixes));
+  MakeEventEntities(seed, event, lang, e);
+  if (term_event != event) {
+    Entities big;
+    MakeEventEntities(seed, term_event, lang, &big);
+    e->term = std::move(big.term);
+    e->term_name = std::move(big.term_name);
   }
 }
 

@@ -47,6 +47,11 @@ std::string MadeUpName(Rng& rng, int syllables, std::string_view ending);
 // The entities of `event` in `thread` (the event that opened the thread, or itself).
 void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, Lang lang, Entities* e);
 
+// The same, with the key term of `term_event` (a sub-event names its big event's term; the second
+// person stays its own).
+void MakeEntities(uint64_t seed, uint64_t thread, uint64_t event, uint64_t term_event, Lang lang,
+                  Entities* e);
+
 // Replaces *out with `tpl`, its {P1} {P2} {L1} {L2} {O} {C} {T} filled from `e` (word_lists.h),
 // capitalized.
 void FillTemplate(std::string_view tpl, const Entities& e, std::string* out);

@@ -1,7 +1,8 @@
 // CorpusGenerator (samestory/generate.h): plans events in order, and hands their articles to the
 // sink in date order. How an article comes about:
 //   thread   : an ongoing topic: a background base article and a cast (organisation, place, lead
-//              person). Most events open their own thread; a follow-up joins a recent one.
+//              person). Most events open their own thread; a follow-up joins a recent one, a
+//              sub-event (kHeavyTailed) a recent big event's, whose key term it names too.
 //   event e  : a focus base article (the background's language), its own term and second person,
 //              a date, k reports, a number of copies per report. Planned in date order (plan.h).
 //   report r : sentences sampled from the focus article (and a few from the background and the
@@ -14,7 +15,7 @@
 //              (plan.h); not a copy.
 // Every choice comes from a SplitMix64 stream seeded by (seed, what, e, r, c) (random.h), so an
 // article's text can be rebuilt from its plan alone: the reorder buffer that puts articles in date
-// order holds 72-byte plans, not texts. Only integer arithmetic and IEEE comparisons of exact
+// order holds 80-byte plans, not texts. Only integer arithmetic and IEEE comparisons of exact
 // draws are used (no libm, no std:: distributions): the output is the same on every machine.
 #include <algorithm>
 #include <queue>
@@ -60,7 +61,12 @@ Status CorpusGenerator::Generate(const ArticleSink& sink, GeneratorSummary* summ
   for (uint64_t e = 0; planned < options_.articles;) {
     planned_articles.clear();
     const gen::EventPlan ev = planner.Plan(e, planned, &planned_articles);
-    if (summary && ev.thread != ev.index) ++summary->follow_ups;
+    if (summary) {
+      summary->follow_ups += ev.thread != ev.index ? 1 : 0;
+      summary->sub_events += ev.sub_event() ? 1 : 0;
+      summary->big_events += ev.reports >= kBigEventReports ? 1 : 0;
+      summary->max_reports = std::max<uint64_t>(summary->max_reports, ev.reports);
+    }
     while (!pending.empty() && pending.top().date < ev.date) {
       if (Status s = emit(pending.top()); !s.ok()) return s;
       pending.pop();

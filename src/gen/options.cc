@@ -47,6 +47,16 @@ Status GeneratorOptions::Validate() const {
   if (min_reports < 1 || max_reports > 32 || min_reports > max_reports) {
     return Status::InvalidArgument("reports per event must satisfy 1 <= min <= max <= 32");
   }
+  if (story_sizes != StorySizes::kUniform && story_sizes != StorySizes::kHeavyTailed) {
+    return Status::InvalidArgument("story_sizes must be kUniform or kHeavyTailed");
+  }
+  if (!(story_size_exponent >= 1 && story_size_exponent <= 4)) {
+    return Status::InvalidArgument("story_size_exponent must be in [1, 4]");
+  }
+  if (max_story_reports < 1 || max_story_reports > 50000) {
+    return Status::InvalidArgument("max_story_reports must be in [1, 50000]");
+  }
+  if (!rate(sub_event_rate, 1)) return Status::InvalidArgument("sub_event_rate must be in [0, 1]");
   if (!rate(report_spread_days, 60)) {
     return Status::InvalidArgument("report_spread_days must be in [0, 60]");
   }

@@ -34,6 +34,8 @@ enum Stream : uint64_t {
   kNoticeStream,    // a notice's template and outlet
   kFigureStream,    // a notice's figures and dates
   kTwinStream,      // what a templated article changes
+  kSizeStream,      // kHeavyTailed: an event's reports, their copies and its date
+  kSubEventStream,  // kHeavyTailed: whether an event is a sub-event, and of which big event
 };
 
 // The seed of the stream for `what` and up to three indices (event, report, copy, ...).

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "gen/rewrite.h"
+#include "gen/text_util.h"
 #include "gen/word_lists.h"
 
 namespace samestory::gen {
@@ -22,8 +23,78 @@ void MakeTitle(const BaseCorpus& base, uint32_t focus, const Entities& e, Rng& r
   }
 }
 
+void MakeVariedTitle(const BaseCorpus& base, uint32_t focus, const Entities& e, const Body& body,
+                     Rng& rng, std::vector<Word>* words, std::string* tmp, std::string* out) {
+  const std::string& base_title = base.articles[focus].title;
+  const LangKit kit = KitFor(e.lang);
+  const uint64_t form = rng.Below(20);
+  if (form < 9 && !base_title.empty()) {
+    // The base headline reworded, with one of the event's names, so that it shares a word with
+    // the other forms: "Velmarburg: ..." (15%), "... in Velmarburg" (10%), the key term's name
+    // as a slug, "Lungriani: ..." (50%), "..., Tislun Group says" (25%).
+    RemapTitle(base, base_title, e.focus_remap, words, tmp, /*sentence_case=*/true);
+    words->clear();
+    AnalyzeWords(*tmp, words);
+    RewriteSentence(*tmp, *words, nullptr, rng, out);
+    switch (rng.Below(20)) {
+      case 0:
+      case 1:
+      case 2:
+        out->insert(0, e.place + ": ");
+        break;
+      case 3:
+      case 4:
+        out->append(e.lang == Lang::kFr ? " à " : e.lang == Lang::kEs ? " en " : " in ");
+        out->append(e.place);
+        break;
+      case 5:
+      case 6:
+      case 7:
+      case 8:
+      case 9:
+      case 10:
+      case 11:
+      case 12:
+      case 13:
+      case 14:
+        out->insert(0, e.term_name + ": ");
+        break;
+      default:
+        out->append(e.lang == Lang::kEn   ? ", " + e.org + " says"
+                    : e.lang == Lang::kFr ? ", selon " + e.org
+                    : e.lang == Lang::kEs ? ", según " + e.org
+                                          : " (" + e.org + ")");
+    }
+    return;
+  }
+  if (form < 18 || body.empty() || body[0].empty()) {
+    FillTemplate(kit.varied_titles[rng.Below(kit.varied_titles.size())], e, out);
+    return;
+  }
+  // The lead as a headline: its opening words, as a desk heads a flash.
+  std::vector<std::string_view> split;
+  SplitWords(body[0][0], &split);
+  size_t keep = std::min<size_t>(split.size(), 6 + rng.Below(6));
+  while (keep > 3) {
+    std::string lower(SplitPunct(split[keep - 1]).first);
+    for (char& c : lower) c = IsAsciiUpper(c) ? static_cast<char>(c - 'A' + 'a') : c;
+    if (!OneOf(lower, kHeadlineTailWords)) break;
+    --keep;
+  }
+  out->clear();
+  for (size_t i = 0; i < keep; ++i) {
+    if (i > 0) out->push_back(' ');
+    out->append(split[i]);
+  }
+  while (!out->empty() &&
+         (out->back() == '.' || out->back() == ',' || out->back() == ';' || out->back() == ':')) {
+    out->pop_back();
+  }
+  Capitalize(out);
+}
+
 void BuildReport(const BaseCorpus& base, uint64_t seed, const ArticlePlan& p, const Entities& e,
-                 ReportScratch* sc, Report* out) {
+                 TitleStyle style, ReportScratch* sc, Report* out) {
   Rng rng(StreamSeed(seed, kReportStream, p.source_event, p.report));
   const BaseCorpus::Article& focus = base.articles[p.focus];
   // Which base sentences: 30-60% of the focus article's (at most 14, at least 2), in roughly
@@ -97,7 +168,11 @@ void BuildReport(const BaseCorpus& base, uint64_t seed, const ArticlePlan& p, co
         std::make_move_iterator(sentences.begin() + static_cast<std::ptrdiff_t>(i + take)));
     i += take;
   }
-  MakeTitle(base, p.focus, e, rng, &sc->words, &report.title);
+  if (style == TitleStyle::kVaried) {
+    MakeVariedTitle(base, p.focus, e, report.body, rng, &sc->words, &sc->tmp, &report.title);
+  } else {
+    MakeTitle(base, p.focus, e, rng, &sc->words, &report.title);
+  }
   report.outlet = rng.Below(kOutlets);
 }
 

@@ -35,16 +35,33 @@ struct ReportScratch {
   std::string line, tmp;
 };
 
+// How headlines are drawn.
+enum class TitleStyle : uint8_t {
+  kClassic,  // MakeTitle: the corpora of the default options
+  kVaried,   // MakeVariedTitle: with GeneratorOptions::titles_only or kHeavyTailed
+};
+
 // Replaces *out with a headline for a report (or a reheadlined copy) of an event whose focus
 // article is `focus`: the focus article's headline remapped (30%), the same after a place name
 // (15%), or a template naming the entities (55%). `words` is scratch.
 void MakeTitle(const BaseCorpus& base, uint32_t focus, const Entities& e, Rng& rng,
                std::vector<Word>* words, std::string* out);
 
+// Replaces *out with a headline in the varied style, so that the headlines of one event's many
+// reports share its names and some words, not all: the focus article's headline remapped,
+// sentence-cased and reworded like a sentence (synonyms, dropped words) with one of the event's
+// names (the place before or after it, the key term's name before it, or the organisation as the
+// source) (45%); a template naming the entities from the longer varied list (45%); or the first
+// 6-11 words of the lead sentence of `body`, cut before a trailing small word (10%; a template
+// when `body` is empty). `words` and `tmp` are scratch.
+void MakeVariedTitle(const BaseCorpus& base, uint32_t focus, const Entities& e, const Body& body,
+                     Rng& rng, std::vector<Word>* words, std::string* tmp, std::string* out);
+
 // Builds report p.report of event p.source_event (entities `e`) into *out, from the stream
-// (seed, kReportStream, source_event, report) and the base articles p.focus and p.background.
+// (seed, kReportStream, source_event, report) and the base articles p.focus and p.background,
+// its headline in `style`.
 void BuildReport(const BaseCorpus& base, uint64_t seed, const ArticlePlan& p, const Entities& e,
-                 ReportScratch* sc, Report* out);
+                 TitleStyle style, ReportScratch* sc, Report* out);
 
 }  // namespace samestory::gen
 

@@ -84,7 +84,7 @@ void RewriteBase(const BaseCorpus& base, uint32_t sentence, const Remap* remap, 
 }
 
 void RemapTitle(const BaseCorpus& base, const std::string& title, const Remap& remap,
-                std::vector<Word>* words, std::string* out) {
+                std::vector<Word>* words, std::string* out, bool sentence_case) {
   const std::string cased = TitleCase(title);
   words->clear();
   AnalyzeWords(cased, words);
@@ -100,7 +100,13 @@ void RemapTitle(const BaseCorpus& base, const std::string& title, const Remap& r
       AppendRemapped(remap, as, piece.substr(0, w.core), out);
       out->append(piece.substr(w.core));
     } else {
+      const size_t at = out->size();
       out->append(piece);
+      if (sentence_case && at > 0) {
+        for (size_t i = at; i < out->size(); ++i) {
+          if (IsAsciiUpper((*out)[i])) (*out)[i] = static_cast<char>((*out)[i] - 'A' + 'a');
+        }
+      }
     }
   }
 }

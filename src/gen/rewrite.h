@@ -31,9 +31,11 @@ void RewriteBase(const BaseCorpus& base, uint32_t sentence, const Remap* remap, 
                  std::string* out);
 
 // Replaces *out with a base headline as an event tells it: ALL-CAPS headlines title-cased, the
-// corpus's names and the numbers remapped like the text's. `words` is scratch.
+// corpus's names and the numbers remapped like the text's. With `sentence_case`, the words that
+// are not names and not first are lower-cased (ASCII), so that RewriteSentence finds synonyms and
+// small words in them. `words` is scratch.
 void RemapTitle(const BaseCorpus& base, const std::string& title, const Remap& remap,
-                std::vector<Word>* words, std::string* out);
+                std::vector<Word>* words, std::string* out, bool sentence_case = false);
 
 }  // namespace samestory::gen
 

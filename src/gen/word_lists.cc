@@ -97,6 +97,71 @@ constexpr std::string_view kTitlesFr[] = {
     "{O} soutient {T}, {C} s'interroge", "{L1} défend {T}", "À {C}, {T} fait débat",
     "{O} confirme des discussions sur {T}", "{L2} met en garde contre les retards"};
 
+// Varied headlines (GeneratorOptions::titles_only, kHeavyTailed): the forms above and more, so that
+// the many outlets covering one event write many headlines that share its names, not their words.
+constexpr std::string_view kVariedTitlesEn[] = {
+    "{O} backs {T} as {C} weighs its options",
+    "{L1} defends {T}",
+    "{C} officials question {T}",
+    "Talks on {T} continue, says {O}",
+    "{O} and {C}: what {T} means",
+    "{L2} warns over delays to {T}",
+    "Questions mount in {C} over {T}",
+    "{O} confirms talks on {T}",
+    "{O} pushes ahead with {T}",
+    "{T}: {O} under pressure in {C}",
+    "{L1} says {T} is on track",
+    "{C} braces for {T}",
+    "What {T} means for {C}",
+    "{O} faces backlash over {T}",
+    "{L2} calls for review of {T}",
+    "Investors weigh {O} after {T} move",
+    "Unions in {C} weigh response to {T}",
+    "{P1} of {O} sets out {T}",
+    "{O} to press on with {T} despite objections",
+    "{C} residents react to {T}",
+    "Critics round on {O} over {T}",
+    "{L1} and {L2} meet in {C} as {T} stalls",
+    "{O} under fire in {C}",
+    "{T} hits snag, {L2} says",
+    "{O} chief {L1} defends {T}",
+    "Explainer: {T} and what comes next",
+    "{C} awaits details of {T}",
+    "{L2} rejects criticism of {T}"};
+constexpr std::string_view kVariedTitlesFr[] = {"{O} soutient {T}, {C} s'interroge",
+                                                "{L1} défend {T}",
+                                                "À {C}, {T} fait débat",
+                                                "{O} confirme des discussions sur {T}",
+                                                "{L2} met en garde contre les retards",
+                                                "{T} : {O} sous pression à {C}",
+                                                "{C} attend des précisions sur {T}",
+                                                "{O} maintient {T} malgré les critiques",
+                                                "{L2} réclame un réexamen de {T}",
+                                                "Ce que {T} change pour {C}"};
+constexpr std::string_view kVariedTitlesEs[] = {"{O} respalda {T}",
+                                                "{L1} defiende {T}",
+                                                "En {C}, {T} genera debate",
+                                                "{O} confirma conversaciones sobre {T}",
+                                                "{O}, bajo presión en {C} por {T}",
+                                                "{L2} pide revisar {T}",
+                                                "{C} espera detalles sobre {T}",
+                                                "{O} mantiene {T} pese a las críticas"};
+constexpr std::string_view kVariedTitlesDe[] = {"{T} sorgt in {C} für Streit",
+                                                "{L1} verteidigt Pläne von {O}",
+                                                "{O} bestätigt Gespräche in {C}",
+                                                "Streit in {C}: {T} auf dem Prüfstand",
+                                                "{O} hält an Plänen fest",
+                                                "{L2} fordert Überprüfung in {C}",
+                                                "{C} wartet auf Details von {O}",
+                                                "Kritik an {O} wächst"};
+// Words a headline cut from a sentence does not end with.
+constexpr std::string_view kHeadlineTailWordsList[] = {
+    "a",    "an",  "the",  "of",  "on",  "in",  "to",   "and",  "for",  "at",  "by",  "with",
+    "from", "that", "as",  "its", "is",  "was", "were", "has",  "have", "had", "would", "will",
+    "be",   "but", "or",   "their", "de", "des", "du",  "la",   "le",   "les", "el",   "los", "las",  "en",  "y",   "et",  "à",    "que",  "qui",  "der", "die", "das",
+    "den",  "dem", "und",  "von", "im",  "zu",  "mit",  "ein",  "eine", "del", "al",  "un",
+    "una",  "une", "dass", "sur", "por", "para"};
+
 // Lines outlets add around copied wire text. {S}: the outlet; {P}: a made-up name.
 constexpr std::string_view kBoilerplateEn[] = {
     "Subscribe to our newsletter for the latest updates.",
@@ -346,6 +411,7 @@ const WordList kFillerWords = kFillerWordsList;
 const WordList kDroppableWords = kDroppableWordsList;
 const WordList kLowercaseOpeners = kLowercaseOpenersList;
 const WordList kCommonCapitalized = kCommonCapitalizedList;
+const WordList kHeadlineTailWords = kHeadlineTailWordsList;
 
 static_assert(kOutlets == std::size(kOutletPlaces) * std::size(kOutletKinds));
 
@@ -358,16 +424,19 @@ void AppendOutlet(uint64_t outlet, std::string* out) {
 LangKit KitFor(Lang lang) {
   switch (lang) {
     case Lang::kFr:
-      return {kEntitySentencesFr, kTitlesFr, kBoilerplateFr,
-              kNoticesFr,         kMonthsFr, "RECTIFICATIF-"};
+      return {kEntitySentencesFr, kTitlesFr,       kBoilerplateFr,  kNoticesFr,
+              kMonthsFr,          "RECTIFICATIF-", kVariedTitlesFr};
     case Lang::kEs:
-      return {kEntitySentencesEs, kTitlesEs, kBoilerplateEs, kNoticesEs, kMonthsEs, "CORREGIDO-"};
+      return {kEntitySentencesEs, kTitlesEs,    kBoilerplateEs, kNoticesEs,
+              kMonthsEs,          "CORREGIDO-", kVariedTitlesEs};
     case Lang::kDe:
-      return {kEntitySentencesDe, kTitlesDe, kBoilerplateDe, kNoticesDe, kMonthsDe, "KORREKTUR-"};
+      return {kEntitySentencesDe, kTitlesDe,    kBoilerplateDe, kNoticesDe,
+              kMonthsDe,          "KORREKTUR-", kVariedTitlesDe};
     case Lang::kEn:
       break;
   }
-  return {kEntitySentencesEn, kTitlesEn, kBoilerplateEn, kNoticesEn, kMonthsEn, "CORRECTED-"};
+  return {kEntitySentencesEn, kTitlesEn,    kBoilerplateEn, kNoticesEn,
+          kMonthsEn,          "CORRECTED-", kVariedTitlesEn};
 }
 
 Lang LangOf(std::string_view tag) {

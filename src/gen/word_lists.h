@@ -62,6 +62,7 @@ struct LangKit {
   std::span<const Notice> notices;   // recurring notices
   WordList months;                   // month names, January first
   std::string_view correction_mark;  // what a corrected copy's title opens with: "CORRECTED-"
+  WordList varied_titles;            // headlines naming them, `titles` and more (varied style)
 };
 LangKit KitFor(Lang lang);
 
@@ -70,6 +71,7 @@ extern const WordList kFillerWords;        // what a word edit may insert: "also
 extern const WordList kDroppableWords;     // small words a rewrite may drop: "very", "still"
 extern const WordList kLowercaseOpeners;   // sentence openers lowercased when moved inside
 extern const WordList kCommonCapitalized;  // capitalized words that are not names: "Monday"
+extern const WordList kHeadlineTailWords;  // words a headline cut from a sentence drops at its end
 
 // The group of near-synonyms `word` belongs to ("said", "stated", "noted", ...), or -1.
 int SynonymGroup(std::string_view word);

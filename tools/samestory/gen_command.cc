@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,10 +64,13 @@ int RunGen(GenArgs& a) {
   const uint64_t templated = s.by_kind[static_cast<int>(CopyKind::kTemplated)];
   std::fprintf(
       stderr,
-      "gen: %llu articles, %llu stories (%llu follow-ups), %llu reports (%llu notices), "
-      "%llu copies, %llu templated; %.1f MB written\n",
+      "gen: %llu articles, %llu stories (%llu follow-ups, %llu of them sub-events; %llu of %d+ "
+      "reports, the largest %llu), %llu reports (%llu notices), %llu copies, %llu templated; "
+      "%.1f MB written\n",
       static_cast<unsigned long long>(s.articles), static_cast<unsigned long long>(s.events),
-      static_cast<unsigned long long>(s.follow_ups), static_cast<unsigned long long>(s.reports),
+      static_cast<unsigned long long>(s.follow_ups), static_cast<unsigned long long>(s.sub_events),
+      static_cast<unsigned long long>(s.big_events), kBigEventReports,
+      static_cast<unsigned long long>(s.max_reports), static_cast<unsigned long long>(s.reports),
       static_cast<unsigned long long>(s.notices),
       static_cast<unsigned long long>(s.articles - s.reports - templated),
       static_cast<unsigned long long>(templated), static_cast<double>(s.bytes) / 1e6);
@@ -109,9 +113,29 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--days", o.days, "Days the events are spread over")->capture_default_str();
   cmd->add_option("--reports-per-event", a->reports_per_event,
-                  "Distinct reports per event: K, or MIN,MAX drawn uniformly (default 3,6)")
+                  "uniform sizes: distinct reports per event, K or MIN,MAX drawn uniformly "
+                  "(default 3,6; at most 32)")
       ->delimiter(',')
       ->expected(1, 2);
+  const std::map<std::string, StorySizes> sizes = {{"uniform", StorySizes::kUniform},
+                                                   {"heavy-tailed", StorySizes::kHeavyTailed}};
+  cmd->add_option("--story-sizes", o.story_sizes,
+                  "Distinct reports per event: uniform (--reports-per-event) or heavy-tailed (a "
+                  "power law: most events a few reports, some hundreds to thousands; events dated "
+                  "evenly, big ones spread longer, varied headlines)")
+      ->transform(CLI::CheckedTransformer(sizes, CLI::ignore_case))
+      ->option_text("uniform|heavy-tailed=uniform");
+  cmd->add_option("--story-size-exponent", o.story_size_exponent,
+                  "heavy-tailed: exponent a of P(K = k) ~ k^-a, k = 1 .. --max-story-reports "
+                  "(1..4, to the nearest 1/1024)")
+      ->capture_default_str();
+  cmd->add_option("--max-story-reports", o.max_story_reports,
+                  "heavy-tailed: most distinct reports of one event (1..50000)")
+      ->capture_default_str();
+  cmd->add_option("--sub-event-rate", o.sub_event_rate,
+                  "heavy-tailed: share of events that are sub-events of a big event (50+ reports) "
+                  "of the last 30 days: its names and key term, another story")
+      ->capture_default_str();
   cmd->add_option("--report-spread-days", o.report_spread_days,
                   "A report is dated up to this many days after its event")
       ->capture_default_str();
@@ -173,6 +197,9 @@ void AddGenCommand(CLI::App& app, int* exit_code) {
                   "Share of articles that reuse another report's or notice's wording with other "
                   "names, figures or dates: not copies (0 .. 0.2)")
       ->capture_default_str();
+  cmd->add_flag("--titles-only", o.titles_only,
+                "Write every article with its title and an empty text (varied headlines; the "
+                "labels of the full corpus)");
   cmd->add_flag("-q,--quiet", a->quiet, "No summary on stderr");
   cmd->callback([a, exit_code] { *exit_code = RunGen(*a); });
 }
