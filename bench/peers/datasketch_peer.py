@@ -124,22 +124,25 @@ def main():
     t0 = time.perf_counter()
     records = read_records(args.input, "id", body_or_title=True)
     n = len(records)
-    idx, sets, short = [], [], set()
-    for i, (_, text, err) in enumerate(records):
-        if err is not None:
-            continue
-        s = shingles_of(text)
-        if s is None:
-            short.add(i)
-            continue
-        idx.append(i)
-        sets.append(s)
-    t_read = time.perf_counter()
-    minhash_of = dict(zip(idx, MinHash.generator(sets, num_perm=args.num_perm)))
+    idx, short = [], set()
+
+    def shingle_sets():  # one set at a time: a text and its shingles are dropped once hashed
+        for i, (doc_id, text, err) in enumerate(records):
+            if err is not None:
+                continue
+            records[i] = (doc_id, None, None)
+            s = shingles_of(text)
+            if s is None:
+                short.add(i)
+                continue
+            idx.append(i)
+            yield s
+
+    minhashes = list(MinHash.generator(shingle_sets(), num_perm=args.num_perm))
+    minhash_of = dict(zip(idx, minhashes))
     t_minhash = time.perf_counter()
-    log("%d records (%d with shingles, %d short, %d errors); read+shingle %.2f s, MinHash %.2f s"
-        % (n, len(idx), len(short), sum(r[2] is not None for r in records), t_read - t0,
-           t_minhash - t_read))
+    log("%d records (%d with shingles, %d short, %d errors); read+shingle+MinHash %.2f s"
+        % (n, len(idx), len(short), sum(r[2] is not None for r in records), t_minhash - t0))
 
     for t in sweep or [args.threshold]:
         root, (b, r), t_param, t_lsh = group(MinHashLSH, t, args.num_perm, minhash_of, n)
