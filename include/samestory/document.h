@@ -31,7 +31,8 @@ struct Document {
 // Parses an ISO 8601 date or date-time, full or partial: "2022", "2022-12", "2022-12-19",
 // "2022-12-19T10:30", "2022-12-19T10:30:05", "2022-12-19 10:30:05.25Z", "...+01:00". A partial
 // date names the start of its period (UTC unless an offset is given). Returns nullopt when the
-// text is not such a date or names an impossible one (month 13, February 30).
+// text is not such a date or names an impossible one (month 13, February 30), or when its offset
+// carries it outside years 0000-9999.
 std::optional<UnixSeconds> ParseIsoDate(std::string_view text);
 
 // "YYYY-MM-DDTHH:MM:SSZ" (UTC) for a time; years outside 0..9999 are printed as they are.

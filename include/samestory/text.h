@@ -31,7 +31,7 @@ enum class Elisions {
 
 enum class TokenizerPath {
   kFast,     // ASCII runs by the built-in UAX #29 rules, others by ICU (default; same output)
-  kIcuOnly,  // every character through ICU; for differential tests and debugging
+  kIcuOnly,  // every run of non-space characters through ICU; for differential tests and debugging
 };
 
 struct TextOptions {

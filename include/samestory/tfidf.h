@@ -105,14 +105,15 @@ class TfidfModel {
   // The options it was fitted with (Transform uses sublinear_tf).
   const TfidfOptions& options() const { return options_; }
 
-  // Saves the model to `path` atomically (`path`.tmp, fsynced, renamed over it) with a checksum,
+  // Saves the model to `path` atomically (a new temporary file renamed over it) with a checksum,
   // so a model fitted on one corpus can be reused on others. `note` is stored with it: the
   // caller's description of what makes a term (tokenizer and extractor options), which whoever
   // loads the model should compare with its own. Errors: IOError.
   Status Save(const std::string& path, std::string_view note) const;
   // Reads a model written by Save, and its note into *note (may be null). Errors: NotFound (no
-  // such file), IOError, InvalidArgument (not a model file, another format version, or
-  // corrupted: checksum, sizes or contents wrong; the message says which).
+  // such file), IOError, InvalidArgument (not a regular file, larger than the format allows, not
+  // a model file, another format version), Corruption (checksum, sizes or contents wrong, e.g. an
+  // idf no fitted model has; the message says which).
   static Result<TfidfModel> Load(const std::string& path, std::string* note);
 
  private:

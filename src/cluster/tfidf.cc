@@ -338,13 +338,17 @@ Result<TfidfModel> TfidfModel::Load(const std::string& path, std::string* note) 
   const uint64_t terms = in.U64();
   if (!in.ok || stemming > 1 || !o.Validate().ok()) return corrupt("bad options");
   if (terms > (payload.size() - in.pos) / 12) return corrupt("truncated term table");
+  const float max_idf =
+      static_cast<float>(1.0 + std::log(1.0 + static_cast<double>(model.documents_))) * 1.0001f;
   model.hashes_.resize(terms);
   model.idf_.resize(terms);
   for (uint64_t id = 0; id < terms; ++id) {
     model.hashes_[id] = in.U64();
     model.idf_[id] = in.F32();
     if (id > 0 && model.hashes_[id] <= model.hashes_[id - 1]) return corrupt("terms out of order");
-    if (!std::isfinite(model.idf_[id]) || model.idf_[id] <= 0) return corrupt("bad idf");
+    // A fitted idf is 1 + ln((1 + n) / (1 + df)), in [1, 1 + ln(1 + n)]; anything else (a
+    // crafted file with a valid checksum: fuzz_tfidf_model) made Transform return inf weights.
+    if (!(model.idf_[id] >= 1.0f && model.idf_[id] <= max_idf)) return corrupt("bad idf");
   }
   if (!in.AtEnd()) return corrupt("trailing bytes");
   model.ids_.reserve(terms);

@@ -19,6 +19,9 @@ namespace samestory {
 namespace {
 
 constexpr int64_t kSecondsPerDay = 86400;
+// The times a date can name: 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z.
+constexpr int64_t kMinDate = -62167219200;
+constexpr int64_t kMaxDate = 253402300799;
 
 bool IsAsciiSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -161,7 +164,12 @@ std::optional<UnixSeconds> ParseIsoDate(std::string_view text) {
 
   const int64_t local = DaysFromCivil(year, month, day) * kSecondsPerDay + int64_t{hour} * 3600 +
                         int64_t{minute} * 60 + second;
-  return local - offset_seconds;
+  // An offset may carry a time in year 0000 or 9999 across the range's edge ("0000-01-01T00:00
+  // +01:00" is in year -1): such a time is outside what a date can name here (found by
+  // fuzz_date: it printed "-001-12-31T23:00:00Z", which does not parse back).
+  const UnixSeconds utc = local - offset_seconds;
+  if (utc < kMinDate || utc > kMaxDate) return std::nullopt;
+  return utc;
 }
 
 }  // namespace samestory
@@ -170,8 +178,13 @@ namespace samestory {
 
 std::string FormatIsoDate(UnixSeconds t) {
   // civil_from_days, Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms".
-  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  int64_t secs = t - days * 86400;
+  // Floor division without overflow near INT64_MIN (t - 86399 overflowed: fuzz_date).
+  int64_t days = t / 86400;
+  int64_t secs = t % 86400;
+  if (secs < 0) {
+    --days;
+    secs += 86400;
+  }
   days += 719468;
   const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
   const int64_t doe = days - era * 146097;

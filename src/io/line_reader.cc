@@ -161,9 +161,17 @@ bool LineReader::Fill() {
   return true;
 }
 
+bool IsBlankLine(std::string_view s) {
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') return false;
+  }
+  return true;
+}
+
 bool LineReader::Next(size_t max_bytes, Line* line) {
   size_t scanned = 0;  // bytes after begin_ known to hold no '\n'
   bool skipping = false;
+  bool skipped_blank = true;  // every byte discarded so far was blank
   uint64_t skipped_size = 0;
   while (true) {
     const char* base = buf_.data();
@@ -174,6 +182,7 @@ bool LineReader::Next(size_t max_bytes, Line* line) {
       scanned = end_ - begin_;
       if (scanned > max_bytes) {  // discard what we have of an over-long line
         skipping = true;
+        skipped_blank = skipped_blank && IsBlankLine({base + begin_, scanned});
         skipped_size += scanned;
         begin_ = end_;
         scanned = 0;
@@ -193,6 +202,7 @@ bool LineReader::Next(size_t max_bytes, Line* line) {
     if (line->skipped) {
       line->text = {};
       line->size = skipped_size + len;
+      line->blank = skipped_blank && IsBlankLine({base + begin_, len});
     } else {
       size_t tlen = len;
       if (tlen > 0 && base[begin_ + tlen - 1] == '\r') --tlen;

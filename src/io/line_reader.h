@@ -18,6 +18,9 @@ namespace samestory::internal {
 // Bytes of readable slack kept after every line returned, so simdjson may read past its end.
 inline constexpr size_t kLinePadding = 64;
 
+// True when `s` holds only spaces, tabs, \r, \f and \v: a blank line, not a record.
+bool IsBlankLine(std::string_view s);
+
 class LineReader {
  public:
   // "-" is stdin. gzip is detected from the content (its magic bytes), whatever the name;
@@ -31,6 +34,7 @@ class LineReader {
     uint64_t number = 0;    // 1-based
     uint64_t size = 0;      // full length in bytes, even when `skipped`
     bool skipped = false;   // longer than max_bytes: `text` is empty, the bytes were discarded
+    bool blank = false;     // for a skipped line: it held only blanks (IsBlankLine)
   };
 
   // Reads the next line into *line. Returns false at the end of input or on error (see status()).

@@ -23,7 +23,7 @@ namespace samestory {
 
 struct TokenizerScratch::Impl {
   std::unique_ptr<icu::BreakIterator> words;
-  icu::UnicodeString input, normalized, decomposed, stripped;
+  icu::UnicodeString input, normalized, decomposed, stripped, check;
   std::string token, original;
 };
 
@@ -233,16 +233,15 @@ void NormalizeApostrophes(std::string* t) {
   t->resize(w);
 }
 
-Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
-                       TokenizerScratch::Impl* s, SentenceState* sentence, TokenList* out) {
+// NFKC_Casefold, then (with AccentFolding::kFold) NFD, nonspacing marks dropped, NFC.
+Status Normalize(const icu::UnicodeString& in, const TextOptions& options,
+                 TokenizerScratch::Impl* s, icu::UnicodeString* out) {
   const IcuStatics& icu = Icu();
   UErrorCode status = U_ZERO_ERROR;
-  s->input = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(),
-                                                           static_cast<int32_t>(utf8.size())));
-  icu.nfkc_cf->normalize(s->input, s->normalized, status);
+  icu.nfkc_cf->normalize(in, *out, status);
   if (U_FAILURE(status)) return IcuError("NFKC_Casefold", status);
   if (options.accents == AccentFolding::kFold) {
-    icu.nfd->normalize(s->normalized, s->decomposed, status);
+    icu.nfd->normalize(*out, s->decomposed, status);
     if (U_FAILURE(status)) return IcuError("NFD", status);
     s->stripped.remove();
     for (int32_t i = 0; i < s->decomposed.length();) {
@@ -250,9 +249,17 @@ Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
       if (u_charType(c) != U_NON_SPACING_MARK) s->stripped.append(c);
       i += U16_LENGTH(c);
     }
-    icu.nfc->normalize(s->stripped, s->normalized, status);
+    icu.nfc->normalize(s->stripped, *out, status);
     if (U_FAILURE(status)) return IcuError("NFC", status);
   }
+  return Status::OK();
+}
+
+Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
+                       TokenizerScratch::Impl* s, SentenceState* sentence, TokenList* out) {
+  s->input = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(),
+                                                           static_cast<int32_t>(utf8.size())));
+  if (Status st = Normalize(s->input, options, s, &s->normalized); !st.ok()) return st;
   // Where normalization kept the UTF-16 length, offsets map back to the source text, which still
   // has its capitals (true of almost all Latin, Greek and Cyrillic text).
   const bool aligned = s->input.length() == s->normalized.length();
@@ -274,8 +281,14 @@ Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
     NormalizeApostrophes(&s->token);
     s->original.clear();
     if (aligned) {
-      s->input.tempSubStringBetween(start, end).toUTF8String(s->original);
-      NormalizeApostrophes(&s->original);
+      // The same offsets in the source hold this word only if they normalize to it: two length
+      // changes that cancel out would otherwise lend the word another word's capitals.
+      const icu::UnicodeString source = s->input.tempSubStringBetween(start, end);
+      if (Status st = Normalize(source, options, s, &s->check); !st.ok()) return st;
+      if (s->check == s->normalized.tempSubStringBetween(start, end)) {
+        source.toUTF8String(s->original);
+        NormalizeApostrophes(&s->original);
+      }
     }
     EmitWord(s->token, s->original, options.elisions, sentence, out);
   }
@@ -287,9 +300,11 @@ Status TokenizeWithIcu(std::string_view utf8, const TextOptions& options,
 Status Tokenizer::Tokenize(std::string_view utf8, TokenizerScratch* scratch, TokenList* out) const {
   TokenizerScratch::Impl* s = scratch->impl_.get();
   SentenceState sentence;
-  if (options_.path == TokenizerPath::kIcuOnly) {
-    return TokenizeWithIcu(utf8, options_, s, &sentence, out);
-  }
+  // Both paths go run by run (a run: bytes between ASCII white space, which no word crosses), so
+  // that the case flags, read from the source where normalization keeps a run's length, are
+  // decided per run in both (fuzz_tokenizer: ICU over the whole text lost every flag to one
+  // "…" anywhere, and two length changes that cancelled out read flags from the wrong letters).
+  const bool fast = options_.path == TokenizerPath::kFast;
   const size_t n = utf8.size();
   size_t i = 0;
   while (i < n) {
@@ -311,7 +326,7 @@ Status Tokenizer::Tokenize(std::string_view utf8, TokenizerScratch* scratch, Tok
     }
     if (i == start) break;
     std::string_view run = utf8.substr(start, i - start);
-    if (ascii) {
+    if (ascii && fast) {
       TokenizeAsciiRun(run, options_.elisions, &s->token, &sentence, out);
     } else if (Status st = TokenizeWithIcu(run, options_, s, &sentence, out); !st.ok()) {
       return st;

@@ -13,10 +13,12 @@
 #include "samestory/tfidf.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -616,6 +618,18 @@ TEST(TfidfModelFileTest, LoadRefusesDamagedFiles) {
   std::string version = good;
   version[8] = 7;  // the format version follows the 8-byte magic
   refused(version, Status::Code::kInvalidArgument, "format version 7");
+  // Regression (fuzz_tfidf_model, tests/fuzz/corpus/tfidf_model/regression-transform-*-idf-*): an idf
+  // no fitted model has (under 1, or over 1 + ln(1 + n)), behind a valid checksum, loaded and made
+  // Transform return inf weights. The first term's idf is at byte 24 (header) + 73 (note "n",
+  // options, documents, term count, the term's hash); the checksum is re-made after the edit.
+  for (float idf : {1e-40f, 0.5f, 1.7e38f, std::numeric_limits<float>::infinity()}) {
+    std::string crafted = good;
+    std::memcpy(crafted.data() + 24 + 73, &idf, 4);
+    const uint32_t crc = static_cast<uint32_t>(
+        crc32(0L, reinterpret_cast<const Bytef*>(crafted.data() + 24), crafted.size() - 24));
+    std::memcpy(crafted.data() + 12, &crc, 4);
+    refused(crafted, Status::Code::kCorruption, "bad idf");
+  }
 }
 
 // A model cannot be saved where no file can be created.

@@ -3,6 +3,8 @@
 // and is written as a literal with that input in the comment.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -226,6 +228,32 @@ TEST(ParseIsoDateTest, OrderingFollowsTime) {
   ASSERT_TRUE(east && west);
   EXPECT_LT(*east, *morning);
   EXPECT_GT(*west, *morning);
+}
+
+// Regression (fuzz_date, tests/fuzz/corpus/date/regression-roundtrip-year-*): an offset carried a time
+// in year 0000 or 9999 outside the range, and FormatIsoDate printed what ParseIsoDate refused.
+TEST(ParseIsoDateTest, Regression_AnOffsetMayNotLeaveYears0000To9999) {
+  EXPECT_EQ(ParseIsoDate("0000-01-01T00:00+01:00"), std::nullopt);
+  EXPECT_EQ(ParseIsoDate("9999-12-31T23:59:59-00:01"), std::nullopt);
+  const std::optional<UnixSeconds> first = ParseIsoDate("0000-01-01T01:00+01:00");
+  const std::optional<UnixSeconds> last = ParseIsoDate("9999-12-31T23:59:59Z");
+  ASSERT_TRUE(first && last);
+  EXPECT_EQ(FormatIsoDate(*first), "0000-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoDate(*last), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(ParseIsoDate(FormatIsoDate(*first)), first);
+  EXPECT_EQ(ParseIsoDate(FormatIsoDate(*last)), last);
+}
+
+// Regression (fuzz_date, regression-format-int64-min-overflow): FormatIsoDate computed t - 86399, an
+// overflow (undefined behaviour) for t near INT64_MIN. Any int64 formats; the day is floored.
+TEST(FormatIsoDateTest, Regression_ExtremeTimesFormatWithoutOverflow) {
+  EXPECT_EQ(FormatIsoDate(-1), "1969-12-31T23:59:59Z");
+  EXPECT_EQ(FormatIsoDate(-86400), "1969-12-31T00:00:00Z");
+  EXPECT_EQ(FormatIsoDate(0), "1970-01-01T00:00:00Z");
+  const std::string low = FormatIsoDate(std::numeric_limits<int64_t>::min());
+  const std::string high = FormatIsoDate(std::numeric_limits<int64_t>::max());
+  EXPECT_EQ(low.substr(low.size() - 10), "T08:29:52Z") << low;
+  EXPECT_EQ(high.substr(high.size() - 10), "T15:30:07Z") << high;
 }
 
 }  // namespace

@@ -363,6 +363,21 @@ TEST(JsonlReaderTest, Regression_Utf8BomAloneOnFirstLineIsABlankLine) {
   }
 }
 
+// Regression (fuzz_jsonl_reader, tests/fuzz/corpus/jsonl_reader/regression-blank-line-over-*): a blank
+// line longer than max_record_bytes was reported as "record too large"; it is no record at all.
+TEST(JsonlReaderTest, Regression_ALongBlankLineIsNotARecord) {
+  ReaderOptions options;
+  options.max_record_bytes = 1024;
+  const std::string lines = std::string(1100, ' ') + "\n" + Good("a") + "\n" +
+                            std::string(5000, '\t') + "\r\n" + std::string(2000, ' ') + "x\n";
+  ReadAllResult r = ReadAll(WriteFile(".blank.jsonl", lines), options);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.docs.size(), 2u);
+  ExpectGood(r.docs[0], "a", 2);
+  EXPECT_EQ(r.docs[1].line, 4u);
+  EXPECT_NE(r.docs[1].error.find("record too large"), std::string::npos) << r.docs[1].error;
+}
+
 // Regression (issue 14 #17): the feed parses records one line at a time with RecordParser; it
 // read the BOM as part of its first record ("invalid JSON").
 TEST(RecordParserTest, Regression_Utf8BomOnLineOneIsIgnored) {

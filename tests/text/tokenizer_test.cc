@@ -321,6 +321,38 @@ TEST(TokenizerTest, FormatCharactersAreRemovedByNormalization) {
   ExpectTokens("a\xE2\x80\x8B" "b", {"ab"});
 }
 
+// Each token's case flags as "token:flags" (U upper, C capitalized), for both paths.
+std::string Flags(std::string_view text, TokenizerPath path) {
+  TextOptions options;
+  options.path = path;
+  Result<Tokenizer> tokenizer = Tokenizer::Create(options);
+  Result<TokenizerScratch> scratch = tokenizer->NewScratch();
+  TokenList list;
+  EXPECT_TRUE(tokenizer->Tokenize(text, &scratch.value(), &list).ok());
+  std::string out;
+  for (size_t i = 0; i < list.size(); ++i) {
+    out += std::string(list[i]) + ":" + (list.upper(i) ? "U" : "") + (list.capitalized(i) ? "C" : "") + " ";
+  }
+  return out;
+}
+
+// Regression (fuzz_tokenizer, tests/fuzz/corpus/tokenizer/regression-upper-flags-*): the ICU-only path
+// aligned the whole text, so one length-changing character anywhere ("…" becomes "...") dropped
+// every flag, and two length changes that cancelled out lent a word another word's capitals. Now
+// both paths decide per run of non-space characters, and a word keeps flags only when its source
+// characters normalize to it.
+TEST(TokenizerTest, Regression_CaseFlagsAgreeBetweenPathsAndBelongToTheWord) {
+  for (TokenizerPath path : {TokenizerPath::kFast, TokenizerPath::kIcuOnly}) {
+    EXPECT_EQ(Flags("Stocks fell\u2026 in Paris", path), "stocks:U fell: in: paris:UC ")
+        << Name(path);
+    // Source "\u01C5-aBc\u0301" (7 UTF-16 units) normalizes to "d\u017E-abc\u0301"... the
+    // same length, but "ab\u0107" does not start where "B" is.
+    EXPECT_EQ(Flags("x \u01C5-aBc\u0301", path), "x: d\u017E: ab\u0107: ") << Name(path);
+    EXPECT_EQ(Flags("C\u0301 \u01C5", path), Flags("C\u0301 \u01C5", TokenizerPath::kFast))
+        << Name(path);
+  }
+}
+
 TEST(TokenizerTest, TokenizeAppendsAndReusesScratch) {
   Result<Tokenizer> t = Tokenizer::Create(TextOptions{});
   ASSERT_TRUE(t.ok());
