@@ -36,6 +36,7 @@
 #                       python3-faiss, python3-scipy, python3-numpy; installed with apt-get when
 #                       missing)
 #      KEEP_TMP=1       keep the temp dir (outputs, stderr and eval of every run)
+#      BIG_N (100000)   articles of the generated heavy-tailed corpora of the big-story table (0: skip)
 #
 # Every run happens once (Reuters: REPEAT times), one after the other, under /usr/bin/time -f '%e %M' (wall seconds, peak
 # RSS KiB); each output is checked to have one record per input line, then scored with
@@ -379,6 +380,50 @@ GIT_STATE="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)"
 if git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q .; then
   GIT_STATE+=" (plus uncommitted changes to tracked files)"
 fi
+# Big stories (issue 16): a generated corpus with heavy-tailed story sizes, full text and titles
+# only, scored by gold story size (bench/score_story_buckets.py). BIG_N=0 skips it.
+BIG_N=${BIG_N:-100000}
+BIG_TABLE=""
+if ((BIG_N > 0)) && [[ -f "${FILE[reuters]}" ]]; then
+  say "big stories: generating $BIG_N heavy-tailed articles (full text, titles only)"
+  "$SAMESTORY" gen -q --articles "$BIG_N" --story-sizes heavy-tailed --base "${FILE[reuters]}" \
+    --seed 1 -o "$TMP/big.full.jsonl"
+  "$SAMESTORY" gen -q --articles "$BIG_N" --story-sizes heavy-tailed --titles-only \
+    --base "${FILE[reuters]}" --seed 1 -o "$TMP/big.titles.jsonl"
+  BIG_TABLE="| tool | corpus | seconds | peak RSS MB | B³ F1 all | 1-10 | 11-100 | 101+ | pieces of the 5 largest stories |"$'\n'"|---|---|---|---|---|---|---|---|---|"
+  for corpus in full titles; do
+    for tool in st graph faiss; do
+      in=$TMP/big.$corpus.jsonl out=$TMP/out/big.$tool.$corpus.jsonl
+      case $tool in
+        st)    CMD=("$SAMESTORY" cluster "$in"); label="samestory cluster (defaults)" ;;
+        graph) CMD=("$SAMESTORY" cluster "$in" --join-threshold 0); label="samestory, graph alone (--join-threshold 0)" ;;
+        faiss) CMD=("$PYTHON" "$FA_PEER" "$in" --threshold "$FAISS_T"); label="FAISS kNN k=10, cosine >= $FAISS_T" ;;
+      esac
+      rc=0
+      /usr/bin/time -f '%e %M' -o "$TMP/err/big.$tool.$corpus.time" "${CMD[@]}" -o "$out" \
+        >/dev/null 2>"$TMP/err/big.$tool.$corpus.err" || rc=$?
+      if ((rc != 0)); then
+        BIG_TABLE+=$'\n'"| $label | $corpus | failed (exit $rc) | | | | | | |"
+        FAILED=1
+        continue
+      fi
+      read -r sec kib <"$TMP/err/big.$tool.$corpus.time"
+      BIG_TABLE+=$'\n'$("$PYTHON" - "$ROOT/bench/score_story_buckets.py" "$in" "$out" "$label" "$corpus" "$sec" "$kib" <<'PYEOF'
+import json, subprocess, sys
+script, gold, pred, label, corpus, sec, kib = sys.argv[1:]
+d = json.loads(subprocess.run([sys.executable, script, gold, pred, "--json"], check=True,
+                              capture_output=True, text=True).stdout)
+b = d["buckets"]
+print("| %s | %s | %.1f | %.0f | %.3f | %.3f | %.3f | %.3f | %s |" % (
+    label, corpus, float(sec), int(kib) * 1024 / 1e6, d["b_cubed"]["f1"], b["1-10"]["f1"],
+    b["11-100"]["f1"], b["101+"]["f1"], ", ".join(str(x["pieces"]) for x in d["largest"])))
+PYEOF
+)
+    done
+  done
+  echo "$BIG_TABLE"
+fi
+
 JOINT=$(cat "$TMP/joint.txt" 2>/dev/null || true)
 QUALITY=$(awk 'BEGIN {p = 1} /^$/ {p = 0} p' "$TMP/tables.md")
 SPEED=$(awk 'f; /^$/ {f = 1}' "$TMP/tables.md")
@@ -426,6 +471,14 @@ mkdir -p "$(dirname "$RESULTS")"
     echo
     echo "- Peak RSS MB = KiB x 1024 / 10^6. Ratios are against samestory cluster with its defaults ($NPROC threads). \"threads\": what each tool may use; the sklearn peers' hot loops (sparse products, scipy pdist) are single-threaded."
     echo "- stories of >= 2 and largest story are counted from each output (records without text are errors, story null, in every tool). They are not a quality measure (no labels) but show chaining: single linkage over a radius or kNN graph can merge most of a corpus into one component."
+    echo
+  fi
+  if [[ -n "$BIG_TABLE" ]]; then
+    echo "## Big stories: $BIG_N generated articles, heavy-tailed story sizes"
+    echo
+    echo "\`samestory gen --story-sizes heavy-tailed --seed 1\` from the Reuters base (about 95% of the events have 1-10 reports, a few over 1,000), once with full texts and once with headlines alone (\`--titles-only\`); B-cubed F1 overall and per gold story size (articles), from \`bench/score_story_buckets.py\`. The graph-alone row is the linkage before the join (issue 16): its big stories come out in pieces."
+    echo
+    echo "$BIG_TABLE"
     echo
   fi
   if ((${#NOTES[@]})); then

@@ -639,12 +639,16 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   const size_t n = pass.records.size();
 
   // Near-duplicates collapse to their representative: only representatives are vectorized and
-  // clustered, and document frequencies count each story copy once.
+  // clustered, and document frequencies count each copy once; but a partial copy (much shorter
+  // or longer than its representative: a cut, an extension) keeps its own vector, as its words
+  // differ from the representative's (collapsing them cost ECB+ story B-cubed F1 0.964 -> 0.947;
+  // keeping only the longer ones, 0.941).
   Clock::time_point t0 = Clock::now();
   std::vector<uint32_t> reps;
   std::vector<uint32_t> vector_of_record(n, UINT32_MAX);
   for (uint32_t i = 0; i < n; ++i) {
-    if (pass.records[i].error.empty() && pass.groups.representative[i] == i) {
+    if (pass.records[i].error.empty() &&
+        (pass.groups.representative[i] == i || pass.groups.kind[i] == DupKind::kPartial)) {
       vector_of_record[i] = static_cast<uint32_t>(reps.size());
       reps.push_back(i);
     }

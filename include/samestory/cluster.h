@@ -1,14 +1,20 @@
 // Story clustering: TF-IDF vectors -> a k-nearest-neighbour graph -> story clusters.
 //
 // Last stage of the story pipeline (after TF-IDF; near-duplicates are collapsed to their
-// representative before it). Vectors are projected to a dense space (a sparse random projection,
-// Achlioptas 2003 / Li, Hastie, Church 2006), L2-normalized and searched with a FAISS index chosen by
-// a factory string for `candidates` neighbours of each document. Every candidate is re-scored with
-// the exact sparse cosine, damped by date distance when both dates are known; each document keeps
-// its best `knn` (the graph is their undirected union, edges under `edge_floor` dropped), and the
-// graph is clustered by average linkage: two clusters merge while the sum of their edge
-// similarities over |A| * |B| (pairs without an edge count as 0) is at least the threshold, best
-// pair first. Counting missing edges as 0 is what keeps it from chaining.
+// representative before it, but for partial copies, which keep their own vector). Vectors are
+// projected to a dense space (a sparse random projection, Achlioptas 2003 / Li, Hastie, Church
+// 2006), L2-normalized and searched with a FAISS index chosen by a factory string for
+// `candidates` neighbours of each document. Every candidate is re-scored with the exact sparse
+// cosine, damped by date distance when both dates are known; each document keeps its best `knn`
+// (the graph is their undirected union, edges under `edge_floor` dropped). Two steps cluster it:
+//   1. graph average linkage: two clusters merge while the sum of their edge similarities over
+//      |A| * |B| (pairs without an edge count as 0) is at least `threshold`, best pair first.
+//      Counting missing edges as 0 keeps it from chaining, but caps a story's size: two halves of
+//      a story of n articles link at about 2 knn s / n.
+//   2. the join: clusters of `join_min_size` or more whose mean cross-pair cosine (exact average
+//      linkage, from each cluster's summed projections; damped by the gap between their date
+//      spans) is at least `join_threshold` merge, best pair first, among the pairs the graph
+//      connects. A mean over all pairs has no size cap, and does not chain.
 // Dated documents are searched in date order, each against the documents within date reach
 // only; vectors come from a VectorSource window by window, so memory follows the window.
 // Thread-safety: ClusterStories is a pure function; it uses `threads` threads inside.
@@ -34,6 +40,11 @@ struct ClusterOptions {
   int candidates = 40;        // neighbours searched per document in the dense index; >= knn
   int knn = 5;                // best re-scored neighbours kept per document (undirected); 1..1000
   double edge_floor = 0.10;   // re-scored edges below this similarity are dropped; [0, 1)
+  // The join (issue 16, bench/research/BIG_STORY_STUDY.md): graph clusters of at least
+  // join_min_size articles merge while the mean cosine of all their cross pairs (damped by the gap
+  // between their date spans) is at least join_threshold; 0 = no join. [0, 1]; default 0.37.
+  double join_threshold = 0.37;
+  int join_min_size = 4;      // >= 2; default 4
   int dim = 256;              // dense projection dimensions; 16..4096, multiple of 16
   // FAISS index factory string; "" = automatic: up to 1,024 documents no index at all (every pair
   // re-scored exactly), else "Flat". "Flat" (exact inner products) is served by a band join of

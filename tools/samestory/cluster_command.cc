@@ -76,6 +76,11 @@ void AddClusterCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--candidates", c.candidates, "Neighbours searched per article in the index")
       ->capture_default_str();
+  cmd->add_option("--join-threshold", c.join_threshold,
+                  "Join clusters whose mean cross-pair cosine reaches this (0 = no join)")
+      ->capture_default_str();
+  cmd->add_option("--join-min-size", c.join_min_size, "Smallest cluster the join compares")
+      ->capture_default_str();
   cmd->add_option("--edge-floor", c.edge_floor, "Similarities below this are no edge")
       ->capture_default_str();
   cmd->add_option("--dim", c.dim, "Dense projection dimensions")->capture_default_str();
