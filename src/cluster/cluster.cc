@@ -16,6 +16,7 @@
 
 #include "cluster/band_join.h"
 #include "cluster/knn_index.h"
+#include "cluster/story_linkage.h"
 
 namespace samestory {
 
@@ -644,250 +645,31 @@ class GraphBuilder {
   std::vector<uint16_t> best_count_;
 };
 
-// A cluster's summed similarities to its neighbour clusters, sorted by neighbour.
-using Neighbours = std::vector<std::pair<uint32_t, double>>;
-
-Neighbours::iterator Locate(Neighbours& list, uint32_t id) {
-  return std::lower_bound(list.begin(), list.end(), id,
-                          [](const std::pair<uint32_t, double>& e, uint32_t v) { return e.first < v; });
-}
-
-// A proposed merge of clusters a < b in a lazy max-heap, valid while both are roots at versions
-// va and vb: the best link first, ties to the smallest ids (so the result is deterministic).
-struct Candidate {
-  double link;
-  uint32_t a, b, va, vb;
-  bool operator<(const Candidate& o) const {
-    if (link != o.link) return link < o.link;
-    if (a != o.a) return a > o.a;
-    return b > o.b;
-  }
-};
-
-// Average linkage over a sparse similarity graph; missing pairs count as similarity 0.
-// Neighbour lists are sorted vectors (cache-friendly; degrees are small): a merge is one sorted
-// merge of the two lists, and each neighbour's list has its two entries replaced by one.
-std::vector<uint32_t> AverageLink(size_t n, const std::vector<Edge>& edges, double threshold) {
-  std::vector<Neighbours> sums(n);  // cluster -> (cluster, sum of sims), sorted
-  for (const Edge& e : edges) {  // edges come sorted by (a, b), unique
-    sums[e.a].emplace_back(e.b, e.sim);
-    sums[e.b].emplace_back(e.a, e.sim);
-  }
-  for (Neighbours& list : sums) std::sort(list.begin(), list.end());
-  std::vector<uint32_t> size(n, 1);
-  std::vector<uint32_t> version(n, 0), parent(n);
-  for (uint32_t i = 0; i < n; ++i) parent[i] = i;
-  std::priority_queue<Candidate> queue;
-  Neighbours merged;
-  for (const Edge& e : edges) {
-    if (e.sim >= threshold) queue.push({e.sim, e.a, e.b, 0, 0});
-  }
-  while (!queue.empty()) {
-    const Candidate c = queue.top();
-    queue.pop();
-    if (c.link < threshold) break;
-    if (parent[c.a] != c.a || parent[c.b] != c.b || version[c.a] != c.va ||
-        version[c.b] != c.vb) {
-      continue;  // stale: one side merged since
-    }
-    // Keep the smaller id; its list becomes the sorted merge of both, without the pair itself.
-    const uint32_t keep = std::min(c.a, c.b), gone = std::max(c.a, c.b);
-    merged.clear();
-    {
-      const Neighbours &x = sums[keep], &y = sums[gone];
-      size_t i = 0, j = 0;
-      while (i < x.size() || j < y.size()) {
-        if (j == y.size() || (i < x.size() && x[i].first < y[j].first)) {
-          merged.push_back(x[i++]);
-        } else if (i == x.size() || y[j].first < x[i].first) {
-          merged.push_back(y[j++]);
-        } else {
-          merged.emplace_back(x[i].first, x[i].second + y[j].second);
-          ++i;
-          ++j;
-        }
-        if (merged.back().first == keep || merged.back().first == gone) merged.pop_back();
-      }
-    }
-    sums[keep].swap(merged);
-    Neighbours().swap(sums[gone]);
-    parent[gone] = keep;
-    size[keep] += size[gone];
-    ++version[keep];
-    auto& kept = sums[keep];
-    for (auto& [other, s] : kept) {
-      // The other side's view: its sums to `keep` and `gone` are now one sum, `s`, to `keep`.
-      Neighbours& back = sums[other];
-      if (auto it = Locate(back, gone); it != back.end() && it->first == gone) back.erase(it);
-      if (auto it = Locate(back, keep); it != back.end() && it->first == keep) {
-        it->second = s;
-      } else {
-        back.insert(it, {keep, s});
-      }
-      const double avg = s / (static_cast<double>(size[keep]) * size[other]);
-      if (avg >= threshold) {
-        queue.push({avg, std::min(keep, other), std::max(keep, other),
-                    keep < other ? version[keep] : version[other],
-                    keep < other ? version[other] : version[keep]});
-      }
-    }
-  }
-  // Label = smallest index in the cluster; a cluster's root is already its smallest index.
-  std::vector<uint32_t> label(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    uint32_t r = i;
-    while (parent[r] != r) r = parent[r];
-    label[i] = r;
-  }
-  return label;
-}
-
-// The second step of story clustering (issue 16): exact average linkage between the graph's
-// clusters of at least join_min_size articles. The graph's linkage counts a missing edge as 0,
-// which keeps it from chaining but caps a story at a few dozen articles (two halves of a story of
-// n articles, each with its best knn edges, link at about 2 knn s / n). Here two clusters merge
-// while the mean cosine of all their cross pairs, damped by the gap between their date spans, is
-// at least join_threshold: a true average, whatever the sizes. It is computed from each
-// cluster's sum of projected, normalized vectors (dim floats a cluster: mean cosine of A and B =
-// sum(A) . sum(B) / (|A| |B|)); the graph proposes which clusters to compare (those joined by an
-// edge). Small clusters are left out: a mean over few pairs is noise.
-Status JoinStories(VectorSource& source, std::span<const std::optional<UnixSeconds>> dates,
-                   const std::vector<Edge>& edges, const ClusterOptions& options,
-                   std::vector<uint32_t>* labels) {
-  const size_t n = dates.size();
-  std::vector<uint32_t> size(n, 0);
-  for (uint32_t l : *labels) ++size[l];
-  // Eligible clusters, by label, get a slot.
-  std::vector<int32_t> slot(n, -1);
-  std::vector<uint32_t> label_of_slot;
-  for (uint32_t l = 0; l < n; ++l) {
-    if (size[l] >= static_cast<uint32_t>(options.join_min_size)) {
-      slot[l] = static_cast<int32_t>(label_of_slot.size());
-      label_of_slot.push_back(l);
-    }
-  }
-  const size_t m = label_of_slot.size();
-  if (m < 2) return Status::OK();
-  const size_t dim = static_cast<size_t>(options.dim);
-  std::vector<float> sum(m * dim, 0.0f);
-  std::vector<double> lo(m, std::numeric_limits<double>::infinity());
-  std::vector<double> hi(m, -std::numeric_limits<double>::infinity());
-  std::vector<double> count(m, 0);
-  // Members' projections, streamed from the source in chunks.
+// The join's rows: every document of a graph cluster of join_min_size or more, projected as the
+// graph's search projected it, streamed from the source in chunks into its cluster's sum.
+Status AddJoinRows(VectorSource& source, const ClusterOptions& options,
+                   internal::StoryLinkage* linkage) {
+  const uint32_t n = static_cast<uint32_t>(linkage->size());
   std::vector<uint32_t> docs;
   for (uint32_t i = 0; i < n; ++i) {
-    if (slot[(*labels)[i]] >= 0) docs.push_back(i);
+    if (linkage->ClusterSize(linkage->Find(i)) >= static_cast<uint32_t>(options.join_min_size)) {
+      docs.push_back(i);
+    }
   }
   std::vector<SparseVector> chunk;
-  std::vector<float> row(dim);
+  std::vector<float> row(static_cast<size_t>(options.dim));
   for (size_t from = 0; from < docs.size(); from += kLoadChunk) {
-    const std::span<const uint32_t> part(docs.data() + from, std::min(kLoadChunk, docs.size() - from));
-    const SparseVector* resident = source.Resident(part[0]);
-    if (resident == nullptr) {
+    const std::span<const uint32_t> part(docs.data() + from,
+                                         std::min(kLoadChunk, docs.size() - from));
+    const bool resident = source.Resident(part[0]) != nullptr;
+    if (!resident) {
       if (Status s = source.Load(part, &chunk); !s.ok()) return s;
     }
     for (size_t k = 0; k < part.size(); ++k) {
-      const uint32_t i = part[k];
-      const SparseVector& v = resident != nullptr ? *source.Resident(i) : chunk[k];
+      const SparseVector& v = resident ? *source.Resident(part[k]) : chunk[k];
       ProjectRow(v, options.dim, options.seed, row.data());
-      const size_t c = static_cast<size_t>(slot[(*labels)[i]]);
-      float* target = &sum[c * dim];
-      for (size_t d = 0; d < dim; ++d) target[d] += row[d];
-      count[c] += 1;
-      if (dates[i]) {
-        lo[c] = std::min(lo[c], static_cast<double>(*dates[i]));
-        hi[c] = std::max(hi[c], static_cast<double>(*dates[i]));
-      }
+      linkage->AddRow(part[k], row.data());
     }
-  }
-  // Cluster pairs the graph joins.
-  std::vector<std::vector<uint32_t>> next(m);
-  for (const Edge& e : edges) {
-    const int32_t a = slot[(*labels)[e.a]], b = slot[(*labels)[e.b]];
-    if (a < 0 || b < 0 || a == b) continue;
-    next[static_cast<size_t>(a)].push_back(static_cast<uint32_t>(b));
-    next[static_cast<size_t>(b)].push_back(static_cast<uint32_t>(a));
-  }
-  for (auto& list : next) {
-    std::sort(list.begin(), list.end());
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-  }
-  const double scale = options.window_days * 86400.0;
-  const double slack = options.date_slack_days * 86400.0;
-  auto link = [&](size_t a, size_t b) {
-    double dot = 0;
-    const float* x = &sum[a * dim];
-    const float* y = &sum[b * dim];
-    for (size_t d = 0; d < dim; ++d) dot += static_cast<double>(x[d]) * y[d];
-    double mean = dot / (count[a] * count[b]);
-    if (std::isfinite(lo[a]) && std::isfinite(lo[b])) {  // both hold dated articles
-      const double gap = std::max(0.0, std::max(lo[a], lo[b]) - std::min(hi[a], hi[b]));
-      if (gap > slack) mean *= std::exp(-(gap - slack) / scale);
-    }
-    return mean;
-  };
-  std::priority_queue<Candidate> queue;
-  std::vector<uint32_t> version(m, 0), parent(m);
-  for (uint32_t c = 0; c < m; ++c) parent[c] = c;
-  for (uint32_t a = 0; a < m; ++a) {
-    for (uint32_t b : next[a]) {
-      if (a < b) {
-        const double l = link(a, b);
-        if (l >= options.join_threshold) queue.push({l, a, b, 0, 0});
-      }
-    }
-  }
-  std::vector<uint32_t> merged;
-  while (!queue.empty()) {
-    const Candidate c = queue.top();
-    queue.pop();
-    if (parent[c.a] != c.a || parent[c.b] != c.b || version[c.a] != c.va ||
-        version[c.b] != c.vb) {
-      continue;
-    }
-    const uint32_t keep = std::min(c.a, c.b), gone = std::max(c.a, c.b);
-    for (size_t d = 0; d < dim; ++d) sum[keep * dim + d] += sum[gone * dim + d];
-    count[keep] += count[gone];
-    lo[keep] = std::min(lo[keep], lo[gone]);
-    hi[keep] = std::max(hi[keep], hi[gone]);
-    parent[gone] = keep;
-    ++version[keep];
-    merged.clear();
-    std::set_union(next[keep].begin(), next[keep].end(), next[gone].begin(), next[gone].end(),
-                   std::back_inserter(merged));
-    next[gone].clear();
-    next[gone].shrink_to_fit();
-    next[keep].clear();
-    for (uint32_t o : merged) {
-      while (parent[o] != o) o = parent[o];
-      if (o == keep) continue;
-      next[keep].push_back(o);
-    }
-    std::sort(next[keep].begin(), next[keep].end());
-    next[keep].erase(std::unique(next[keep].begin(), next[keep].end()), next[keep].end());
-    for (uint32_t o : next[keep]) {
-      // The neighbour's own list now names keep for gone (resolved lazily through parent).
-      const double l = link(keep, o);
-      if (l >= options.join_threshold) {
-        queue.push({l, std::min(keep, o), std::max(keep, o),
-                    keep < o ? version[keep] : version[o], keep < o ? version[o] : version[keep]});
-      }
-    }
-  }
-  // A joined cluster is labelled by the smallest label among its parts.
-  std::vector<uint32_t> root_label(m);
-  for (uint32_t c = 0; c < m; ++c) root_label[c] = label_of_slot[c];
-  for (uint32_t c = 0; c < m; ++c) {
-    uint32_t r = c;
-    while (parent[r] != r) r = parent[r];
-    root_label[r] = std::min(root_label[r], label_of_slot[c]);
-  }
-  for (uint32_t i = 0; i < n; ++i) {
-    const int32_t c = slot[(*labels)[i]];
-    if (c < 0) continue;
-    uint32_t r = static_cast<uint32_t>(c);
-    while (parent[r] != r) r = parent[r];
-    (*labels)[i] = root_label[r];
   }
   return Status::OK();
 }
@@ -914,10 +696,17 @@ Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
     auto edges = builder.Build();
     if (!edges.ok()) return edges.status();
     Clock::time_point t0 = Clock::now();
-    std::vector<uint32_t> labels = AverageLink(n, edges.value(), options.threshold);
+    // The story rule (src/cluster/story_linkage.h): the graph's average linkage, then the join.
+    internal::StoryLinkage linkage(options);
+    for (uint32_t i = 0; i < n; ++i) linkage.AddNode(dates[i]);
+    for (const Edge& e : edges.value()) linkage.AddEdge(e.a, e.b, e.sim);
+    linkage.MergeGraph();
     if (options.join_threshold > 0) {
-      if (Status s = JoinStories(source, dates, edges.value(), options, &labels); !s.ok()) return s;
+      if (Status s = AddJoinRows(source, options, &linkage); !s.ok()) return s;
+      linkage.MergeJoin();
     }
+    std::vector<uint32_t> labels(n);
+    for (uint32_t i = 0; i < n; ++i) labels[i] = linkage.Find(i);
     st.link_seconds = Since(t0);
     st.edges = edges->size();
     st.index = all_pairs ? "exact (all pairs)" : factory;
