@@ -359,30 +359,13 @@ Status WriteRecords(const std::string& path, const Pass& pass,
   std::string buf;
   for (size_t i = 0; i < records.size(); ++i) {
     const RecordOut& r = records[i];
-    buf.append("{\"id\":");
-    if (r.id.empty()) {
-      buf.append("null");
-    } else {
-      internal::AppendJsonString(r.id, &buf);
-    }
     if (!r.error.empty()) {
-      buf.append(",\"line\":");
-      buf.append(std::to_string(r.line));
-      buf.append(",\"dup\":null,\"dup_score\":null,\"dup_kind\":null");
-      if (story) buf.append(",\"story\":null");
-      buf.append(",\"error\":");
-      internal::AppendJsonString(r.error, &buf);
+      internal::AppendRecordError(r.id, r.line, r.error, story != nullptr, &buf);
     } else {
-      buf.append(",\"dup\":");
-      internal::AppendJsonString(records[pass.groups.representative[i]].id, &buf);
-      buf.append(",\"dup_score\":");
-      internal::AppendFixed4(pass.groups.score[i], &buf);
-      buf.append(",\"dup_kind\":");
-      if (pass.groups.kind[i] == DupKind::kNone) {
-        buf.append("null");
-      } else {
-        internal::AppendJsonString(DupKindName(pass.groups.kind[i]), &buf);
-      }
+      buf.append("{\"id\":");
+      internal::AppendJsonString(r.id, &buf);
+      internal::AppendRecordDup(records[pass.groups.representative[i]].id, pass.groups.score[i],
+                                DupKindName(pass.groups.kind[i]), &buf);
       if (story) {
         buf.append(",\"story\":");
         internal::AppendJsonString(records[(*story)[i]].id, &buf);

@@ -68,6 +68,8 @@ class StoryLinkage {
   uint32_t ClusterSize(uint32_t cluster) const { return size_[cluster]; }
   // The cluster's earliest node: by date (undated last), then node order.
   uint32_t Earliest(uint32_t cluster) const { return earliest_[cluster]; }
+  // Whether node x comes before node y: by date (undated last), then node order.
+  bool Before(uint32_t x, uint32_t y) const;
   // Drops a cluster no node of which can gain an edge any more (the feed's window has left it):
   // its links and sums are freed; Find still answers for its nodes.
   void Forget(uint32_t cluster);
@@ -95,7 +97,6 @@ class StoryLinkage {
   void Push(std::priority_queue<Candidate>& q, uint32_t a, uint32_t b, double link);
   bool Valid(const Candidate& c) const;
   static Neighbours::iterator Locate(Neighbours& list, uint32_t id);
-  bool Before(uint32_t x, uint32_t y) const;  // x is earlier than y
 
   ClusterOptions options_;
   size_t dim_;

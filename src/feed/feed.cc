@@ -6,7 +6,6 @@
 #include <faiss/impl/IDSelector.h>
 #include <faiss/utils/distances.h>
 #include <fcntl.h>
-#include <omp.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +26,7 @@
 #include <unordered_map>
 
 #include "cluster/knn_index.h"
+#include "cluster/story_linkage.h"
 #include "io/binary_file.h"
 #include "io/json_writer.h"
 #include "samestory/lsh.h"
@@ -54,6 +54,7 @@ Status FeedOptions::Validate() const {
     return Status::InvalidArgument("the duplicate window must not be longer than the story window");
   }
   if (snapshot_every < 1) return Status::InvalidArgument("snapshot_every must be >= 1");
+  if (merge_every < 1) return Status::InvalidArgument("merge_every must be >= 1");
   if (sync_every < 1) return Status::InvalidArgument("sync_every must be >= 1");
   return Status::OK();
 }
@@ -61,15 +62,16 @@ Status FeedOptions::Validate() const {
 namespace {
 
 constexpr uint32_t kLogMagic = 0x454C5353;       // "SSLE"
-constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '1'};
+constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '2'};
 constexpr int kNonZero = 4;                      // projection non-zeros per term (as the batch)
 constexpr int64_t kUndated = INT64_MAX;
+constexpr uint32_t kNoNode = UINT32_MAX;
 
 std::string OptionsText(const FeedOptions& o) {
   std::ostringstream s;
   s.precision(17);
   const DedupPipelineOptions& d = o.dedup;
-  s << "format 1\n"
+  s << "format 2\n"
     << "id_field " << d.reader.id_field << "\nmax_record_bytes " << d.reader.max_record_bytes
     << "\naccents " << static_cast<int>(d.text.accents) << "\nelisions "
     << static_cast<int>(d.text.elisions) << "\ngram " << d.fingerprint.gram_bytes << " "
@@ -89,12 +91,13 @@ std::string OptionsText(const FeedOptions& o) {
     << o.tfidf.title_weight << "\ncapital_weight " << o.tfidf.capital_weight << "\nsublinear_tf "
     << o.tfidf.sublinear_tf << "\nmax_df " << o.tfidf.max_df << " "
     << o.tfidf.max_df_min_documents << "\nmin_term_bytes " << o.tfidf.min_term_bytes
-    << "\nstory_threshold " << o.cluster.threshold << "\ncandidates " << o.cluster.candidates
+    << "\nstory_threshold " << o.cluster.threshold << "\njoin " << o.cluster.join_threshold << " "
+    << o.cluster.join_min_size << "\ncandidates " << o.cluster.candidates
     << "\nknn " << o.cluster.knn << "\nedge_floor " << o.cluster.edge_floor << "\ndim "
     << o.cluster.dim << "\nwindow_days " << o.cluster.window_days << "\ndate_slack_days "
     << o.cluster.date_slack_days << "\nprojection_seed " << o.cluster.seed
     << "\ndup_window_days " << o.dup_window_days << "\nstory_window_days "
-    << o.story_window_days << "\n";
+    << o.story_window_days << "\nmerge_every " << o.merge_every << "\n";
   return s.str();
 }
 
@@ -147,8 +150,10 @@ struct Article {
   CopyFingerprint fingerprint;
   std::vector<uint32_t> band_keys;
   std::string dup_rep;               // id of its group's representative (itself for an original)
-  // Stories (originals only).
-  std::string story;
+  // Its story: its node in the story linkage (an original's own; a copy's is its original's).
+  uint32_t node = kNoNode;
+  bool new_story = false;            // it started a story when it was answered
+  std::vector<float> row;            // an original's projected vector, until it is indexed
   std::vector<std::pair<uint32_t, float>> terms;    // (term slot, count)
   std::vector<std::pair<uint64_t, float>> arrival;  // (term hash, weight) projected into the index
 };
@@ -185,14 +190,17 @@ struct Feed::Impl {
   std::vector<uint32_t> free_slots;
   std::vector<uint64_t> slot_hash;                        // slot -> term hash
   uint64_t documents = 0;                                 // originals in the story window
-  // Story id -> originals in the window, and originals ever (the average-link denominator: as
-  // in the batch, members out of reach count as similarity 0, so a story does not chain on
-  // through time just because its old members left the window).
-  struct StorySize {
-    uint64_t window = 0;
-    uint64_t total = 0;
-  };
-  std::unordered_map<std::string, StorySize> story_size;
+  // Stories: the batch's rule (internal::StoryLinkage) over the kNN edges each original brings
+  // when it arrives. A cluster's size counts every original it ever held (the average-link
+  // denominator: as in the batch, members out of reach count as similarity 0). Per cluster root:
+  // its story id (the id it was first answered under; a merge keeps the id of the story whose
+  // earliest article is earliest) and the articles of the story window that belong to it (at 0
+  // the cluster is forgotten).
+  std::optional<internal::StoryLinkage> linkage;
+  std::unordered_map<uint32_t, std::string> label;
+  std::unordered_map<uint32_t, uint32_t> live;
+  uint64_t pending_merges = 0;                            // articles since the last merge pass
+  bool broken = false;                                    // a log write failed: reopen the state
   std::unique_ptr<faiss::IndexIDMap2> index;
   std::vector<faiss::Index::idx_t> dead;                  // evicted, not yet removed
   std::vector<int64_t> row_time;    // per index row: the article's date, kUndated if none
@@ -322,12 +330,11 @@ struct Feed::Impl {
     return row;
   }
 
-  double Damping(const std::optional<UnixSeconds>& a, const std::optional<UnixSeconds>& b) const {
-    if (!a || !b) return 1.0;
-    const double gap = std::abs(static_cast<double>(*a - *b));
-    const double slack = options.cluster.date_slack_days * 86400.0;
-    if (gap <= slack) return 1.0;
-    return std::exp(-(gap - slack) / (options.cluster.window_days * 86400.0));
+  // The story a node belongs to now.
+  const std::string& StoryOf(uint32_t node) {
+    static const std::string kNone;
+    auto it = label.find(linkage->Find(node));
+    return it == label.end() ? kNone : it->second;
   }
 
   // ---- decisions ----
@@ -335,17 +342,12 @@ struct Feed::Impl {
     std::string json;
     std::optional<Article> article;  // what to add to the state; none for a repeated record
     std::vector<TermCount> terms;    // an original's terms (added to the document frequencies)
+    uint64_t merges = 0;             // merge records in json
   };
 
   static std::string ErrorJson(const Document& d, std::string_view error) {
-    std::string j = "{\"id\":";
-    if (d.id.empty()) {
-      j += "null";
-    } else {
-      internal::AppendJsonString(d.id, &j);
-    }
-    j += ",\"line\":" + std::to_string(d.line) + ",\"error\":";
-    internal::AppendJsonString(error, &j);
+    std::string j;
+    internal::AppendRecordError(d.id, d.line, error, /*with_story=*/true, &j);
     j += "}";
     return j;
   }
@@ -386,6 +388,7 @@ struct Feed::Impl {
     // holds the most of the shorter text, ties the earliest.
     const Article* best = nullptr;
     double best_score = 0;
+    DupKind best_kind = DupKind::kNone;
     a.fingerprint = std::move(p.fingerprint);
     std::vector<uint64_t> candidates;
     if (a.fingerprint.kind == CopyFingerprint::Kind::kShort) {
@@ -423,6 +426,7 @@ struct Feed::Impl {
         if (best == nullptr || v.containment > best_score) {  // ascending seq: ties keep the earliest
           best = &o;
           best_score = v.containment;
+          best_kind = v.kind;
         }
       }
       for (uint32_t t : a.fingerprint.title) {
@@ -433,34 +437,35 @@ struct Feed::Impl {
     }
     std::string j = "{\"id\":";
     internal::AppendJsonString(a.id, &j);
+    std::string merges;
     if (best != nullptr) {
       a.copy = true;
       a.dup_rep = best->dup_rep;
-      a.story = best->story;
-      j += ",\"dup\":";
-      internal::AppendJsonString(a.dup_rep, &j);
-      j += ",\"dup_score\":";
-      internal::AppendFixed4(best_score, &j);
+      a.node = best->node;
+      internal::AppendRecordDup(a.dup_rep, best_score, DupKindName(best_kind), &j);
       j += ",\"story\":";
-      internal::AppendJsonString(a.story, &j);
+      internal::AppendJsonString(StoryOf(a.node), &j);
       j += ",\"story_score\":null,\"new_story\":false}";
     } else {
       a.dup_rep = a.id;
       // 2. Story. The article counts in the document frequencies it is weighed with (as in the
       // batch, where it is part of the fitted corpus).
       out.terms = std::move(p.terms);
-      const std::string story = PlaceInStory(a, out.terms, &j);
-      a.story = story;
+      out.merges = PlaceInStory(a, out.terms, &j, &merges);
     }
     a.decision = std::move(j);
-    out.json = a.decision;
+    out.json = a.decision + merges;
     out.article = std::move(a);
     return out;
   }
 
-  // Finds the article's story (appending "story", "story_score", "new_story" to *j); fills
-  // a.arrival and a.terms (so AddTerms must not be called again).
-  std::string PlaceInStory(Article& a, const std::vector<TermCount>& terms, std::string* j) {
+  // Places the article in a story (appending "dup", "story", "story_score", "new_story" to *j):
+  // its node and kNN edges go into the story linkage, which merges by the batch's rule; merges
+  // of stories answered before are appended to *merges as merge records, one per line, each
+  // after a newline. Returns how many. Fills a.arrival, a.terms (so AddTerms must not be called
+  // again), a.row and a.node.
+  uint64_t PlaceInStory(Article& a, const std::vector<TermCount>& terms, std::string* j,
+                        std::string* merges) {
     AddTerms(a, terms);
     double norm = 0;
     for (size_t i = 0; i < terms.size(); ++i) {
@@ -484,17 +489,16 @@ struct Feed::Impl {
     };
     std::vector<Edge> edges;
     const faiss::Index::idx_t alive = index->ntotal - static_cast<faiss::Index::idx_t>(dead.size());
+    if (norm > 0) a.row = Project(a.arrival);
     if (alive > 0 && norm > 0) {
       // Inner products with every vector the index stores, in one BLAS matrix-vector product
       // (FAISS's own search packs the whole base for a single query: several times slower).
-      const std::vector<float> q = Project(a.arrival);
+      const std::vector<float>& q = a.row;
       const auto* flat = static_cast<const faiss::IndexFlat*>(index->index);
       // Dated query: rows before `lo` are all dated beyond reach (before the query's date minus
       // the reach, past which damping puts any similarity under the edge floor), so they are not
       // scanned; other out-of-reach rows are skipped below. Candidates are the best in-reach rows.
-      const int64_t reach = static_cast<int64_t>(
-          86400.0 * (options.cluster.date_slack_days +
-                     options.cluster.window_days * std::log(1.0 / std::max(1e-9, options.cluster.edge_floor))));
+      const int64_t reach = static_cast<int64_t>(internal::DateReachSeconds(options.cluster));
       size_t lo = 0;
       if (a.date) {
         lo = static_cast<size_t>(
@@ -545,7 +549,8 @@ struct Feed::Impl {
           dot += static_cast<double>(dense[s]) * w;
         }
         if (onorm <= 0) continue;
-        const double sim = dot / std::sqrt(onorm) * Damping(a.date, o.date);
+        const double sim =
+            dot / std::sqrt(onorm) * internal::DateDamping(options.cluster, a.date, o.date);
         if (sim >= options.cluster.edge_floor && sim > 0) edges.push_back({sim, o.seq});
       }
     }
@@ -554,32 +559,61 @@ struct Feed::Impl {
       return l.sim != r.sim ? l.sim > r.sim : l.seq < r.seq;
     });
     if (edges.size() > static_cast<size_t>(options.cluster.knn)) edges.resize(options.cluster.knn);
-    // Average-link score against each story the edges reach.
-    std::map<std::string, double> sums;
-    for (const Edge& e : edges) sums[articles.at(e.seq).story] += e.sim;
-    std::string best;
-    double best_avg = 0;
-    for (const auto& [story, sum] : sums) {
-      const double avg =
-          sum / static_cast<double>(std::max<uint64_t>(1, story_size[story].total));
-      if (avg > best_avg) best_avg = avg, best = story;
+    a.node = linkage->AddNode(a.date);
+    label.emplace(a.node, a.id);
+    for (const Edge& e : edges) linkage->AddEdge(a.node, articles.at(e.seq).node, e.sim);
+    if (!a.row.empty()) linkage->AddRow(a.node, a.row.data());
+    std::optional<double> joined;  // the link with which the article joined a story
+    uint64_t count = 0;
+    if (++pending_merges >= options.merge_every) {
+      pending_merges = 0;
+      const uint32_t node = a.node;
+      const auto report = [&](uint32_t keep, uint32_t gone, double link, bool) {
+        const bool arrival = (gone == node || keep == node) && linkage->ClusterSize(node) == 1 &&
+                             linkage->Find(node) == node;
+        std::string survivor;
+        if (arrival) {  // the article joins a story: its answer, not a merge
+          joined = link;
+          survivor = label[keep == node ? gone : keep];
+        } else {
+          const bool keep_first = linkage->Before(linkage->Earliest(keep), linkage->Earliest(gone));
+          survivor = label[keep_first ? keep : gone];
+          *merges += "\n{\"merge\":";
+          internal::AppendJsonString(label[keep_first ? gone : keep], merges);
+          *merges += ",\"into\":";
+          internal::AppendJsonString(survivor, merges);
+          *merges += ",\"score\":";
+          internal::AppendFixed4(link, merges);
+          *merges += "}";
+          ++count;
+        }
+        label[keep] = std::move(survivor);
+        label.erase(gone);
+        if (auto it = live.find(gone); it != live.end()) {
+          live[keep] += it->second;
+          live.erase(gone);
+        }
+      };
+      linkage->MergeGraph(report);
+      linkage->MergeJoin(report);
     }
-    if (!best.empty() && best_avg >= options.cluster.threshold) {
-      *j += ",\"dup\":null,\"dup_score\":null,\"story\":";
-      internal::AppendJsonString(best, j);
+    internal::AppendRecordDup(a.id, 1.0, "", j);
+    *j += ",\"story\":";
+    internal::AppendJsonString(StoryOf(a.node), j);
+    if (joined) {
       *j += ",\"story_score\":";
-      internal::AppendFixed4(best_avg, j);
+      internal::AppendFixed4(*joined, j);
       *j += ",\"new_story\":false}";
-      return best;
+    } else {
+      a.new_story = true;
+      *j += ",\"story_score\":null,\"new_story\":true}";
     }
-    *j += ",\"dup\":null,\"dup_score\":null,\"story\":";
-    internal::AppendJsonString(a.id, j);
-    *j += ",\"story_score\":null,\"new_story\":true}";
-    return a.id;
+    return count;
   }
 
-  void AddRow(const Article& a) {
-    const std::vector<float> v = Project(a.arrival);
+  void AddRow(Article& a) {
+    const std::vector<float> v = a.row.empty() ? Project(a.arrival) : std::move(a.row);
+    std::vector<float>().swap(a.row);
     const faiss::Index::idx_t id = static_cast<faiss::Index::idx_t>(a.seq);
     index->add_with_ids(1, v.data(), &id);
     const int64_t t = a.date ? *a.date : kUndated;
@@ -602,9 +636,10 @@ struct Feed::Impl {
         ++stats.bad_records;
       } else if (d.article->copy) {
         ++stats.duplicates;
-      } else if (d.article->story == d.article->id) {
+      } else if (d.article->new_story) {
         ++stats.new_stories;
       }
+      stats.merges += d.merges;
     }
     if (d.article) {
       Apply(std::move(*d.article));
@@ -620,14 +655,13 @@ struct Feed::Impl {
   void Apply(Article a) {
     next_seq = a.seq + 1;
     if (a.date && *a.date > clock) clock = *a.date;
-    Insert(std::move(a), /*dup_window=*/true, /*count_total=*/true);
+    Insert(std::move(a), /*dup_window=*/true);
     Evict();
   }
 
   // Puts an article into the indexes. `dup_window`: it is still in the duplicate window (a bad
-  // record never is); `count_total`: it adds to its story's total (a restored article's story
-  // total comes from the snapshot instead).
-  void Insert(Article a, bool dup_window, bool count_total) {
+  // record never is).
+  void Insert(Article a, bool dup_window) {
     const uint64_t seq = a.seq;
     by_content[a.content_hash] = seq;
     story_by_time.emplace(a.time, seq);
@@ -646,12 +680,8 @@ struct Feed::Impl {
           }
         }
       }
-      if (!a.copy) {
-        StorySize& size = story_size[a.story];
-        ++size.window;
-        if (count_total) ++size.total;
-        if (!a.arrival.empty()) AddRow(a);
-      }
+      ++live[linkage->Find(a.node)];
+      if (!a.copy && !a.arrival.empty()) AddRow(a);
     }
     articles.emplace(seq, std::move(a));
   }
@@ -681,9 +711,15 @@ struct Feed::Impl {
             it != by_id.end() && it->second == seq) {
           by_id.erase(it);
         }
+        const uint32_t root = linkage->Find(a.node);
+        if (auto it = live.find(root); it != live.end() && --it->second == 0) {
+          // No article of the story is left in the window: no edge can reach it any more.
+          live.erase(it);
+          label.erase(root);
+          linkage->Forget(root);
+        }
         if (!a.copy) {
           RemoveTerms(a);
-          if (--story_size[a.story].window == 0) story_size.erase(a.story);
           if (!a.arrival.empty()) {
             dead.push_back(static_cast<faiss::Index::idx_t>(seq));
             row_alive[static_cast<size_t>(index->rev_map.at(static_cast<faiss::Index::idx_t>(seq)))] = 0;
@@ -768,6 +804,19 @@ struct Feed::Impl {
     PutU64(&b, next_seq);
     PutU64(&b, static_cast<uint64_t>(clock));
     PutStr(&b, last_answer);
+    PutU64(&b, pending_merges);
+    {  // the stories first: restoring an article looks its story up
+      std::string bytes;
+      linkage->Save(&bytes);
+      PutStr(&b, bytes);
+      std::vector<std::pair<uint32_t, std::string>> labels(label.begin(), label.end());
+      std::sort(labels.begin(), labels.end());
+      PutU64(&b, labels.size());
+      for (const auto& [root, id] : labels) {
+        PutU32(&b, root);
+        PutStr(&b, id);
+      }
+    }
     PutU64(&b, articles.size());
     std::vector<uint64_t> seqs;
     for (const auto& entry : articles) seqs.push_back(entry.first);
@@ -778,22 +827,15 @@ struct Feed::Impl {
       PutU64(&b, static_cast<uint64_t>(a.time));
       PutStr(&b, a.record);
       PutStr(&b, a.decision);
-      PutU32(&b, (a.bad ? 1u : 0u) | (a.copy ? 2u : 0u) | (a.in_dup_window ? 4u : 0u));
+      PutU32(&b, (a.bad ? 1u : 0u) | (a.copy ? 2u : 0u) | (a.in_dup_window ? 4u : 0u) |
+                     (a.new_story ? 8u : 0u));
       PutStr(&b, a.dup_rep);
-      PutStr(&b, a.story);
+      PutU32(&b, a.node);
       PutU32(&b, static_cast<uint32_t>(a.arrival.size()));
       for (const auto& [h, w] : a.arrival) {
         PutU64(&b, h);
         b.append(reinterpret_cast<const char*>(&w), 4);
       }
-    }
-    std::vector<std::pair<std::string, uint64_t>> stories;
-    for (const auto& [id, size] : story_size) stories.emplace_back(id, size.total);
-    std::sort(stories.begin(), stories.end());
-    PutU64(&b, stories.size());
-    for (const auto& [id, total] : stories) {
-      PutStr(&b, id);
-      PutU64(&b, total);
     }
     PutU32(&b, Crc(b));
     if (Status st = WriteFileAtomically(SnapshotPath(), b, dir); !st.ok()) return st;
@@ -825,6 +867,16 @@ struct Feed::Impl {
     const uint64_t snap_next = c.U64();
     const int64_t snap_clock = static_cast<int64_t>(c.U64());
     last_answer.assign(c.Str());
+    pending_merges = c.U64();
+    if (!c.ok || !linkage->Load(c.Str())) {
+      return Status::Corruption(SnapshotPath() + ": damaged stories");
+    }
+    const uint64_t labels = c.U64();
+    for (uint64_t i = 0; i < labels && c.ok; ++i) {
+      const uint32_t root = c.U32();
+      if (root >= linkage->size()) return Status::Corruption(SnapshotPath() + ": damaged stories");
+      label[root].assign(c.Str());
+    }
     const uint64_t count = c.U64();
     for (uint64_t i = 0; i < count && c.ok; ++i) {
       Article a;
@@ -834,7 +886,7 @@ struct Feed::Impl {
       a.decision.assign(c.Str());
       const uint32_t flags = c.U32();
       a.dup_rep.assign(c.Str());
-      a.story.assign(c.Str());
+      a.node = c.U32();
       const uint32_t n = c.U32();
       for (uint32_t k = 0; k < n && c.ok; ++k) {
         const uint64_t h = c.U64();
@@ -843,6 +895,8 @@ struct Feed::Impl {
       if (!c.ok) break;
       a.bad = flags & 1u;
       a.copy = flags & 2u;
+      a.new_story = flags & 8u;
+      if (!a.bad && a.node >= linkage->size()) break;  // damaged: reported below
       Prepared p = Prepare(a.record, 0);
       a.content_hash = p.content_hash;
       a.id = p.doc.id;
@@ -860,13 +914,7 @@ struct Feed::Impl {
         }
       }
       const bool dup_window = flags & 4u;
-      Insert(std::move(a), dup_window, /*count_total=*/false);
-    }
-    const uint64_t stories = c.U64();
-    for (uint64_t i = 0; i < stories && c.ok; ++i) {
-      const std::string id(c.Str());
-      const uint64_t total = c.U64();
-      if (auto it = story_size.find(id); it != story_size.end()) it->second.total = total;
+      Insert(std::move(a), dup_window);
     }
     if (!c.ok || c.pos != c.data.size()) {
       return Status::Corruption(SnapshotPath() + ": truncated or malformed");
@@ -1050,9 +1098,7 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   } catch (const faiss::FaissException& e) {
     return Status::Internal(std::string("FAISS: ") + e.what());
   }
-  // One query at a time: FAISS's BLAS path (OpenBLAS) beats its scalar loop even for one row.
-  faiss::distance_compute_blas_threshold = 1;
-  omp_set_num_threads(1);
+  impl->linkage.emplace(options.cluster);
   if (Status s = impl->LoadSnapshot(); !s.ok()) return s;
   impl->log_fd = options.read_only
                      ? ::open(impl->LogPath().c_str(), O_RDONLY)
@@ -1075,18 +1121,30 @@ FeedPreparer Feed::NewPreparer() const {
 
 Result<std::string> Feed::Process(PreparedRecord record) {
   Impl& m = *impl_;
-  Prepared& p = *record.impl_;
-  if (p.blank) return std::string();
-  Impl::Decision d = m.Decide(p.line, p);
-  if (Status s = m.options.read_only ? Status::OK()
-                                     : m.AppendLog(m.next_seq, p.line_no, p.line, d.json);
-      !s.ok()) {
-    // Not answered: undo the document frequencies counted for it.
-    if (d.article && !d.article->bad && !d.article->copy) m.RemoveTerms(*d.article);
-    return s;
+  if (m.broken) {
+    return Status::IOError("the feed's log could not be written: reopen the state (" + m.dir + ")");
   }
-  m.Commit(std::move(d), /*count=*/true);
-  return m.last_answer;
+  try {
+    Prepared& p = *record.impl_;
+    if (p.blank) return std::string();
+    Impl::Decision d = m.Decide(p.line, p);
+    if (Status s = m.options.read_only ? Status::OK()
+                                       : m.AppendLog(m.next_seq, p.line_no, p.line, d.json);
+        !s.ok()) {
+      // Not answered, but the decision has changed the state in memory: this feed stops, and
+      // reopening the directory recovers the state from the log (which does not hold it).
+      m.broken = true;
+      return s;
+    }
+    m.Commit(std::move(d), /*count=*/true);
+    return m.last_answer;
+  } catch (const std::bad_alloc&) {
+    m.broken = true;
+    return Status::Internal("out of memory deciding a record: reopen the state");
+  } catch (const std::exception& e) {
+    m.broken = true;
+    return Status::Internal(std::string("deciding a record: ") + e.what() + ": reopen the state");
+  }
 }
 
 Status Feed::Checkpoint() {

@@ -48,6 +48,36 @@ void AppendTsvField(std::string_view s, std::string* out) {
   }
 }
 
+void AppendRecordError(std::string_view id, uint64_t line, std::string_view error,
+                       bool with_story, std::string* out) {
+  out->append("{\"id\":");
+  if (id.empty()) {
+    out->append("null");
+  } else {
+    AppendJsonString(id, out);
+  }
+  out->append(",\"line\":");
+  out->append(std::to_string(line));
+  out->append(",\"dup\":null,\"dup_score\":null,\"dup_kind\":null");
+  if (with_story) out->append(",\"story\":null");
+  out->append(",\"error\":");
+  AppendJsonString(error, out);
+}
+
+void AppendRecordDup(std::string_view representative, double score, std::string_view kind,
+                     std::string* out) {
+  out->append(",\"dup\":");
+  AppendJsonString(representative, out);
+  out->append(",\"dup_score\":");
+  AppendFixed4(score, out);
+  out->append(",\"dup_kind\":");
+  if (kind.empty()) {
+    out->append("null");
+  } else {
+    AppendJsonString(kind, out);
+  }
+}
+
 void AppendFixed4(double value, std::string* out) {
   char buf[32];
   int n = std::snprintf(buf, sizeof(buf), "%.4f", value);

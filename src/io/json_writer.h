@@ -2,6 +2,7 @@
 #ifndef SAMESTORY_IO_JSON_WRITER_H_
 #define SAMESTORY_IO_JSON_WRITER_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <initializer_list>
 #include <memory>
@@ -21,6 +22,19 @@ void AppendTsvField(std::string_view s, std::string* out);
 
 // Appends `value` with 4 decimals.
 void AppendFixed4(double value, std::string* out);
+
+// The output contract's fields, one writer for every mode (dedup, cluster, feed):
+//   {"id":…,"line":N,"dup":null,"dup_score":null,"dup_kind":null[,"story":null],"error":…}
+// for a record that could not be read (`id` null when it has none), and for one read without
+// error its duplicate group: "dup" (the group's representative, the article itself when it has
+// no copy), "dup_score" (1.0000 for the representative) and "dup_kind" (null for the
+// representative, else "copy" or "partial"). `with_story`: the error record holds "story":null.
+// AppendRecordError begins the object; AppendRecordDup appends to an object begun with {"id":….
+// Both leave it open, for the mode's own fields.
+void AppendRecordError(std::string_view id, uint64_t line, std::string_view error,
+                       bool with_story, std::string* out);
+void AppendRecordDup(std::string_view representative, double score, std::string_view kind,
+                     std::string* out);
 
 // An output a run will write: what it is called in messages ("output", "--stories") and its path
 // ("-" is standard output).

@@ -71,12 +71,31 @@ raw = open(out_path, encoding="utf-8").read()
 if raw and not raw.endswith("\n"):
     print(f"  {out_path}: last line not terminated", file=sys.stderr)
     sys.exit(1)
-lines = raw.split("\n")[:-1] if raw else []
+every = raw.split("\n")[:-1] if raw else []
+# Merge records (issue 13) follow the answer that caused them: each names two stories answered
+# before, the survivor one still standing.
+lines, errs, stories = [], [], set()
+for l in every:
+    if l.startswith('{"merge":'):
+        m = json.loads(l)
+        if not lines or set(m) != {"merge", "into", "score"} or not isinstance(m["score"], float):
+            errs.append(f"misplaced or malformed merge record: {l}")
+        elif m["merge"] not in stories or m["into"] not in stories or m["merge"] == m["into"]:
+            errs.append(f"merge record of stories not standing: {l}")
+        else:
+            stories.discard(m["merge"])
+        continue
+    lines.append(l)
+    try:
+        o = json.loads(l)
+        if isinstance(o.get("story"), str):
+            stories.add(o["story"])
+    except ValueError:
+        pass
 if len(lines) != len(inputs) or len(expect) != len(inputs):
     print(f"  {len(lines)} answers for {len(inputs)} non-blank input lines "
           f"({len(expect)} expected)", file=sys.stderr)
     sys.exit(1)
-errs = []
 for i, (l, r, e) in enumerate(zip(lines, inputs, expect)):
     where = f"answer {i + 1}"
     try:
@@ -102,6 +121,8 @@ for i, (l, r, e) in enumerate(zip(lines, inputs, expect)):
                 errs.append(f"{where}: no {k!r}: {l}")
         if not isinstance(o.get("story"), str) or not isinstance(o.get("new_story"), bool):
             errs.append(f"{where}: story/new_story missing: {l}")
+        if not isinstance(o.get("dup"), str):
+            errs.append(f"{where}: dup is not an article id (one output contract): {l}")
         if isinstance(e, int) and l != lines[e]:
             errs.append(f"{where}: re-send of input line {e + 1} answered {l}, first {lines[e]}")
 if errs:
@@ -194,13 +215,15 @@ check_answers "$INPUT" "$tmp/expect.json" "$tmp/ref.jsonl" ||
 # The reference must be real work, or the comparisons below prove little.
 "$PY" - "$tmp/ref.jsonl" <<'PYEOF' || fail "reference run: too little work in it (see above)"
 import json, sys
-out = [json.loads(l) for l in open(sys.argv[1])]
+every = [json.loads(l) for l in open(sys.argv[1])]
+out = [o for o in every if "merge" not in o]
+merges = len(every) - len(out)
 good = [o for o in out if "error" not in o]
-copies = sum(o.get("dup") is not None for o in good)
+copies = sum(o.get("dup") != o.get("id") for o in good)
 joined = sum(o.get("story_score") is not None for o in good)
 new = sum(o.get("new_story") is True for o in good)
 print(f"  reference: {len(out)} answers, {len(out) - len(good)} errors, {copies} copies, "
-      f"{joined} joined a story, {new} new stories", file=sys.stderr)
+      f"{joined} joined a story, {new} new stories, {merges} story merges", file=sys.stderr)
 if copies < 100 or joined < 200 or new < 50:
     sys.exit(1)
 PYEOF

@@ -37,9 +37,10 @@ struct FeedArgs {
   bool resume = false;
 };
 
-// With -o FILE, the output holds one line per answered record: a line in flight when the last
-// run was killed (logged, not yet written) is written now, and a torn last line is cut. Returns
-// "" or an error message.
+// With -o FILE, the output holds one answer line per answered record, each followed by the
+// merge records it caused. The last answer (with its merges) may be in flight when the last run
+// was killed (logged, not yet written, or written in part): it is cut back to where it began and
+// written whole. Returns "" or an error message.
 std::string ReconcileOutput(const std::string& path, const Feed& feed) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) {
@@ -47,27 +48,46 @@ std::string ReconcileOutput(const std::string& path, const Feed& feed) {
     return "the state answered " + std::to_string(feed.answered()) + " records but " + path +
            " does not exist: not this state's output";
   }
-  uint64_t lines = 0;
-  long complete = 0;  // bytes up to the last newline
-  long pos = 0;
+  // Answer lines (merge records excluded), where the last one begins, and the text from there.
+  static constexpr std::string_view kMerge = "{\"merge\":";
+  uint64_t answers = 0;
+  long last_start = 0, complete = 0, pos = 0;
+  std::string line, tail;
   for (int c; (c = std::fgetc(f)) != EOF;) {
     ++pos;
-    if (c == '\n') ++lines, complete = pos;
+    line.push_back(static_cast<char>(c));
+    if (c != '\n') continue;
+    if (line.compare(0, kMerge.size(), kMerge) != 0) {
+      ++answers;
+      last_start = complete;
+      tail.clear();
+    }
+    tail += line;
+    line.clear();
+    complete = pos;
   }
   std::fclose(f);
-  if (complete != pos && ::truncate(path.c_str(), complete) != 0) {
-    return "cannot cut the torn last line of " + path;
+  const std::string want = feed.last_answer() + "\n";
+  long cut = complete;  // a torn last line goes
+  bool append = false;
+  if (answers == feed.answered()) {
+    if (answers > 0 && tail != want) cut = last_start, append = true;  // merges cut short
+  } else if (answers + 1 == feed.answered() && !feed.last_answer().empty()) {
+    append = true;
+  } else {
+    return path + " has " + std::to_string(answers) + " answers but the state answered " +
+           std::to_string(feed.answered()) + " records: not this state's output";
   }
-  if (lines == feed.answered()) return "";
-  if (lines + 1 == feed.answered() && !feed.last_answer().empty()) {
+  if (cut != pos && ::truncate(path.c_str(), cut) != 0) {
+    return "cannot cut the torn end of " + path;
+  }
+  if (append) {
     std::FILE* out = std::fopen(path.c_str(), "ab");
     if (out == nullptr) return "cannot append to " + path;
-    std::fprintf(out, "%s\n", feed.last_answer().c_str());
+    std::fwrite(want.data(), 1, want.size(), out);
     if (std::fclose(out) != 0) return "cannot write " + path;
-    return "";
   }
-  return path + " has " + std::to_string(lines) + " lines but the state answered " +
-         std::to_string(feed.answered()) + " records: not this state's output";
+  return "";
 }
 
 // Lines of one input: stdin through getline (answers as soon as a line is complete, whatever the
@@ -409,13 +429,15 @@ int RunFeedCommand(FeedArgs& a) {
     const double n = static_cast<double>(latency_ms.size());
     std::fprintf(stderr,
                  "samestory feed: %llu records (%llu bad, %llu copies, %llu new stories, %llu "
-                 "repeated answers), %llu recovered from the log on start (%.3f s)\n"
+                 "story merges, %llu repeated answers), %llu recovered from the log on start "
+                 "(%.3f s)\n"
                  "  window: %llu articles for duplicates, %llu for stories; %llu snapshots\n"
                  "  seconds %.3f, %.0f articles/s, latency ms p50 %.3f p99 %.3f max %.3f\n",
                  static_cast<unsigned long long>(s.records),
                  static_cast<unsigned long long>(s.bad_records),
                  static_cast<unsigned long long>(s.duplicates),
                  static_cast<unsigned long long>(s.new_stories),
+                 static_cast<unsigned long long>(s.merges),
                  static_cast<unsigned long long>(s.replayed),
                  static_cast<unsigned long long>(s.recovered), open_seconds,
                  static_cast<unsigned long long>(s.dup_window_articles),
@@ -458,6 +480,18 @@ void AddFeedCommand(CLI::App& app, int* exit_code) {
                   "Minimum average-link score to join a story")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--join-threshold", o.cluster.join_threshold,
+                  "Stories of --join-min-size or more articles merge while the mean cosine of "
+                  "their cross pairs is at least this (0: no join)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--join-min-size", o.cluster.join_min_size, "Smallest story the join compares")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 1 << 30));
+  cmd->add_option("--merge-every", o.merge_every,
+                  "Originals between merge passes (1: each answer already holds its merges)")
+      ->capture_default_str()
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40));
   cmd->add_option("--dup-window-days", o.dup_window_days,
                   "Articles older than this (by date, else the feed's clock) are no longer "
                   "originals of copies")
