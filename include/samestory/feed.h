@@ -35,6 +35,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -103,6 +104,8 @@ class PreparedRecord {
   ~PreparedRecord();
   PreparedRecord(PreparedRecord&&) noexcept;
   PreparedRecord& operator=(PreparedRecord&&) noexcept;
+  // Why the record cannot be an article ("" when it can): the error its answer will carry.
+  std::string_view error() const;
   struct Impl;
 
  private:
@@ -122,6 +125,9 @@ class FeedPreparer {
   FeedPreparer Clone() const;
   // `line`: one input line (no newline); `line_no` for messages.
   PreparedRecord Prepare(std::string_view line, uint64_t line_no);
+  // A line longer than the reader's max_record_bytes, whose bytes were dropped unread
+  // (LineSource::Line::too_large): answered as "record too large", logged by its length.
+  PreparedRecord PrepareTooLarge(uint64_t line_no, uint64_t bytes);
 
  private:
   struct Impl;
@@ -163,6 +169,11 @@ class Feed {
   // Records answered over the state's whole life (blank lines excluded): a restarted replay of
   // the same input skips this many records.
   uint64_t answered() const;
+  // A digest of every record the state answered, in order: ChainDigest over their lines (a line
+  // too large by its length). A caller resuming a stream (skipping answered() records) checks
+  // that the records it skips chain to the same digest: the same input, not another.
+  uint64_t input_digest() const;
+  static uint64_t ChainDigest(uint64_t digest, std::string_view line, uint64_t too_large_bytes);
   // The decision of the last record answered, with its merge records ("" before the first).
   const std::string& last_answer() const;
 
@@ -172,6 +183,28 @@ class Feed {
   struct Impl;
   explicit Feed(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
+};
+
+// The files of a watched directory the feed has fully answered: a manifest in the state
+// directory ("watched.tsv": one line per file, its name and its records, tab-separated; names
+// escaped as TSV fields, so any name, a newline in it included, reads back as it was written).
+// A torn last line (a kill while it was appended) is cut when loaded: that file is not done.
+// Not thread-safe.
+class WatchedManifest {
+ public:
+  // Reads the manifest of state directory `state_dir` (none yet: nothing done). Errors: IOError;
+  // Corruption for a line that is not "name<TAB>records".
+  static Result<WatchedManifest> Load(const std::string& state_dir);
+  bool Done(std::string_view name) const { return done_.count(std::string(name)) > 0; }
+  // Records of every file done.
+  uint64_t records() const { return records_; }
+  // Appends `name` as done with `records` records and syncs it. Errors: IOError.
+  Status MarkDone(std::string_view name, uint64_t records);
+
+ private:
+  std::string path_;
+  std::set<std::string, std::less<>> done_;
+  uint64_t records_ = 0;
 };
 
 }  // namespace samestory

@@ -58,6 +58,37 @@ class RecordParser {
   std::unique_ptr<Impl> impl_;
 };
 
+// The lines of a JSON Lines input, for callers that take records one at a time (the news feed):
+// the reading under JsonlReader (stdin, a file, gzip recognised by its magic bytes, NUL bytes
+// kept, a trailing '\r' and a UTF-8 byte order mark on line 1 dropped). Not thread-safe.
+class LineSource {
+ public:
+  // "-" is standard input. Errors: NotFound, IOError (a directory, an unreadable file).
+  static Result<std::unique_ptr<LineSource>> Open(std::string_view path);
+  ~LineSource();
+
+  struct Line {
+    std::string_view text;  // without its newline; valid until the next Next(); empty if too_large
+    uint64_t number = 0;    // 1-based
+    uint64_t bytes = 0;     // its length, even when too_large
+    bool too_large = false; // longer than max_bytes: its bytes were read and dropped
+    bool blank = false;     // only spaces, tabs, \r, \f, \v: not a record
+    bool terminated = true; // false: the input ended inside this line (no newline after it)
+  };
+  // Reads the next line. Returns false at the end of the input or on an error (see status()):
+  // every line before the error is returned first. A line is returned as soon as its newline is
+  // read (a live pipe is answered line by line).
+  bool Next(size_t max_bytes, Line* line);
+  // OK, or what ended the input early: IOError (a read error), Corruption (a truncated or damaged
+  // gzip stream).
+  const Status& status() const;
+
+ private:
+  struct Impl;
+  explicit LineSource(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 class JsonlReader {
  public:
   // Opens `path` for reading; "-" is standard input. Gzip input is recognised by its magic bytes,

@@ -29,6 +29,7 @@
 #include "cluster/story_linkage.h"
 #include "io/binary_file.h"
 #include "io/json_writer.h"
+#include "io/line_reader.h"
 #include "samestory/lsh.h"
 #include "samestory/fingerprint.h"
 #include "samestory/text.h"
@@ -123,6 +124,7 @@ struct PreparedRecord::Impl {
   std::string line;
   uint64_t line_no = 0;
   bool blank = false;
+  uint64_t too_large = 0;           // a line over max_record_bytes: its length (`line` is empty)
   Document doc;
   uint64_t content_hash = 0;
   CopyFingerprint fingerprint;
@@ -175,6 +177,7 @@ struct Feed::Impl {
   // State.
   uint64_t next_seq = 1;     // sequence number of the next record answered (1-based)
   std::string last_answer;   // the decision of record next_seq - 1
+  uint64_t digest = 0;       // Feed::ChainDigest over every record answered
   int64_t clock = INT64_MIN;
   std::unordered_map<uint64_t, Article> articles;         // seq -> article (story window)
   std::set<std::pair<int64_t, uint64_t>> dup_by_time, story_by_time;
@@ -232,6 +235,10 @@ struct Feed::Impl {
   // ---- stateless preparation ----
   Prepared Prepare(std::string_view line, uint64_t line_no) {
     PreparedRecord r = preparer.Prepare(line, line_no);
+    return std::move(*r.impl_);
+  }
+  Prepared PrepareTooLarge(uint64_t line_no, uint64_t bytes) {
+    PreparedRecord r = preparer.PrepareTooLarge(line_no, bytes);
     return std::move(*r.impl_);
   }
 
@@ -354,7 +361,8 @@ struct Feed::Impl {
 
   Decision Decide(std::string_view line, Prepared& p) {
     Decision out;
-    if (auto it = by_content.find(p.content_hash); it != by_content.end()) {
+    if (auto it = line.empty() ? by_content.end() : by_content.find(p.content_hash);
+        it != by_content.end()) {
       const Article& seen = articles.at(it->second);
       if (seen.record == line) {
         out.json = seen.decision;
@@ -625,7 +633,8 @@ struct Feed::Impl {
   // ---- state changes ----
   // Records a logged decision: counts it and applies its article, if a new one.
   // `count`: false while recovering (the stats describe this run's answers).
-  void Commit(Decision d, bool count) {
+  void Commit(Decision d, bool count, const Prepared& p) {
+    digest = Feed::ChainDigest(digest, p.line, p.too_large);
     ++since_snapshot;
     last_answer = std::move(d.json);
     if (count) {
@@ -663,7 +672,7 @@ struct Feed::Impl {
   // record never is).
   void Insert(Article a, bool dup_window) {
     const uint64_t seq = a.seq;
-    by_content[a.content_hash] = seq;
+    if (!a.record.empty()) by_content[a.content_hash] = seq;
     story_by_time.emplace(a.time, seq);
     if (!a.bad) {
       by_id[XXH3_64bits(a.id.data(), a.id.size())] = seq;
@@ -777,11 +786,12 @@ struct Feed::Impl {
   }
 
   // ---- persistence ----
-  Status AppendLog(uint64_t seq, uint64_t line_no, std::string_view record,
-                   std::string_view decision) {
+  Status AppendLog(uint64_t seq, const Prepared& p, std::string_view decision) {
     std::string payload;
     PutU64(&payload, seq);
-    PutU64(&payload, line_no);  // error answers name the input line
+    PutU64(&payload, p.line_no);    // error answers name the input line
+    PutU64(&payload, p.too_large);  // a record too large is logged by its length, not its bytes
+    const std::string_view record = p.line;
     PutStr(&payload, record);
     PutStr(&payload, decision);
     std::string entry;
@@ -804,6 +814,7 @@ struct Feed::Impl {
     PutU64(&b, next_seq);
     PutU64(&b, static_cast<uint64_t>(clock));
     PutStr(&b, last_answer);
+    PutU64(&b, digest);
     PutU64(&b, pending_merges);
     {  // the stories first: restoring an article looks its story up
       std::string bytes;
@@ -867,6 +878,7 @@ struct Feed::Impl {
     const uint64_t snap_next = c.U64();
     const int64_t snap_clock = static_cast<int64_t>(c.U64());
     last_answer.assign(c.Str());
+    digest = c.U64();
     pending_merges = c.U64();
     if (!c.ok || !linkage->Load(c.Str())) {
       return Status::Corruption(SnapshotPath() + ": damaged stories");
@@ -924,7 +936,9 @@ struct Feed::Impl {
     return Status::OK();
   }
 
-  // Replays the log after the snapshot; drops a torn tail.
+  // Replays the log after the snapshot. Only a torn last entry (a kill while it was written: the
+  // bytes left are a prefix of one entry) is dropped; any other damage is Corruption naming its
+  // offset (dropping it and what follows would answer those records again).
   Status ReplayLog() {
     auto data = ReadWholeFile(LogPath(), kMaxStateFileBytes);
     if (!data.ok() && data.status().code() == Status::Code::kNotFound) return Status::OK();
@@ -936,15 +950,23 @@ struct Feed::Impl {
       std::memcpy(&magic, b.data() + pos, 4);
       std::memcpy(&len, b.data() + pos + 4, 4);
       std::memcpy(&crc, b.data() + pos + 8, 4);
-      if (magic != kLogMagic || b.size() - pos - 12 < len) break;
+      if (magic == kLogMagic && b.size() - pos - 12 < len) break;  // torn
+      const auto damaged = [&](const char* what) {
+        return Status::Corruption(LogPath() + ": " + what + " at byte " + std::to_string(pos) +
+                                  " of " + std::to_string(b.size()) +
+                                  " (not a torn last entry: the log is damaged; the entries "
+                                  "before it are intact)");
+      };
+      if (magic != kLogMagic) return damaged("not a log entry");
       std::string_view payload = std::string_view(b).substr(pos + 12, len);
-      if (Crc(payload) != crc) break;
+      if (Crc(payload) != crc) return damaged("checksum mismatch");
       Cursor c{payload};
       const uint64_t seq = c.U64();
       const uint64_t line_no = c.U64();
+      const uint64_t too_large = c.U64();
       std::string_view record = c.Str();
       std::string_view decision = c.Str();
-      if (!c.ok) break;
+      if (!c.ok || c.pos != c.data.size()) return damaged("malformed entry");
       pos += 12 + len;
       good = pos;
       if (seq < next_seq) continue;  // already in the snapshot
@@ -952,13 +974,13 @@ struct Feed::Impl {
         return Status::Corruption(LogPath() + ": entry " + std::to_string(seq) + " follows " +
                                   std::to_string(next_seq - 1));
       }
-      Prepared p = Prepare(record, line_no);
+      Prepared p = too_large > 0 ? PrepareTooLarge(line_no, too_large) : Prepare(record, line_no);
       Decision d = Decide(record, p);
       if (d.json != decision) {
         return Status::Corruption(LogPath() + ": replaying entry " + std::to_string(seq) +
                                   " gives another decision (state written by another version?)");
       }
-      Commit(std::move(d), /*count=*/false);
+      Commit(std::move(d), /*count=*/false, p);
       ++stats.recovered;
     }
     if (good < b.size() && !options.read_only) {
@@ -1017,6 +1039,27 @@ FeedPreparer FeedPreparer::Clone() const {
   return std::move(made.value());
 }
 
+PreparedRecord FeedPreparer::PrepareTooLarge(uint64_t line_no, uint64_t bytes) {
+  PreparedRecord r;
+  Prepared& p = *r.impl_;
+  p.line_no = line_no;
+  p.too_large = std::max<uint64_t>(bytes, 1);
+  p.doc.line = line_no;
+  p.doc.error = internal::RecordTooLargeError(bytes, impl_->options.dedup.reader.max_record_bytes);
+  return r;
+}
+
+std::string_view PreparedRecord::error() const { return impl_->doc.error; }
+
+uint64_t Feed::ChainDigest(uint64_t digest, std::string_view line, uint64_t too_large_bytes) {
+  if (too_large_bytes > 0) {
+    return XXH3_64bits_withSeed(&too_large_bytes, sizeof(too_large_bytes), ~digest);
+  }
+  return XXH3_64bits_withSeed(line.data(), line.size(), digest);
+}
+
+uint64_t Feed::input_digest() const { return impl_->digest; }
+
 PreparedRecord FeedPreparer::Prepare(std::string_view line, uint64_t line_no) {
   PreparedRecord r;
   Prepared& p = *r.impl_;
@@ -1069,7 +1112,9 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   if (options.read_only && !std::filesystem::exists(options_path)) {
     return Status::NotFound("no feed state in " + dir + " (--read-only needs an existing state)");
   }
-  impl->lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+  // A reader opens the lock read-only: a read-only state directory can be answered against.
+  impl->lock_fd = options.read_only ? ::open(lock_path.c_str(), O_RDONLY)
+                                    : ::open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
   if (impl->lock_fd < 0) {
     return Status::IOError("cannot open " + lock_path + ": " + std::strerror(errno));
   }
@@ -1129,14 +1174,14 @@ Result<std::string> Feed::Process(PreparedRecord record) {
     if (p.blank) return std::string();
     Impl::Decision d = m.Decide(p.line, p);
     if (Status s = m.options.read_only ? Status::OK()
-                                       : m.AppendLog(m.next_seq, p.line_no, p.line, d.json);
+                                       : m.AppendLog(m.next_seq, p, d.json);
         !s.ok()) {
       // Not answered, but the decision has changed the state in memory: this feed stops, and
       // reopening the directory recovers the state from the log (which does not hold it).
       m.broken = true;
       return s;
     }
-    m.Commit(std::move(d), /*count=*/true);
+    m.Commit(std::move(d), /*count=*/true, p);
     return m.last_answer;
   } catch (const std::bad_alloc&) {
     m.broken = true;

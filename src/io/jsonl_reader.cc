@@ -235,8 +235,7 @@ class JsonlReaderImpl final : public JsonlReader {
       Document& d = docs->emplace_back();
       d.line = line.number;
       if (line.skipped) {
-        d.error = "record too large: " + std::to_string(line.size) + " bytes (limit " +
-                  std::to_string(options_.max_record_bytes) + ", see --max-record-bytes)";
+        d.error = internal::RecordTooLargeError(line.size, options_.max_record_bytes);
       } else {
         parser_.Parse(text, line.number, &d, /*padded=*/true);
         if (d.error.empty()) CheckDuplicateId(&d);
@@ -289,12 +288,39 @@ void RecordParser::Parse(std::string_view line, uint64_t line_no, Document* d) {
   d->line = line_no;
   const ReaderOptions& options = impl_->core.options();
   if (line.size() > options.max_record_bytes) {
-    d->error = "record too large: " + std::to_string(line.size()) + " bytes (limit " +
-               std::to_string(options.max_record_bytes) + ", see --max-record-bytes)";
+    d->error = internal::RecordTooLargeError(line.size(), options.max_record_bytes);
     return;
   }
   impl_->core.Parse(line, line_no, d, /*padded=*/false);
 }
+
+struct LineSource::Impl {
+  std::unique_ptr<LineReader> lines;
+};
+
+LineSource::LineSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LineSource::~LineSource() = default;
+
+Result<std::unique_ptr<LineSource>> LineSource::Open(std::string_view path) {
+  auto lines = LineReader::Open(path);
+  if (!lines.ok()) return lines.status();
+  return std::unique_ptr<LineSource>(
+      new LineSource(std::unique_ptr<Impl>(new Impl{std::move(lines.value())})));
+}
+
+bool LineSource::Next(size_t max_bytes, Line* line) {
+  LineReader::Line l;
+  if (!impl_->lines->Next(max_bytes, &l)) return false;
+  line->text = l.skipped ? std::string_view() : StripBom(l.text, l.number);
+  line->number = l.number;
+  line->bytes = l.size;
+  line->too_large = l.skipped;
+  line->blank = l.skipped ? l.blank : internal::IsBlankLine(line->text);
+  line->terminated = l.terminated;
+  return true;
+}
+
+const Status& LineSource::status() const { return impl_->lines->status(); }
 
 Result<std::unique_ptr<JsonlReader>> JsonlReader::Open(std::string_view path,
                                                        const ReaderOptions& options) {

@@ -198,6 +198,7 @@ bool LineReader::Next(size_t max_bytes, Line* line) {
     size_t stop = at_end ? end_ : static_cast<size_t>(static_cast<const char*>(nl) - base);
     size_t len = stop - begin_;
     line->number = ++line_number_;
+    line->terminated = !at_end;
     line->skipped = skipping || len > max_bytes;
     if (line->skipped) {
       line->text = {};
@@ -212,6 +213,11 @@ bool LineReader::Next(size_t max_bytes, Line* line) {
     begin_ = at_end ? end_ : stop + 1;
     return true;
   }
+}
+
+std::string RecordTooLargeError(uint64_t bytes, size_t limit) {
+  return "record too large: " + std::to_string(bytes) + " bytes (limit " + std::to_string(limit) +
+         ", see --max-record-bytes)";
 }
 
 }  // namespace samestory::internal

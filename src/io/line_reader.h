@@ -21,6 +21,9 @@ inline constexpr size_t kLinePadding = 64;
 // True when `s` holds only spaces, tabs, \r, \f and \v: a blank line, not a record.
 bool IsBlankLine(std::string_view s);
 
+// The error of a record longer than `limit` bytes (every reader says the same).
+std::string RecordTooLargeError(uint64_t bytes, size_t limit);
+
 class LineReader {
  public:
   // "-" is stdin. gzip is detected from the content (its magic bytes), whatever the name;
@@ -35,6 +38,7 @@ class LineReader {
     uint64_t size = 0;      // full length in bytes, even when `skipped`
     bool skipped = false;   // longer than max_bytes: `text` is empty, the bytes were discarded
     bool blank = false;     // for a skipped line: it held only blanks (IsBlankLine)
+    bool terminated = true; // ended by '\n' (false: the last line, the input ended inside it)
   };
 
   // Reads the next line into *line. Returns false at the end of input or on error (see status()).

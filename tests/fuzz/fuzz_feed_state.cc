@@ -32,7 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint32_t kLogMagic = 0x454C5353;  // "SSLE", src/feed/feed.cc
-constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '1'};
+constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '2'};
 
 // Short made-up articles: an original and its copy, two reports of one event, unrelated news,
 // a bad record, an undated one. Records 1-4 go into the snapshot, 5-7 into the log, 8 is asked

@@ -1,22 +1,25 @@
 // samestory feed: answer each article as it arrives, with state that survives restarts.
+#include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <deque>
-#include <filesystem>
-#include <set>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <filesystem>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
 #include "samestory/feed.h"
+#include "samestory/reader.h"
 #include "commands.h"
 #include "common.h"
 
@@ -90,97 +93,20 @@ std::string ReconcileOutput(const std::string& path, const Feed& feed) {
   return "";
 }
 
-// Lines of one input: stdin through getline (answers as soon as a line is complete, whatever the
-// pipe's buffering), files (plain or gzip) through zlib.
-class Lines {
- public:
-  static std::unique_ptr<Lines> Open(const std::string& path, std::string* error) {
-    auto l = std::unique_ptr<Lines>(new Lines);
-    l->path_ = path;
-    if (path != "-") {
-      l->gz_ = gzopen(path.c_str(), "rb");
-      if (l->gz_ == nullptr) {
-        *error = "cannot open " + path;
-        return nullptr;
-      }
-      gzbuffer(l->gz_, 1 << 17);
-    }
-    return l;
-  }
-  ~Lines() {
-    if (gz_ != nullptr) gzclose(gz_);
-    std::free(line_);
-  }
-  // Next line without its newline; false at the end.
-  bool Next(std::string* out) {
-    out->clear();
-    if (gz_ == nullptr) {
-      const ssize_t n = getline(&line_, &capacity_, stdin);
-      if (n < 0) return false;
-      out->assign(line_, static_cast<size_t>(n));
-    } else {
-      char buf[1 << 16];
-      bool any = false;
-      while (gzgets(gz_, buf, sizeof(buf)) != nullptr) {
-        any = true;
-        out->append(buf);
-        if (!out->empty() && out->back() == '\n') break;
-      }
-      if (!any) return false;
-    }
-    while (!out->empty() && (out->back() == '\n' || out->back() == '\r')) out->pop_back();
-    ++number_;
-    return true;
-  }
-  uint64_t number() const { return number_; }
-  const std::string& path() const { return path_; }
-
- private:
-  Lines() = default;
-  std::string path_;
-  gzFile gz_ = nullptr;
-  char* line_ = nullptr;
-  size_t capacity_ = 0;
-  uint64_t number_ = 0;
-};
-
 // A watched input directory. New files (*.jsonl, *.jsonl.gz; names starting with '.' are
 // ignored, so a writer creates ".name" and renames it when complete) are read in name order, each
-// once. The state directory keeps a manifest ("watched.tsv": name, records) of the files fully
-// answered; on a restart, the records the state answered beyond the manifest's are the first ones
-// of the first file not in it, and are skipped (as --resume does for a replayed stream).
+// once. The state's WatchedManifest lists the files fully answered; on a restart, the records the
+// state answered beyond the manifest's are the first ones of the first file not in it, and are
+// skipped (as --resume does for a replayed stream).
 class WatchedDir {
  public:
-  WatchedDir(std::string dir, const std::string& state)
-      : dir_(std::move(dir)), manifest_(state + "/watched.tsv") {}
+  WatchedDir(std::string dir, WatchedManifest manifest)
+      : dir_(std::move(dir)), manifest_(std::move(manifest)) {}
 
-  // Reads the manifest (none yet: nothing done). A torn last line (a kill while it was
-  // appended) is cut: that file is not done, and the next append starts on a clean line.
-  void Load() {
-    std::FILE* f = std::fopen(manifest_.c_str(), "r");
-    if (f == nullptr) return;
-    std::string text;
-    char buf[1 << 16];
-    for (size_t n; (n = std::fread(buf, 1, sizeof(buf), f)) > 0;) text.append(buf, n);
-    std::fclose(f);
-    const size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
-    if (complete != text.size()) {
-      if (::truncate(manifest_.c_str(), static_cast<off_t>(complete)) != 0) return;
-      text.resize(complete);
-    }
-    for (size_t pos = 0; pos < text.size();) {
-      const size_t end = text.find('\n', pos);
-      const std::string line = text.substr(pos, end - pos);
-      pos = end + 1;
-      const size_t tab = line.find('\t');
-      if (tab == std::string::npos) continue;
-      done_.insert(line.substr(0, tab));
-      records_ += std::strtoull(line.c_str() + tab + 1, nullptr, 10);
-    }
-  }
-  uint64_t records() const { return records_; }
+  uint64_t records() const { return manifest_.records(); }
 
-  // Files not answered yet, in name order.
+  // Files not answered yet, in name order. (Reading thread; the manifest's set only grows with
+  // files this process took, which are never pending again.)
   std::vector<std::string> Pending() const {
     std::vector<std::string> names;
     std::error_code ec;
@@ -188,10 +114,17 @@ class WatchedDir {
       const std::string name = entry.path().filename().string();
       if (name.empty() || name[0] == '.' || !entry.is_regular_file(ec)) continue;
       const bool jsonl = name.ends_with(".jsonl") || name.ends_with(".jsonl.gz");
-      if (jsonl && !done_.count(name) && !taken_.count(name)) names.push_back(name);
+      if (jsonl && !taken_.count(name) && !initially_done_.count(name)) names.push_back(name);
     }
     std::sort(names.begin(), names.end());
     return names;
+  }
+  void Snapshot() {  // before the reading thread starts: the files done then
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (manifest_.Done(name)) initially_done_.insert(name);
+    }
   }
   // The reading thread took `name`: it is not pending any more.
   void Take(const std::string& name) { taken_.insert(name); }
@@ -200,23 +133,16 @@ class WatchedDir {
     std::error_code ec;
     return std::filesystem::is_directory(dir_, ec);
   }
-
-  // Records a file as fully answered (appended and synced); returns "" or an error message.
-  // Called from the deciding thread; touches only the manifest file.
-  std::string MarkDone(const std::string& name, uint64_t records) const {
-    std::FILE* f = std::fopen(manifest_.c_str(), "a");
-    if (f == nullptr) return "cannot write " + manifest_;
-    std::fprintf(f, "%s\t%llu\n", name.c_str(), static_cast<unsigned long long>(records));
-    const bool ok = std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
-    if (std::fclose(f) != 0 || !ok) return "cannot write " + manifest_;
-    return "";
+  // Records a file as fully answered (deciding thread).
+  Status MarkDone(const std::string& name, uint64_t records) {
+    return manifest_.MarkDone(name, records);
   }
 
  private:
-  std::string dir_, manifest_;
-  std::set<std::string> done_;   // in the manifest at start
-  std::set<std::string> taken_;  // read by this process (reading thread only)
-  uint64_t records_ = 0;
+  std::string dir_;
+  WatchedManifest manifest_;
+  std::set<std::string> initially_done_;  // in the manifest at start
+  std::set<std::string> taken_;           // read by this process (reading thread only)
 };
 
 double Percentile(std::vector<double>& v, double p) {
@@ -235,7 +161,12 @@ int RunFeedCommand(FeedArgs& a) {
   auto feed = Feed::Open(a.state, a.options);
   if (!feed.ok()) return ReportFailure("feed", feed.status());
   const double open_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (a.output != "-" && !a.options.read_only) {
+  // Only a regular file can be reconciled (read back): a pipe or a device such as /dev/stdout is
+  // written to as it is.
+  struct stat output_stat {};
+  const bool regular_output = a.output != "-" && (::stat(a.output.c_str(), &output_stat) != 0 ||
+                                                  S_ISREG(output_stat.st_mode));
+  if (regular_output && !a.options.read_only) {
     if (std::string e = ReconcileOutput(a.output, *feed.value()); !e.empty()) {
       std::fprintf(stderr, "samestory feed: error: %s\n", e.c_str());
       return 1;
@@ -256,7 +187,7 @@ int RunFeedCommand(FeedArgs& a) {
     PreparedRecord record;
     double prepare_ms = 0;
     bool end = false;
-    std::string error;      // the input could not be opened
+    Status error;           // what stopped the reading (not OK: exit with its code)
     std::string done_file;  // a watched file fully read: mark it once its answers are out
     uint64_t done_records = 0;
   };
@@ -269,13 +200,15 @@ int RunFeedCommand(FeedArgs& a) {
   uint64_t skip = a.resume && !a.options.read_only ? feed.value()->answered() : 0;
   std::unique_ptr<WatchedDir> watched;
   if (!a.watch.empty()) {
-    watched = std::make_unique<WatchedDir>(a.watch, a.state);
+    auto manifest = WatchedManifest::Load(a.state);
+    if (!manifest.ok()) return ReportFailure("feed", manifest.status());
+    watched = std::make_unique<WatchedDir>(a.watch, std::move(manifest.value()));
     if (!watched->Exists()) {
       std::fprintf(stderr, "samestory feed: error: --watch %s is not a directory\n",
                    a.watch.c_str());
       return 1;
     }
-    watched->Load();
+    watched->Snapshot();
     if (!a.inputs.empty() || a.options.read_only) {
       std::fprintf(stderr, "samestory feed: error: --watch reads only the watched directory (no "
                            "input files, no --read-only)\n");
@@ -302,35 +235,67 @@ int RunFeedCommand(FeedArgs& a) {
   // Reads one input, pushing its records (the first `skip` non-blank ones were answered before);
   // counts its non-blank lines in *records. False when the reader must stop.
   std::string line;
+  // --resume: the records skipped must be the ones the state answered (the digest of their lines
+  // matches), or the input is another one. A watched directory's files were checked when read.
+  const bool check_skipped = skip > 0 && !watched;
+  uint64_t skipped_digest = 0;
+  const size_t max_bytes = a.options.dedup.reader.max_record_bytes;
+  auto stop_reading = [&](Status why) {
+    Item item;
+    item.end = true;
+    item.error = std::move(why);
+    push(std::move(item));
+    return false;
+  };
   auto read_input = [&](const std::string& path, uint64_t* records) {
-    std::string error;
-    auto lines = Lines::Open(path, &error);
-    if (!lines) {
-      Item item;
-      item.end = true;
-      item.error = error;
-      push(std::move(item));
-      return false;
-    }
-    while (lines->Next(&line)) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto lines = LineSource::Open(path);
+    if (!lines.ok()) return stop_reading(lines.status());
+    LineSource::Line line;
+    while (lines.value()->Next(max_bytes, &line)) {
+      if (line.blank) continue;
       ++*records;
       if (skip > 0) {  // answered before (--resume, or a restart on a watched directory)
         --skip;
+        if (check_skipped) {
+          skipped_digest = Feed::ChainDigest(skipped_digest, line.text,
+                                             line.too_large ? line.bytes : 0);
+          if (skip == 0 && skipped_digest != feed.value()->input_digest()) {
+            return stop_reading(Status::InvalidArgument(
+                "--resume: the first " + std::to_string(feed.value()->answered()) +
+                " records of the input are not the ones the state answered: another input"));
+          }
+        }
         continue;
       }
       Item item;
       const Clock::time_point p0 = Clock::now();
-      item.record = preparer.Prepare(line, lines->number());
+      item.record = line.too_large ? preparer.PrepareTooLarge(line.number, line.bytes)
+                                   : preparer.Prepare(line.text, line.number);
+      if (!line.terminated && item.record.error().starts_with("invalid JSON")) {
+        // The input ended inside a record (a writer died mid-line): not answered, so that a
+        // --resume on the whole record answers it.
+        return stop_reading(Status::Corruption(
+            path + ": the input ends inside a record (line " + std::to_string(line.number) +
+            " has no newline and is not a complete JSON record): not answered"));
+      }
       item.prepare_ms = std::chrono::duration<double, std::milli>(Clock::now() - p0).count();
       if (!push(std::move(item))) return false;
     }
+    if (!lines.value()->status().ok()) return stop_reading(lines.value()->status());
     return true;
   };
   std::thread reader([&] {
+    uint64_t read = 0;
     for (const std::string& input : a.inputs) {
       uint64_t records = 0;
       if (!read_input(input, &records)) return;
+      read += records;
+    }
+    if (check_skipped && skip > 0) {
+      stop_reading(Status::InvalidArgument(
+          "--resume: the input has " + std::to_string(read) + " records but the state answered " +
+          std::to_string(feed.value()->answered()) + ": another input"));
+      return;
     }
     // The watched directory: files in name order, polled until --idle-exit passes without one.
     Clock::time_point idle_since = Clock::now();
@@ -372,10 +337,7 @@ int RunFeedCommand(FeedArgs& a) {
       cv.notify_all();
     }
     if (item.end) {
-      if (!item.error.empty()) {
-        std::fprintf(stderr, "samestory feed: error: %s\n", item.error.c_str());
-        code = 1;
-      }
+      if (!item.error.ok()) code = ReportFailure("feed", item.error);
       break;
     }
     if (!item.done_file.empty()) {
@@ -385,9 +347,8 @@ int RunFeedCommand(FeedArgs& a) {
         code = 1;
         break;
       }
-      if (std::string e = watched->MarkDone(item.done_file, item.done_records); !e.empty()) {
-        std::fprintf(stderr, "samestory feed: error: %s\n", e.c_str());
-        code = 1;
+      if (Status ms = watched->MarkDone(item.done_file, item.done_records); !ms.ok()) {
+        code = ReportFailure("feed", ms);
         break;
       }
       continue;
@@ -395,14 +356,23 @@ int RunFeedCommand(FeedArgs& a) {
     const Clock::time_point t0 = Clock::now();
     auto decision = feed.value()->Process(std::move(item.record));
     if (!decision.ok()) {
-      std::fprintf(stderr, "samestory feed: %s\n", decision.status().ToString().c_str());
-      code = 1;
+      code = ReportFailure("feed", decision.status());
       break;
     }
     if (decision->empty()) continue;
     decision->push_back('\n');
-    std::fwrite(decision->data(), 1, decision->size(), out);
-    std::fflush(out);
+    if (std::fwrite(decision->data(), 1, decision->size(), out) != decision->size() ||
+        std::fflush(out) != 0) {
+      // The answer is in the state but not delivered: stop (with -o FILE, the next run writes
+      // it first; on a stream, the answers delivered are the state's first answered() - 1).
+      std::fprintf(stderr,
+                   "samestory feed: error: cannot write %s: %s; the state answered %llu records, "
+                   "the last of them not delivered\n",
+                   a.output == "-" ? "standard output" : a.output.c_str(), std::strerror(errno),
+                   static_cast<unsigned long long>(feed.value()->answered()));
+      code = 1;
+      break;
+    }
     if (Status cs = feed.value()->Checkpoint(); !cs.ok()) {
       code = ReportFailure("feed", cs);
       break;
