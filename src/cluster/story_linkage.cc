@@ -294,7 +294,8 @@ bool StoryLinkage::Load(std::string_view bytes) {
   }
   if (!c.ok) return false;
   for (uint64_t i = 0; i < n; ++i) {  // every reference names a node
-    if (parent_[i] >= n || earliest_[i] >= n) return false;
+    // A cluster's root is its smallest node: a parent above its child (a cycle) is damage.
+    if (parent_[i] > i || earliest_[i] >= n) return false;
     for (const auto& [o, w] : sums_[i]) {
       if (o >= n) return false;
     }
