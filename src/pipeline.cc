@@ -547,6 +547,7 @@ class SpilledVectors final : public VectorSource {
     }
     return Status::OK();
   }
+  uint64_t TermKey(uint32_t id) const override { return model_.term_hash(id); }
 
  private:
   const TermSpill& terms_;

@@ -90,6 +90,10 @@ class VectorSource {
   // A source holding every vector in memory returns document `doc`'s here (valid for the whole
   // clustering call), and Load is not called; others return null.
   virtual const SparseVector* Resident(uint32_t /*doc*/) const { return nullptr; }
+  // The key the candidate projection hashes for term `id` (by default the id itself). The
+  // pipeline's source gives the term's 64-bit hash, as the feed, which has no term ids, does: one
+  // projection for both.
+  virtual uint64_t TermKey(uint32_t id) const { return id; }
 };
 
 // Clusters documents 0..n-1 given their TF-IDF vectors and optional dates (n = vectors.size()).

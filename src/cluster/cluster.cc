@@ -16,6 +16,7 @@
 
 #include "cluster/band_join.h"
 #include "cluster/knn_index.h"
+#include "cluster/projection.h"
 #include "cluster/story_linkage.h"
 
 namespace samestory {
@@ -56,11 +57,6 @@ double ThreadCpu() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// Very sparse random projection: each term id adds its weight, with a random sign, to
-// kNonZero of the `dim` coordinates picked by a hash of (seed, id). Preserves inner products in
-// expectation (Li, Hastie, Church 2006); only used to find candidates, which are re-scored exactly.
-constexpr int kNonZero = 4;
-
 // Corpora up to this size skip the projection and the index: all pairs are re-scored exactly.
 constexpr size_t kAllPairsBelow = 1024;
 
@@ -73,24 +69,14 @@ constexpr size_t kQueryChunk = 2048;
 // Documents loaded from the source at a time.
 constexpr size_t kLoadChunk = 16384;
 
-void ProjectRow(const SparseVector& v, int dim, uint64_t seed, float* row) {
+// The shared projection (cluster/projection.h) of a vector, its terms keyed by the source.
+void ProjectRow(const VectorSource& source, const SparseVector& v, int dim, uint64_t seed,
+                float* row) {
   std::fill_n(row, dim, 0.0f);
-  const float scale = 1.0f / std::sqrt(static_cast<float>(kNonZero));
   for (size_t t = 0; t < v.ids.size(); ++t) {
-    uint64_t h = XXH3_64bits_withSeed(&v.ids[t], sizeof(uint32_t), seed);
-    for (int j = 0; j < kNonZero; ++j) {
-      const uint32_t bits = static_cast<uint32_t>(h >> (16 * (j % 4)));
-      const int coord = static_cast<int>((bits & 0x7FFF) % static_cast<uint32_t>(dim));
-      row[coord] += ((bits >> 15) & 1 ? scale : -scale) * v.weights[t];
-      if (j % 4 == 3) h = XXH3_64bits_withSeed(&h, sizeof(h), seed);
-    }
+    internal::AddProjectedTerm(source.TermKey(v.ids[t]), v.weights[t], dim, seed, row);
   }
-  double norm = 0;
-  for (int d = 0; d < dim; ++d) norm += static_cast<double>(row[d]) * row[d];
-  if (norm > 0) {
-    const float inv = static_cast<float>(1.0 / std::sqrt(norm));
-    for (int d = 0; d < dim; ++d) row[d] *= inv;
-  }
+  internal::NormalizeRow(dim, row);
 }
 
 struct Edge {
@@ -505,7 +491,7 @@ class GraphBuilder {
       if (!all_pairs_) {
 #pragma omp parallel for num_threads(threads_) schedule(static, 256)
         for (int64_t k = 0; k < static_cast<int64_t>(docs.size()); ++k) {
-          ProjectRow(*vectors_[slots[k]], options_.dim, options_.seed,
+          ProjectRow(source_, *vectors_[slots[k]], options_.dim, options_.seed,
                      rows_.data() + static_cast<size_t>(slots[k]) * dim_);
         }
       }
@@ -667,7 +653,7 @@ Status AddJoinRows(VectorSource& source, const ClusterOptions& options,
     }
     for (size_t k = 0; k < part.size(); ++k) {
       const SparseVector& v = resident ? *source.Resident(part[k]) : chunk[k];
-      ProjectRow(v, options.dim, options.seed, row.data());
+      ProjectRow(source, v, options.dim, options.seed, row.data());
       linkage->AddRow(part[k], row.data());
     }
   }

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <map>
 
+#include "cluster/document_frequencies.h"
 #include "io/binary_file.h"
 
 namespace samestory {
@@ -209,21 +210,15 @@ TfidfModel TfidfBuilder::Finish() {
   TfidfModel model;
   model.options_ = options_;
   model.documents_ = documents_;
-  const double max_docs = options_.max_df * static_cast<double>(documents_);
   for (const auto& [hash, df] : df_) {
-    if (df < static_cast<uint32_t>(options_.min_df)) continue;
-    if (documents_ >= static_cast<size_t>(options_.max_df_min_documents) &&
-        static_cast<double>(df) > max_docs) {
-      continue;
-    }
-    model.hashes_.push_back(hash);
+    if (!internal::DroppedTerm(options_, documents_, df)) model.hashes_.push_back(hash);
   }
   std::sort(model.hashes_.begin(), model.hashes_.end());  // ids independent of hash-map order
   model.idf_.resize(model.hashes_.size());
   const double n = static_cast<double>(documents_);
   for (uint32_t id = 0; id < model.hashes_.size(); ++id) {
     const double df = df_[model.hashes_[id]];
-    model.idf_[id] = static_cast<float>(1.0 + std::log((1.0 + n) / (1.0 + df)));
+    model.idf_[id] = static_cast<float>(internal::SmoothedIdf(n, df));
     model.ids_.emplace(model.hashes_[id], id);
   }
   return model;
@@ -235,9 +230,8 @@ SparseVector TfidfModel::Transform(std::span<const TermCount> terms) const {
   for (const TermCount& t : terms) {
     auto it = ids_.find(t.term);
     if (it == ids_.end()) continue;
-    const double c = static_cast<double>(t.count);
     // 1 + ln(tf) for tf >= 1; a count below 1 (title_weight < 1) stays as it is, never negative.
-    const double tf = options_.sublinear_tf && c >= 1.0 ? 1.0 + std::log(c) : c;
+    const double tf = internal::TermWeight(options_, static_cast<double>(t.count));
     const double w = tf * idf_[it->second];
     v.ids.push_back(it->second);
     v.weights.push_back(static_cast<float>(w));

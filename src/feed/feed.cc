@@ -25,7 +25,9 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "cluster/document_frequencies.h"
 #include "cluster/knn_index.h"
+#include "cluster/projection.h"
 #include "cluster/story_linkage.h"
 #include "io/binary_file.h"
 #include "io/json_writer.h"
@@ -64,7 +66,6 @@ namespace {
 
 constexpr uint32_t kLogMagic = 0x454C5353;       // "SSLE"
 constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '2'};
-constexpr int kNonZero = 4;                      // projection non-zeros per term (as the batch)
 constexpr int64_t kUndated = INT64_MAX;
 constexpr uint32_t kNoNode = UINT32_MAX;
 
@@ -188,11 +189,8 @@ struct Feed::Impl {
   std::unordered_map<uint64_t, uint64_t> short_seq;       // short text hash -> latest seq
   std::unordered_map<uint32_t, uint32_t> title_df;        // title token -> articles (dup window)
   uint64_t dup_window_articles = 0;
-  std::unordered_map<uint64_t, uint32_t> term_slot;       // term hash -> slot
-  std::vector<uint32_t> df;                               // slot -> document frequency
-  std::vector<uint32_t> free_slots;
-  std::vector<uint64_t> slot_hash;                        // slot -> term hash
-  uint64_t documents = 0;                                 // originals in the story window
+  // The originals of the story window, counted by the batch's TF-IDF rule.
+  std::optional<internal::DocumentFrequencies> frequencies;
   // Stories: the batch's rule (internal::StoryLinkage) over the kNN edges each original brings
   // when it arrives. A cluster's size counts every original it ever held (the average-link
   // denominator: as in the batch, members out of reach count as similarity 0). Per cluster root:
@@ -210,19 +208,12 @@ struct Feed::Impl {
   std::vector<uint8_t> row_alive;   // per index row: 0 once evicted (removed later, in bulk)
   std::vector<int64_t> prefix_max;  // running max of row_time (binary-searched for reach)
   std::vector<float> dense;                               // scatter array over term slots
-  std::vector<double> log1p_table;                        // ln(1 + df) for df < its size
-  double log_n1 = 0;                                      // ln(1 + documents)
   // One query at a time: BLAS's own threads would only spin (and yield) around each product.
   internal::SingleThreadedBlas single_threaded_blas{true};
   std::vector<float> scores;                              // search scratch
   std::vector<int> order;
 
-  explicit Impl(FeedPreparer p) : preparer(std::move(p)) {
-    log1p_table.resize(1 << 16);
-    for (size_t d = 0; d < log1p_table.size(); ++d) {
-      log1p_table[d] = std::log(1.0 + static_cast<double>(d));
-    }
-  }
+  explicit Impl(FeedPreparer p) : preparer(std::move(p)) {}
 
   ~Impl() {
     if (log_fd >= 0) ::close(log_fd);
@@ -259,81 +250,23 @@ struct Feed::Impl {
   }
 
   // ---- TF-IDF under the current document frequencies ----
-  bool Pruned(uint32_t d) const {
-    return documents >= static_cast<uint64_t>(options.tfidf.max_df_min_documents) &&
-           static_cast<double>(d) > options.tfidf.max_df * static_cast<double>(documents);
-  }
-  // Smoothed idf, 1 + ln((1 + n) / (1 + df)), with ln(1 + df) from a table for small df.
-  double Idf(uint32_t d) const {
-    const double log_df = d < log1p_table.size() ? log1p_table[d]
-                                                 : std::log(1.0 + static_cast<double>(d));
-    return 1.0 + log_n1 - log_df;
-  }
-  void UpdateLogN() { log_n1 = std::log(1.0 + static_cast<double>(documents)); }
-  double Tf(float count) const {
-    const double c = static_cast<double>(count);
-    return options.tfidf.sublinear_tf && c >= 1.0 ? 1.0 + std::log(c) : c;
-  }
-
-  uint32_t Slot(uint64_t hash) {
-    auto [it, inserted] = term_slot.try_emplace(hash, 0);
-    if (inserted) {
-      if (!free_slots.empty()) {
-        it->second = free_slots.back();
-        free_slots.pop_back();
-        slot_hash[it->second] = hash;
-      } else {
-        it->second = static_cast<uint32_t>(df.size());
-        df.push_back(0);
-        dense.push_back(0.0f);
-        slot_hash.push_back(hash);
-      }
-    }
-    return it->second;
-  }
-
   void AddTerms(Article& a, const std::vector<TermCount>& terms) {
-    for (const TermCount& t : terms) {
-      const uint32_t s = Slot(t.term);
-      ++df[s];
-      a.terms.emplace_back(s, static_cast<float>(Tf(t.count)));
-    }
-    ++documents;
-    UpdateLogN();
+    frequencies->Add(terms, &a.terms);
+    if (dense.size() < frequencies->slots()) dense.resize(frequencies->slots(), 0.0f);
+  }
+  void RemoveTerms(const Article& a) { frequencies->Remove(a.terms); }
+  double Idf(uint32_t slot) const {  // 0 for a term the rule drops
+    return frequencies->Dropped(slot) ? 0.0 : frequencies->Idf(slot);
   }
 
-  void RemoveTerms(const Article& a) {
-    for (const auto& [s, c] : a.terms) {
-      if (--df[s] == 0) {  // the term is gone: its slot is free for another
-        term_slot.erase(slot_hash[s]);
-        free_slots.push_back(s);
-      }
-    }
-    --documents;
-    UpdateLogN();
-  }
-
-  // Projection of (term hash, weight) pairs, L2-normalized: the batch's very sparse random
-  // projection keyed by term hash.
+  // The batch's projection (cluster/projection.h) of (term hash, weight) pairs.
   std::vector<float> Project(const std::vector<std::pair<uint64_t, float>>& v) const {
     const int dim = options.cluster.dim;
     std::vector<float> row(static_cast<size_t>(dim), 0.0f);
-    const float scale = 1.0f / std::sqrt(static_cast<float>(kNonZero));
     for (const auto& [hash, w] : v) {
-      uint64_t h = XXH3_64bits_withSeed(&hash, sizeof(hash), options.cluster.seed);
-      for (int j = 0; j < kNonZero; ++j) {
-        const uint32_t bits = static_cast<uint32_t>(h >> (16 * (j % 4)));
-        const int coord = static_cast<int>((bits & 0x7FFF) % static_cast<uint32_t>(dim));
-        row[static_cast<size_t>(coord)] += ((bits >> 15) & 1 ? scale : -scale) * w;
-        if (j % 4 == 3) h = XXH3_64bits_withSeed(&h, sizeof(h), options.cluster.seed);
-      }
+      internal::AddProjectedTerm(hash, w, dim, options.cluster.seed, row.data());
     }
-    double norm = 0;
-    for (float x : row) norm += static_cast<double>(x) * x;
-    if (norm > 0) {
-      const float inv = static_cast<float>(1.0 / std::sqrt(norm));
-      for (float& x : row) x *= inv;
-    }
+    internal::NormalizeRow(dim, row.data());
     return row;
   }
 
@@ -478,15 +411,15 @@ struct Feed::Impl {
     double norm = 0;
     for (size_t i = 0; i < terms.size(); ++i) {
       const uint32_t s = a.terms[i].first;
-      if (Pruned(df[s])) continue;
-      const double w = static_cast<double>(a.terms[i].second) * Idf(df[s]);
+      const double w = static_cast<double>(a.terms[i].second) * Idf(s);
       norm += w * w;
     }
     const double inv = norm > 0 ? 1.0 / std::sqrt(norm) : 0.0;
     for (size_t i = 0; i < terms.size(); ++i) {
       const uint32_t s = a.terms[i].first;
-      if (Pruned(df[s])) continue;
-      const float w = static_cast<float>(static_cast<double>(a.terms[i].second) * Idf(df[s]) * inv);
+      const double idf = Idf(s);
+      if (idf == 0) continue;
+      const float w = static_cast<float>(static_cast<double>(a.terms[i].second) * idf * inv);
       dense[s] = w;
       a.arrival.emplace_back(terms[i].term, w);
     }
@@ -551,8 +484,7 @@ struct Feed::Impl {
         const Article& o = it->second;
         double dot = 0, onorm = 0;
         for (const auto& [s, tf] : o.terms) {
-          if (Pruned(df[s])) continue;
-          const double w = tf * Idf(df[s]);
+          const double w = tf * Idf(s);
           onorm += w * w;
           dot += static_cast<double>(dense[s]) * w;
         }
@@ -1144,6 +1076,7 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
     return Status::Internal(std::string("FAISS: ") + e.what());
   }
   impl->linkage.emplace(options.cluster);
+  impl->frequencies.emplace(options.tfidf);
   if (Status s = impl->LoadSnapshot(); !s.ok()) return s;
   impl->log_fd = options.read_only
                      ? ::open(impl->LogPath().c_str(), O_RDONLY)
