@@ -68,7 +68,8 @@ struct FeedOptions {
   double dup_window_days = 4;     // articles this much older than the clock are no longer copies' originals (the copy rule's 96 hours)
   double story_window_days = 14;  // articles (and stories) this much older no longer attract others
   // Merge passes run every this many originals (1: on each, so an article's answer already
-  // holds the merges it causes; more: answers come before merges, merge records later).
+  // holds the merges it causes; more: answers come before merges, merge records later, and the
+  // merges pending when the input ends wait for the next article).
   uint64_t merge_every = 1;
   // Performance and durability only.
   uint64_t snapshot_every = 50000;  // articles between snapshots (then the log is emptied)
