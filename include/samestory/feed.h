@@ -68,8 +68,8 @@ struct FeedOptions {
   double dup_window_days = 4;     // articles this much older than the clock are no longer copies' originals (the copy rule's 96 hours)
   double story_window_days = 14;  // articles (and stories) this much older no longer attract others
   // Merge passes run every this many originals (1: on each, so an article's answer already
-  // holds the merges it causes; more: answers come before merges, merge records later, and the
-  // merges pending when the input ends wait for the next article).
+  // holds the merges it causes; more: answers come before merges, merge records later; Flush
+  // runs the pending ones).
   uint64_t merge_every = 1;
   // Performance and durability only.
   uint64_t snapshot_every = 50000;  // articles between snapshots (then the log is emptied)
@@ -159,6 +159,11 @@ class Feed {
   // A preparer for another thread.
   FeedPreparer NewPreparer() const;
 
+  // Runs the story merges still pending (merge_every > 1: they wait for the next pass) now, at
+  // the end of an input or when a stream goes quiet. Returns their merge records, one a line (no
+  // final newline; "" when none), already in the log (a restart replays the pass). Errors as
+  // Process.
+  Result<std::string> Flush();
   // Writes a snapshot (and empties the log) when snapshot_every records were answered since the
   // last one. Call after the answer has been delivered: the log keeps the last answer until then.
   Status Checkpoint();

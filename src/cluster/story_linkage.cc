@@ -261,6 +261,20 @@ void StoryLinkage::Save(std::string* out) const {
     PutU32(out, rows_[i].empty() ? 0 : 1);
     if (!rows_[i].empty()) out->append(reinterpret_cast<const char*>(rows_[i].data()), dim_ * 4);
   }
+  // What the next MergeGraph and MergeJoin start from (the feed's --merge-every saves between
+  // passes): the queued candidates, best first, and the clusters touched.
+  std::priority_queue<Candidate> queue = graph_queue_;
+  PutU64(out, queue.size());
+  for (; !queue.empty(); queue.pop()) {
+    const Candidate& q = queue.top();
+    PutF64(out, q.link);
+    PutU32(out, q.a);
+    PutU32(out, q.b);
+    PutU32(out, q.va);
+    PutU32(out, q.vb);
+  }
+  PutU64(out, touched_.size());
+  for (uint32_t t : touched_) PutU32(out, t);
 }
 
 bool StoryLinkage::Load(std::string_view bytes) {
@@ -292,7 +306,27 @@ bool StoryLinkage::Load(std::string_view bytes) {
       c.pos += dim_ * 4;
     }
   }
-  if (!c.ok) return false;
+  const uint64_t queued = c.U64();
+  if (!c.ok || !c.Need(queued * 24)) return false;
+  for (uint64_t k = 0; k < queued; ++k) {
+    Candidate q;
+    q.link = c.F64();
+    q.a = c.U32();
+    q.b = c.U32();
+    q.va = c.U32();
+    q.vb = c.U32();
+    if (q.a >= n || q.b >= n) return false;
+    graph_queue_.push(q);
+  }
+  const uint64_t touched = c.U64();
+  if (!c.ok || !c.Need(touched * 4)) return false;
+  for (uint64_t k = 0; k < touched; ++k) {
+    const uint32_t t = c.U32();
+    if (t >= n || is_touched_[t]) return false;
+    is_touched_[t] = 1;
+    touched_.push_back(t);
+  }
+  if (!c.ok || c.pos != c.data.size()) return false;
   for (uint64_t i = 0; i < n; ++i) {  // every reference names a node
     // A cluster's root is its smallest node: a parent above its child (a cycle) is damage.
     if (parent_[i] > i || earliest_[i] >= n) return false;

@@ -82,10 +82,14 @@ class StoryLinkage {
   struct Candidate {
     double link;
     uint32_t a, b, va, vb;
-    bool operator<(const Candidate& o) const {  // max-heap: best link, then smallest ids
+    // Max-heap: best link, then smallest ids, then newest versions (a total order, so that a
+    // saved queue loads back into the same one).
+    bool operator<(const Candidate& o) const {
       if (link != o.link) return link < o.link;
       if (a != o.a) return a > o.a;
-      return b > o.b;
+      if (b != o.b) return b > o.b;
+      if (va != o.va) return va < o.va;
+      return vb < o.vb;
     }
   };
   using Neighbours = std::vector<std::pair<uint32_t, double>>;  // (cluster, summed sim), sorted

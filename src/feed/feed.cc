@@ -68,6 +68,8 @@ constexpr uint32_t kLogMagic = 0x454C5353;       // "SSLE"
 constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '2'};
 constexpr int64_t kUndated = INT64_MAX;
 constexpr uint32_t kNoNode = UINT32_MAX;
+// A log entry's too-large length that marks a merge pass (Feed::Flush), not a record.
+constexpr uint64_t kMergePassEntry = UINT64_MAX;
 
 std::string OptionsText(const FeedOptions& o) {
   std::ostringstream s;
@@ -505,38 +507,7 @@ struct Feed::Impl {
     if (!a.row.empty()) linkage->AddRow(a.node, a.row.data());
     std::optional<double> joined;  // the link with which the article joined a story
     uint64_t count = 0;
-    if (++pending_merges >= options.merge_every) {
-      pending_merges = 0;
-      const uint32_t node = a.node;
-      const auto report = [&](uint32_t keep, uint32_t gone, double link, bool) {
-        const bool arrival = (gone == node || keep == node) && linkage->ClusterSize(node) == 1 &&
-                             linkage->Find(node) == node;
-        std::string survivor;
-        if (arrival) {  // the article joins a story: its answer, not a merge
-          joined = link;
-          survivor = label[keep == node ? gone : keep];
-        } else {
-          const bool keep_first = linkage->Before(linkage->Earliest(keep), linkage->Earliest(gone));
-          survivor = label[keep_first ? keep : gone];
-          *merges += "\n{\"merge\":";
-          internal::AppendJsonString(label[keep_first ? gone : keep], merges);
-          *merges += ",\"into\":";
-          internal::AppendJsonString(survivor, merges);
-          *merges += ",\"score\":";
-          internal::AppendFixed4(link, merges);
-          *merges += "}";
-          ++count;
-        }
-        label[keep] = std::move(survivor);
-        label.erase(gone);
-        if (auto it = live.find(gone); it != live.end()) {
-          live[keep] += it->second;
-          live.erase(gone);
-        }
-      };
-      linkage->MergeGraph(report);
-      linkage->MergeJoin(report);
-    }
+    if (++pending_merges >= options.merge_every) count = MergePass(a.node, &joined, merges);
     internal::AppendRecordDup(a.id, 1.0, "", j);
     *j += ",\"story\":";
     internal::AppendJsonString(StoryOf(a.node), j);
@@ -548,6 +519,44 @@ struct Feed::Impl {
       a.new_story = true;
       *j += ",\"story_score\":null,\"new_story\":true}";
     }
+    return count;
+  }
+
+  // Merges what the edges added since the last pass make mergeable, by the batch's rule. A merge
+  // of the `arriving` node while it is alone is its answer (*joined: the link); every other merge
+  // is appended to *merges as a merge record (after a newline). Returns how many.
+  uint64_t MergePass(uint32_t arriving, std::optional<double>* joined, std::string* merges) {
+    pending_merges = 0;
+    uint64_t count = 0;
+    const auto report = [&](uint32_t keep, uint32_t gone, double link, bool) {
+      const bool arrival = arriving != kNoNode && (gone == arriving || keep == arriving) &&
+                           linkage->ClusterSize(arriving) == 1 &&
+                           linkage->Find(arriving) == arriving;
+      std::string survivor;
+      if (arrival) {  // the article joins a story: its answer, not a merge
+        *joined = link;
+        survivor = label[keep == arriving ? gone : keep];
+      } else {
+        const bool keep_first = linkage->Before(linkage->Earliest(keep), linkage->Earliest(gone));
+        survivor = label[keep_first ? keep : gone];
+        *merges += "\n{\"merge\":";
+        internal::AppendJsonString(label[keep_first ? gone : keep], merges);
+        *merges += ",\"into\":";
+        internal::AppendJsonString(survivor, merges);
+        *merges += ",\"score\":";
+        internal::AppendFixed4(link, merges);
+        *merges += "}";
+        ++count;
+      }
+      label[keep] = std::move(survivor);
+      label.erase(gone);
+      if (auto it = live.find(gone); it != live.end()) {
+        live[keep] += it->second;
+        live.erase(gone);
+      }
+    };
+    linkage->MergeGraph(report);
+    linkage->MergeJoin(report);
     return count;
   }
 
@@ -715,6 +724,24 @@ struct Feed::Impl {
     }
     a.fingerprint = CopyFingerprint();
     std::vector<uint32_t>().swap(a.band_keys);
+  }
+
+  // Runs the merges pending (merge_every > 1) and logs the pass.
+  Result<std::string> Flush() {
+    if (pending_merges == 0) return std::string();
+    std::optional<double> joined;
+    std::string merges;
+    stats.merges += MergePass(kNoNode, &joined, &merges);
+    if (!options.read_only) {
+      Prepared pass;
+      pass.too_large = kMergePassEntry;
+      if (Status s = AppendLog(next_seq, pass, merges); !s.ok()) {
+        broken = true;
+        return s;
+      }
+    }
+    last_answer += merges;  // an output cut after the answer is rewritten with these too
+    return merges.empty() ? std::string() : merges.substr(1);
   }
 
   // ---- persistence ----
@@ -905,6 +932,20 @@ struct Feed::Impl {
       if (seq != next_seq) {
         return Status::Corruption(LogPath() + ": entry " + std::to_string(seq) + " follows " +
                                   std::to_string(next_seq - 1));
+      }
+      if (too_large == kMergePassEntry) {
+        // A merge pass after record seq - 1. Nothing pending: the snapshot was written after it
+        // (a kill before the log was emptied); it is in the snapshot.
+        if (pending_merges == 0) continue;
+        std::optional<double> joined;
+        std::string merges;
+        MergePass(kNoNode, &joined, &merges);
+        if (merges != decision) {
+          return Status::Corruption(LogPath() + ": replaying the merge pass after entry " +
+                                    std::to_string(seq - 1) + " gives other merges");
+        }
+        last_answer += merges;
+        continue;
       }
       Prepared p = too_large > 0 ? PrepareTooLarge(line_no, too_large) : Prepare(record, line_no);
       Decision d = Decide(record, p);
@@ -1122,6 +1163,19 @@ Result<std::string> Feed::Process(PreparedRecord record) {
   } catch (const std::exception& e) {
     m.broken = true;
     return Status::Internal(std::string("deciding a record: ") + e.what() + ": reopen the state");
+  }
+}
+
+Result<std::string> Feed::Flush() {
+  Impl& m = *impl_;
+  if (m.broken) {
+    return Status::IOError("the feed's log could not be written: reopen the state (" + m.dir + ")");
+  }
+  try {
+    return m.Flush();
+  } catch (const std::exception& e) {
+    m.broken = true;
+    return Status::Internal(std::string("merging stories: ") + e.what() + ": reopen the state");
   }
 }
 

@@ -211,5 +211,33 @@ TEST(StoryLinkageTest, SaveLoadRoundTripAndDamagedBytesAreRefused) {
   EXPECT_FALSE(bad.Load(std::string(8, '\xff')));
 }
 
+// Saved between passes (the feed's --merge-every: edges added, not merged yet), the state loads
+// back with its queued candidates and touched clusters: the next passes merge the same.
+TEST(StoryLinkageTest, SavedBetweenPassesTheNextPassIsTheSame) {
+  ClusterOptions o = NoJoin(0.2);
+  o.join_threshold = 0.37;
+  o.join_min_size = 2;
+  StoryLinkage l(o);
+  for (int i = 0; i < 6; ++i) l.AddNode(UnixSeconds{0});
+  std::vector<float> row(16, 0.25f);
+  for (uint32_t i = 0; i < 6; ++i) l.AddRow(i, row.data());
+  l.AddEdge(0, 1, 0.9);
+  l.AddEdge(2, 3, 0.8);
+  l.AddEdge(4, 5, 0.7);
+  l.AddEdge(1, 2, 0.1);
+  std::string bytes;
+  l.Save(&bytes);
+  StoryLinkage m(o);
+  ASSERT_TRUE(m.Load(bytes));
+  l.MergeGraph();
+  m.MergeGraph();
+  ASSERT_EQ(l.ClusterSize(l.Find(0)), 2u) << "the queued pairs merged";
+  EXPECT_EQ(Labels(m), Labels(l));
+  l.MergeJoin();
+  m.MergeJoin();
+  EXPECT_EQ(Labels(m), Labels(l));
+  EXPECT_EQ(l.Find(2), l.Find(0)) << "the join merged the touched clusters";
+}
+
 }  // namespace
 }  // namespace samestory::internal

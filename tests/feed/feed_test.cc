@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -204,6 +205,61 @@ TEST_F(FeedTest, StoriesMergeWhenAnArticleLinksThemAndAMergeRecordSaysSo) {
   for (size_t cut = 1; cut < lines.size(); ++cut) {
     EXPECT_EQ(AnswerWithARestart(Dir("cut" + std::to_string(cut)), options, lines, cut), reference)
         << "cut after " << cut;
+  }
+}
+
+// --merge-every larger than the stream: every article is answered as a new story, and Flush
+// runs the pending merges at the end, as merge records, ending in the same partition as merging
+// on arrival. The pass is logged: a feed reopened after it has nothing pending and the same last
+// answer (its merges included); one reopened before it (log entry lost) runs it the same way.
+TEST_F(FeedTest, FlushRunsTheDeferredMergesAndARestartKeepsThem) {
+  FeedOptions options;
+  options.merge_every = 1000;
+  const std::vector<std::string> lines = MergeStream();
+  std::string merges;
+  std::string last;
+  {
+    auto feed = MustOpen(Dir("s"), options);
+    ASSERT_NE(feed, nullptr);
+    for (const std::string& l : lines) {
+      const std::string answer = MustProcess(*feed, l);
+      EXPECT_NE(answer.find("\"new_story\":true"), std::string::npos) << answer;
+      EXPECT_EQ(answer.find('\n'), std::string::npos) << "a merge before the pass: " << answer;
+    }
+    auto flushed = feed->Flush();
+    ASSERT_TRUE(flushed.ok()) << flushed.status().ToString();
+    merges = flushed.value();
+    EXPECT_GT(feed->stats().merges, 0u);
+    auto again = feed->Flush();
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value(), "") << "nothing pending after a pass";
+    last = feed->last_answer();
+  }
+  // Applying the merges: x1, x2, y1, y2, z end in one story, named y1 (the earliest article).
+  std::map<std::string, std::string> into;
+  for (size_t pos = 0; pos < merges.size();) {
+    size_t end = merges.find('\n', pos);
+    if (end == std::string::npos) end = merges.size();
+    const std::string m = merges.substr(pos, end - pos);
+    pos = end + 1;
+    ASSERT_EQ(m.rfind("{\"merge\":\"", 0), 0u) << m;
+    const size_t a = 10, b = m.find('"', a);
+    const size_t c = m.find("\"into\":\"") + 8, d = m.find('"', c);
+    into[m.substr(a, b - a)] = m.substr(c, d - c);
+  }
+  auto find = [&](std::string x) {
+    while (into.count(x)) x = into[x];
+    return x;
+  };
+  for (const char* id : {"x1", "x2", "y2", "z"}) EXPECT_EQ(find(id), "y1") << id << ": " << merges;
+  EXPECT_EQ(last.substr(last.size() - merges.size()), merges);
+  {
+    auto feed = MustOpen(Dir("s"), options);
+    ASSERT_NE(feed, nullptr);
+    EXPECT_EQ(feed->last_answer(), last);
+    auto flushed = feed->Flush();
+    ASSERT_TRUE(flushed.ok());
+    EXPECT_EQ(flushed.value(), "") << "the pass was replayed from the log";
   }
 }
 

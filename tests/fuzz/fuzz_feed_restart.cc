@@ -3,7 +3,7 @@
 // records, repeated lines and dates that move the clock and evict) and a set of restart points.
 // The stream is answered once by a feed left open, and once by a feed that is closed and
 // reopened on its state directory at each restart point (sometimes without Close: a process
-// killed after its last answer). Property, besides no crash, leak or UB: the two give the same
+// killed after its last answer), both with the same --merge-every (1-4) and Flush points. Property, besides no crash, leak or UB: the two give the same
 // answers, merge records included, and the same answered() count.
 #include <cstddef>
 #include <cstdint>
@@ -52,12 +52,15 @@ std::string Text(Bytes& in, size_t words) {
 struct Stream {
   std::vector<std::string> lines;
   std::vector<uint8_t> restart;  // per line: 0 none, 1 close and reopen after it, 2 no Close
+  std::vector<uint8_t> flush;    // per line: Flush after it
   uint64_t snapshot_every = 1;
+  uint64_t merge_every = 1;
 };
 
 Stream MakeStream(Bytes& in) {
   Stream s;
   s.snapshot_every = 1 + in.Next() % 8;
+  s.merge_every = 1 + in.Next() % 4;
   int day = 1;
   const size_t n = 1 + in.Next() % 40;
   for (size_t i = 0; i < n && !in.done(); ++i) {
@@ -78,6 +81,7 @@ Stream MakeStream(Bytes& in) {
     }
     s.lines.push_back(std::move(line));
     s.restart.push_back(in.Next() % 5 == 0 ? 1 + in.Next() % 2 : 0);
+    s.flush.push_back(in.Next() % 4 == 0);
   }
   return s;
 }
@@ -88,8 +92,13 @@ std::unique_ptr<Feed> MustOpen(const std::string& dir, const FeedOptions& option
   return std::move(feed.value());
 }
 
-std::string MustProcess(Feed& feed, const std::string& line, uint64_t line_no) {
+std::string MustProcess(Feed& feed, const std::string& line, uint64_t line_no, bool flush) {
   auto answer = feed.Process(line, line_no);
+  if (answer.ok() && flush) {
+    auto merges = feed.Flush();
+    FUZZ_CHECK(merges.ok(), "Flush: %s", merges.status().ToString().c_str());
+    if (!merges.value().empty()) answer.value() += "\n" + merges.value();
+  }
   FUZZ_CHECK(answer.ok(), "Process: %s", answer.status().ToString().c_str());
   auto checkpoint = feed.Checkpoint();
   FUZZ_CHECK(checkpoint.ok(), "Checkpoint: %s", checkpoint.ToString().c_str());
@@ -106,6 +115,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Stream s = MakeStream(in);
   samestory::FeedOptions options;
   options.snapshot_every = s.snapshot_every;
+  options.merge_every = s.merge_every;
   options.sync_every = 1000000;  // durability is not the property here
   const std::string ref_dir = scratch.File("ref"), dir = scratch.File("restarted");
   std::error_code ec;
@@ -116,13 +126,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     auto feed = MustOpen(ref_dir, options);
     for (size_t i = 0; i < s.lines.size(); ++i) {
-      reference.push_back(MustProcess(*feed, s.lines[i], i + 1));
+      reference.push_back(MustProcess(*feed, s.lines[i], i + 1, s.flush[i]));
     }
     reference_answered = feed->answered();
   }
   auto feed = MustOpen(dir, options);
   for (size_t i = 0; i < s.lines.size(); ++i) {
-    restarted.push_back(MustProcess(*feed, s.lines[i], i + 1));
+    restarted.push_back(MustProcess(*feed, s.lines[i], i + 1, s.flush[i]));
     if (s.restart[i] != 0) {
       if (s.restart[i] == 1) {
         auto closed = feed->Close();

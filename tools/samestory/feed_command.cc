@@ -187,6 +187,7 @@ int RunFeedCommand(FeedArgs& a) {
     PreparedRecord record;
     double prepare_ms = 0;
     bool end = false;
+    bool flush = false;     // the input went quiet: run the merges pending (--merge-every)
     Status error;           // what stopped the reading (not OK: exit with its code)
     std::string done_file;  // a watched file fully read: mark it once its answers are out
     uint64_t done_records = 0;
@@ -297,11 +298,20 @@ int RunFeedCommand(FeedArgs& a) {
           std::to_string(feed.value()->answered()) + ": another input"));
       return;
     }
+    auto flush = [&] {
+      Item item;
+      item.flush = true;
+      return push(std::move(item));
+    };
+    if (!a.inputs.empty() && !flush()) return;
     // The watched directory: files in name order, polled until --idle-exit passes without one.
     Clock::time_point idle_since = Clock::now();
+    bool flushed = true;
     while (watched) {
       const std::vector<std::string> pending = watched->Pending();
       if (pending.empty()) {
+        if (!flushed && !flush()) return;
+        flushed = true;
         {
           std::lock_guard<std::mutex> lock(mu);
           if (stop) return;
@@ -311,6 +321,7 @@ int RunFeedCommand(FeedArgs& a) {
         std::this_thread::sleep_for(std::chrono::duration<double>(a.poll_seconds));
         continue;
       }
+      flushed = false;
       for (const std::string& name : pending) {
         watched->Take(name);
         uint64_t records = 0;
@@ -354,7 +365,8 @@ int RunFeedCommand(FeedArgs& a) {
       continue;
     }
     const Clock::time_point t0 = Clock::now();
-    auto decision = feed.value()->Process(std::move(item.record));
+    auto decision =
+        item.flush ? feed.value()->Flush() : feed.value()->Process(std::move(item.record));
     if (!decision.ok()) {
       code = ReportFailure("feed", decision.status());
       break;
@@ -379,6 +391,7 @@ int RunFeedCommand(FeedArgs& a) {
     }
     // Latency per article: its preparation plus its decision, answer written (time spent
     // waiting in the queue behind earlier records is not counted).
+    if (item.flush) continue;
     latency_ms.push_back(item.prepare_ms +
                          std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
