@@ -29,6 +29,7 @@
 #include "cluster/knn_index.h"
 #include "cluster/projection.h"
 #include "cluster/story_linkage.h"
+#include "feed/log.h"
 #include "io/binary_file.h"
 #include "io/json_writer.h"
 #include "io/line_reader.h"
@@ -64,7 +65,6 @@ Status FeedOptions::Validate() const {
 
 namespace {
 
-constexpr uint32_t kLogMagic = 0x454C5353;       // "SSLE"
 constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '2'};
 constexpr int64_t kUndated = INT64_MAX;
 constexpr uint32_t kNoNode = UINT32_MAX;
@@ -116,7 +116,6 @@ using internal::ReadWholeFile;
 // hundred bytes an answered article, the options file a few lines.
 constexpr uint64_t kMaxStateFileBytes = uint64_t{1} << 40;
 constexpr uint64_t kMaxOptionsFileBytes = uint64_t{1} << 20;
-using internal::WriteAll;
 using internal::WriteFileAtomically;
 
 }  // namespace
@@ -170,8 +169,7 @@ struct Feed::Impl {
   FeedOptions options;
   FeedStats stats;
   int lock_fd = -1;
-  int log_fd = -1;
-  uint64_t unsynced = 0;
+  internal::LogWriter log;
   uint64_t since_snapshot = 0;
 
   FeedPreparer preparer;
@@ -218,7 +216,6 @@ struct Feed::Impl {
   explicit Impl(FeedPreparer p) : preparer(std::move(p)) {}
 
   ~Impl() {
-    if (log_fd >= 0) ::close(log_fd);
     if (lock_fd >= 0) ::close(lock_fd);
   }
 
@@ -753,19 +750,7 @@ struct Feed::Impl {
     const std::string_view record = p.line;
     PutStr(&payload, record);
     PutStr(&payload, decision);
-    std::string entry;
-    PutU32(&entry, kLogMagic);
-    PutU32(&entry, static_cast<uint32_t>(payload.size()));
-    PutU32(&entry, Crc(payload));
-    entry += payload;
-    if (Status s = WriteAll(log_fd, entry, LogPath()); !s.ok()) return s;
-    if (++unsynced >= options.sync_every) {
-      if (::fdatasync(log_fd) != 0) {
-        return Status::IOError("cannot sync " + LogPath() + ": " + std::strerror(errno));
-      }
-      unsynced = 0;
-    }
-    return Status::OK();
+    return log.Append(payload, options.sync_every);
   }
 
   Status WriteSnapshot() {
@@ -811,9 +796,7 @@ struct Feed::Impl {
     if (Status st = WriteFileAtomically(SnapshotPath(), b, dir); !st.ok()) return st;
     // The log's entries are all in the snapshot now (recovery skips entries by sequence number,
     // so a crash before this truncation is harmless).
-    if (::ftruncate(log_fd, 0) != 0 || ::lseek(log_fd, 0, SEEK_SET) < 0) {
-      return Status::IOError("cannot truncate " + LogPath() + ": " + std::strerror(errno));
-    }
+    if (Status s = log.Truncate(); !s.ok()) return s;
     since_snapshot = 0;
     ++stats.snapshots;
     return Status::OK();
@@ -903,32 +886,19 @@ struct Feed::Impl {
     if (!data.ok() && data.status().code() == Status::Code::kNotFound) return Status::OK();
     if (!data.ok()) return data.status();
     const std::string& b = data.value();
-    size_t pos = 0, good = 0;
-    while (b.size() - pos >= 12) {
-      uint32_t magic, len, crc;
-      std::memcpy(&magic, b.data() + pos, 4);
-      std::memcpy(&len, b.data() + pos + 4, 4);
-      std::memcpy(&crc, b.data() + pos + 8, 4);
-      if (magic == kLogMagic && b.size() - pos - 12 < len) break;  // torn
-      const auto damaged = [&](const char* what) {
-        return Status::Corruption(LogPath() + ": " + what + " at byte " + std::to_string(pos) +
-                                  " of " + std::to_string(b.size()) +
-                                  " (not a torn last entry: the log is damaged; the entries "
-                                  "before it are intact)");
-      };
-      if (magic != kLogMagic) return damaged("not a log entry");
-      std::string_view payload = std::string_view(b).substr(pos + 12, len);
-      if (Crc(payload) != crc) return damaged("checksum mismatch");
+    size_t good = 0;
+    const auto replay = [&](std::string_view payload, size_t offset) -> Status {
       Cursor c{payload};
       const uint64_t seq = c.U64();
       const uint64_t line_no = c.U64();
       const uint64_t too_large = c.U64();
       std::string_view record = c.Str();
       std::string_view decision = c.Str();
-      if (!c.ok || c.pos != c.data.size()) return damaged("malformed entry");
-      pos += 12 + len;
-      good = pos;
-      if (seq < next_seq) continue;  // already in the snapshot
+      if (!c.ok || c.pos != c.data.size()) {
+        return Status::Corruption(LogPath() + ": malformed entry at byte " +
+                                  std::to_string(offset));
+      }
+      if (seq < next_seq) return Status::OK();  // already in the snapshot
       if (seq != next_seq) {
         return Status::Corruption(LogPath() + ": entry " + std::to_string(seq) + " follows " +
                                   std::to_string(next_seq - 1));
@@ -936,7 +906,7 @@ struct Feed::Impl {
       if (too_large == kMergePassEntry) {
         // A merge pass after record seq - 1. Nothing pending: the snapshot was written after it
         // (a kill before the log was emptied); it is in the snapshot.
-        if (pending_merges == 0) continue;
+        if (pending_merges == 0) return Status::OK();
         std::optional<double> joined;
         std::string merges;
         MergePass(kNoNode, &joined, &merges);
@@ -945,7 +915,7 @@ struct Feed::Impl {
                                     std::to_string(seq - 1) + " gives other merges");
         }
         last_answer += merges;
-        continue;
+        return Status::OK();
       }
       Prepared p = too_large > 0 ? PrepareTooLarge(line_no, too_large) : Prepare(record, line_no);
       Decision d = Decide(record, p);
@@ -955,7 +925,9 @@ struct Feed::Impl {
       }
       Commit(std::move(d), /*count=*/false, p);
       ++stats.recovered;
-    }
+      return Status::OK();
+    };
+    if (Status s = internal::ReadLog(b, LogPath(), replay, &good); !s.ok()) return s;
     if (good < b.size() && !options.read_only) {
       // A torn entry from a kill mid-write: it was never answered, so it is dropped.
       if (::truncate(LogPath().c_str(), static_cast<off_t>(good)) != 0) {
@@ -1119,12 +1091,7 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   impl->linkage.emplace(options.cluster);
   impl->frequencies.emplace(options.tfidf);
   if (Status s = impl->LoadSnapshot(); !s.ok()) return s;
-  impl->log_fd = options.read_only
-                     ? ::open(impl->LogPath().c_str(), O_RDONLY)
-                     : ::open(impl->LogPath().c_str(), O_RDWR | O_CREAT | O_APPEND, 0644);
-  if (impl->log_fd < 0 && !(options.read_only && errno == ENOENT)) {
-    return Status::IOError("cannot open " + impl->LogPath() + ": " + std::strerror(errno));
-  }
+  if (Status s = impl->log.Open(impl->LogPath(), options.read_only); !s.ok()) return s;
   if (Status s = impl->ReplayLog(); !s.ok()) return s;
   return std::unique_ptr<Feed>(new Feed(std::move(impl)));
 }
@@ -1194,13 +1161,7 @@ Status Feed::Snapshot() {
   return impl_->WriteSnapshot();
 }
 
-Status Feed::Close() {
-  if (impl_->log_fd >= 0 && !impl_->options.read_only && ::fdatasync(impl_->log_fd) != 0) {
-    return Status::IOError("cannot sync " + impl_->LogPath() + ": " + std::strerror(errno));
-  }
-  impl_->unsynced = 0;
-  return Status::OK();
-}
+Status Feed::Close() { return impl_->log.Sync(); }
 
 const FeedStats& Feed::stats() const { return impl_->stats; }
 

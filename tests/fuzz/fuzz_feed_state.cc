@@ -6,7 +6,7 @@
 // log and 1 the snapshot; bit 1 set makes the harness repair the framing after a mutation (the
 // log's entry magics and CRC-32s, the snapshot's magic and trailing CRC-32) so that mutations get
 // past the checksums into the parsers; the other bytes are the file. The harness knows that
-// framing (src/feed/feed.cc: AppendLog, WriteSnapshot) and must follow it if it changes.
+// framing (src/feed/log.cc; src/feed/feed.cc: WriteSnapshot) and must follow it if it changes.
 // Properties, besides no crash, leak, UB, hang or unbounded allocation: Open returns an error
 // Status with a message or a working Feed: one that answers a new record, writes a snapshot, and
 // opens again from that snapshot with the same number of records answered.
@@ -31,7 +31,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint32_t kLogMagic = 0x454C5353;  // "SSLE", src/feed/feed.cc
+constexpr uint32_t kLogMagic = 0x454C5353;  // "SSLE", src/feed/log.cc
 constexpr char kSnapshotMagic[8] = {'S', 'S', 'S', 'N', 'A', 'P', '0', '2'};
 
 // Short made-up articles: an original and its copy, two reports of one event, unrelated news,
