@@ -126,14 +126,21 @@ grep -q '"id":null,"line":2,.*record too large' "$tmp/big.out" ||
 # #15: --read-only on a read-only state directory (run as an unprivileged user: root reads and
 # writes any file).
 feed s15 "$tmp/ten.jsonl" -o "$tmp/s15.out"
+# The binary is copied beside the state: the build tree may not be reachable by that user.
+as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 if command -v setpriv >/dev/null && [[ $(id -u) -eq 0 ]]; then
+  cp "$BIN" "$tmp/samestory_copy"
+  cp "$tmp/ten.jsonl" "$tmp/ro_in.jsonl"
   chmod -R a+rX "$tmp" && chmod a-w "$tmp/s15" "$tmp/s15"/*
-  cp "$tmp/ten.jsonl" "$tmp/ro_in.jsonl" && chmod a+r "$tmp/ro_in.jsonl"
-  rc=0
-  setpriv --reuid=65534 --regid=65534 --clear-groups timeout 60 "$BIN" feed -q \
-    --state "$tmp/s15" --read-only "$tmp/ro_in.jsonl" >"$tmp/ro.out" 2>"$tmp/err" || rc=$?
-  [[ $rc -eq 0 && $(answers "$tmp/ro.out") -eq 10 ]] ||
-    fail "#15 --read-only on a read-only state: exit $rc ($(cat "$tmp/err"))"
+  if ! as_nobody "$tmp/samestory_copy" --version >/dev/null 2>&1; then
+    echo "feed_audit_test: #15 skipped: the binary cannot run as user 65534 here" >&2
+  else
+    rc=0
+    as_nobody timeout 60 "$tmp/samestory_copy" feed -q --state "$tmp/s15" --read-only \
+      "$tmp/ro_in.jsonl" >"$tmp/ro.out" 2>"$tmp/err" || rc=$?
+    [[ $rc -eq 0 && $(answers "$tmp/ro.out") -eq 10 ]] ||
+      fail "#15 --read-only on a read-only state: exit $rc ($(cat "$tmp/err"))"
+  fi
   chmod -R u+w "$tmp/s15"
 elif [[ $(id -u) -ne 0 ]]; then
   chmod a-w "$tmp/s15" "$tmp/s15"/*
