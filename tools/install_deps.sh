@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config python3
   libfaiss-dev libopenblas-dev libicu-dev libxxhash-dev libstemmer-dev
   libsimdjson-dev libcli11-dev zlib1g-dev libbenchmark-dev libgtest-dev
+  # tests/cli/feed_audit_test.sh measures peak RSS (GNU time) and runs as another user (setpriv)
+  time util-linux
   # the fuzz build (tools/test.sh step 3): clang with libFuzzer and its OpenMP runtime
   clang libclang-rt-14-dev libomp-dev
 )
