@@ -823,8 +823,8 @@ helpdef() { "$SAMESTORY" cluster --help 2>/dev/null | sed -n "s/^ *$1 [^=]*=\([0
 BSTH=$(helpdef --story-threshold); BJTH=$(helpdef --join-threshold); BJMIN=$(helpdef --join-min-size)
 SAME_RULE="the batch's"
 if [[ "$STH $JTH $JMIN" != "${BSTH:-?} ${BJTH:-?} ${BJMIN:-?}" ]]; then
-  SAME_RULE="the batch's rule with other values (cluster: story threshold ${BSTH:-n/a}, join ${BJTH:-n/a}, min size ${BJMIN:-n/a}; the feed's threshold is scored at arrival, see include/samestory/feed.h)"
-  NOTES+=("The feed's story threshold / join / join min size ($STH / $JTH / $JMIN, from its state's options) differ from the batch's defaults (${BSTH:-n/a} / ${BJTH:-n/a} / ${BJMIN:-n/a}, from cluster --help): the feed scores an edge when its later article arrives, under the document frequencies seen so far (FeedOptions in include/samestory/feed.h)")
+  SAME_RULE="the batch's rule with other values (cluster: story threshold ${BSTH:-n/a}, join ${BJTH:-n/a}, min size ${BJMIN:-n/a}; the feed places an article on arrival, see include/samestory/feed.h)"
+  NOTES+=("The feed's story threshold / join / join min size ($STH / $JTH / $JMIN, from its state's options) differ from the batch's defaults (${BSTH:-n/a} / ${BJTH:-n/a} / ${BJMIN:-n/a}, from cluster --help): an article is placed on arrival, before its own event's later reports exist, so the feed needs a stricter link (FeedOptions in include/samestory/feed.h)")
 fi
 INFO() { "$PYTHON" -c 'import json, os, sys; print(json.load(open(os.path.join(os.environ["TMP"], "sort.json")))[sys.argv[1]])' "$1"; }
 
