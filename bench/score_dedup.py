@@ -23,41 +23,22 @@ tables. Standard library only. Subcommands:
 """
 import argparse
 import collections
-import gzip
 import json
 import os
 import re
 import statistics
 import sys
 
-
-def open_text(path):
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, "r", encoding="utf-8")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jsonl_labels import key, open_text, read_labels  # noqa: E402
 
 
-def key(v):
-    return v if isinstance(v, str) else json.dumps(v)
+
 
 
 def read_groups(path):
     """id -> dup for every usable record (an error or a null dup leaves the record out)."""
-    out = {}
-    with open_text(path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-            except ValueError as e:
-                sys.exit("score_dedup: %s:%d: bad JSON: %s" % (path, lineno, e))
-            if r.get("error") is not None or r.get("id") is None or r.get("dup") is None:
-                continue
-            out[key(r["id"])] = key(r["dup"])
-    return out
+    return read_labels(path, "dup", "score_dedup")
 
 
 def pairs_of(groups):

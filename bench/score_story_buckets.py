@@ -26,43 +26,18 @@ Standard library only (Debian python3).
 """
 import argparse
 import collections
-import gzip
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jsonl_labels import key, read_labels  # noqa: E402
 
 BUCKETS = (("1-10", 1, 10), ("11-100", 11, 100), ("101+", 101, None))
 TOP = 5
 
 
-def open_text(path):
-    if path == "-":
-        return sys.stdin
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, "r", encoding="utf-8")
 
-
-def key(v):
-    return v if isinstance(v, str) else json.dumps(v, sort_keys=True)
-
-
-def read_labels(path, field):
-    """id -> label (as a string key) for the records that have both, in file order."""
-    out = {}
-    with open_text(path) as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                r = json.loads(line)
-            except ValueError as e:
-                sys.exit("score_story_buckets: %s:%d: bad JSON: %s" % (path, lineno, e))
-            if not isinstance(r, dict) or r.get("id") is None or r.get(field) is None:
-                continue
-            out[key(r["id"])] = key(r[field])
-    return out
 
 
 def bucket_of(size):
@@ -229,11 +204,11 @@ def main():
         return
     if not a.gold or not a.pred:
         ap.error("GOLD and PRED are required (or --self-test)")
-    gold = read_labels(a.gold, a.gold_field)
+    gold = read_labels(a.gold, a.gold_field, "score_story_buckets")
     if not gold:
         sys.exit("score_story_buckets: %s has no record with an id and a %s"
                  % (a.gold, a.gold_field))
-    s = score(gold, read_labels(a.pred, a.pred_field))
+    s = score(gold, read_labels(a.pred, a.pred_field, "score_story_buckets"))
     if a.json:
         print(json.dumps(s, sort_keys=True))
     else:

@@ -33,9 +33,12 @@ Prints (or with --json emits one object):
 """
 import argparse
 import collections
-import gzip
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from jsonl_labels import key, open_text  # noqa: E402
 
 
 # make_copy_set.py's kinds first, in its order; other kinds (e.g. `samestory gen`'s) after.
@@ -44,19 +47,6 @@ KIND_ORDER = ("reheadlined", "boilerplate", "reordered", "corrected", "extended"
               "noisy_hard", "natural", "exact")
 
 
-def open_text(path):
-    if path == "-":
-        return sys.stdin
-    with open(path, "rb") as f:
-        magic = f.read(2)
-    if magic == b"\x1f\x8b":
-        return gzip.open(path, "rt", encoding="utf-8")
-    return open(path, "r", encoding="utf-8")
-
-
-def key(v):
-    """Ids may be strings or integers: compare them as JSON."""
-    return v if isinstance(v, str) else json.dumps(v)
 
 
 def read_gold(path, id_field, dup_field, kind_field, story_field, extra_fields):
