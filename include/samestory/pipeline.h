@@ -1,7 +1,8 @@
-// Pipelines: whole runs from an input file to an output file, the only place that knows the order
-// of the stages. RunDedup: read -> tokenize -> shingle -> MinHash -> LSH -> duplicate groups ->
-// JSON Lines, one output line per input record, in input order. RunCluster adds TF-IDF -> kNN
-// graph -> story clusters.
+// Pipelines: whole runs, the only place that knows the order of the stages. Dedup: read ->
+// tokenize -> fingerprint -> LSH -> copy rule -> duplicate groups, records in (a JsonlReader over
+// a file, stdin, or records the caller supplies) and a DedupResult out (per record, in input
+// order). Cluster adds TF-IDF -> kNN graph -> story clusters. RunDedup and RunCluster are the
+// file-to-file forms: the same run, written as JSON Lines, one output line per input record.
 //
 // Texts are read and fingerprinted in batches and dropped; until grouping, only ids, dates and LSH
 // band keys stay in memory (shingle sets and signatures go to temporary files). Output is a pure function of (input, options): identical at any thread
@@ -11,6 +12,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -86,6 +89,48 @@ using RecordReporter = std::function<void(const Document&)>;
 // Called after each batch with the records and uncompressed bytes read so far.
 using ProgressReporter = std::function<void(uint64_t records, uint64_t bytes)>;
 
+// What a caller hears of a run, and how it stops one. Every member may be empty. All are called
+// from the thread that called Dedup/Cluster.
+struct RunHooks {
+  RecordReporter reporter;  // every record with an error or a warning, in input order
+  ProgressReporter progress;
+  // Asked after every batch read and between stages: true stops the run with Status::Cancelled
+  // (a binding's Ctrl-C). A stage under way (grouping, clustering) finishes first.
+  std::function<bool()> cancelled;
+};
+
+// A run's answer, one entry per record in input order (the output's fields as arrays).
+struct DedupResult {
+  std::vector<std::string> ids;       // "" when the record had none (then `errors` says so)
+  std::vector<uint64_t> lines;        // 1-based line (or supplied record) number
+  std::vector<std::string> errors;    // "" = none; a record with an error takes no part
+  std::vector<std::string> warnings;  // "" = none
+  // The record's duplicate group: its representative (the group's earliest member, a record
+  // index; itself when it has no copy, and for a record with an error), how it relates to it
+  // (DupKind::kNone when alone or the representative) and their sampled containment (1 for the
+  // representative itself).
+  std::vector<uint32_t> representative;
+  std::vector<DupKind> kind;
+  std::vector<float> score;
+  std::vector<uint8_t> is_short;  // 1: too few words to fingerprint (compared whole)
+  // Every candidate pair judged, when DedupOptions::collect_pairs (record indices).
+  std::vector<JudgedPair> pairs;
+  DedupSummary summary;
+  // OK, or what ended the input early (a truncated gzip stream, an error of the caller's
+  // supplier): the records read before it are in the result.
+  Status input_status;
+
+  size_t size() const { return ids.size(); }
+};
+
+// Runs near-duplicate detection over the records of `input`. Bad records come back with an
+// error (reported to hooks.reporter); they do not fail the run.
+// Errors: InvalidArgument for bad options; IOError when a temporary file cannot be written;
+// Cancelled when hooks.cancelled said so; Internal on an ICU failure or when memory runs out.
+// An input that breaks off is not an error here: see DedupResult::input_status.
+Result<DedupResult> Dedup(JsonlReader& input, const DedupPipelineOptions& options,
+                          const RunHooks& hooks = {});
+
 struct DedupOutputs {
   std::string output = "-";  // JSON Lines path; "-" is standard output
   // When set: TSV of every candidate pair judged, with the rule's evidence and verdict
@@ -117,6 +162,8 @@ struct ClusterPipelineOptions {
   // know are ignored. Its term options (text, stemming, term weights) must equal these; max_df
   // and min_df were applied when it was fitted.
   std::string model;
+  // Summarize every story (ClusterResult::stories): one more pass over the TF-IDF vectors.
+  bool summarize_stories = false;
 
   Status Validate() const;
 };
@@ -136,6 +183,36 @@ struct ClusterSummary {
   double cluster_seconds = 0;  // projection, kNN search, re-scoring, linkage (wall)
   ClusterStats cluster;        // the clustering step's own counts and times
 };
+
+// One story, as the --stories file writes it.
+struct StorySummary {
+  uint32_t story = 0;  // its name: the record index of its earliest article
+  uint32_t size = 0;   // articles, copies included
+  std::optional<UnixSeconds> first_date, last_date;  // of its dated articles
+  std::string title;   // its earliest article's
+  std::vector<std::string> top_terms;  // up to 8: the largest weights of its vectors' sum
+};
+
+struct ClusterResult {
+  DedupResult records;  // the duplicate groups, per record (records.summary == summary.dedup)
+  // Per record: its story, named by the record index of the story's earliest article (by date,
+  // undated last, then input order; copies included); UINT32_MAX for a record with an error.
+  std::vector<uint32_t> story;
+  // When ClusterPipelineOptions::summarize_stories: every story, by its name.
+  std::vector<StorySummary> stories;
+  ClusterSummary summary;
+  // The TF-IDF model the run used (fitted, or loaded from ClusterPipelineOptions::model).
+  std::shared_ptr<const TfidfModel> model;
+};
+
+// Dedup, then stories. Errors: as Dedup, InvalidArgument for a bad FAISS factory string or a
+// saved model of other term options, NotFound/Corruption for an unreadable saved model.
+Result<ClusterResult> Cluster(JsonlReader& input, const ClusterPipelineOptions& options,
+                              const RunHooks& hooks = {});
+
+// The output's JSON Lines for a result: what RunDedup / RunCluster write, byte for byte.
+std::string ToJsonLines(const DedupResult& result);
+std::string ToJsonLines(const ClusterResult& result);
 
 struct ClusterOutputs {
   std::string output = "-";  // JSON Lines, one line per input record

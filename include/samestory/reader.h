@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -89,6 +90,12 @@ class LineSource {
   std::unique_ptr<Impl> impl_;
 };
 
+// Gives the next record of a caller's input as the text of one JSON object (no newline) in
+// *record (cleared first), or sets *done at the end. A Status other than OK ends the input there
+// (ReadBatch returns it, after the records given before). Called from whichever thread calls
+// ReadBatch (the pipelines read ahead on a second thread).
+using RecordSupplier = std::function<Status(std::string* record, bool* done)>;
+
 class JsonlReader {
  public:
   // Opens `path` for reading; "-" is standard input. Gzip input is recognised by its magic bytes,
@@ -96,6 +103,11 @@ class JsonlReader {
   // the file cannot be opened.
   static Result<std::unique_ptr<JsonlReader>> Open(std::string_view path,
                                                    const ReaderOptions& options);
+  // Reads records the caller supplies (a binding's dicts as JSON, records from a queue) exactly
+  // as a file's lines are read: the same fields, checks and errors; records are numbered from 1
+  // as lines are (`line`), and a blank one is skipped but numbered. Errors: InvalidArgument.
+  static Result<std::unique_ptr<JsonlReader>> FromRecords(RecordSupplier supplier,
+                                                          const ReaderOptions& options);
   virtual ~JsonlReader() = default;
 
   // Replaces *docs with up to `max_docs` next records, in input order. Blank lines are skipped

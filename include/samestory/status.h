@@ -17,7 +17,15 @@ namespace samestory {
 
 class [[nodiscard]] Status {
  public:
-  enum class Code { kOk = 0, kInvalidArgument, kIOError, kCorruption, kNotFound, kInternal };
+  enum class Code {
+    kOk = 0,
+    kInvalidArgument,
+    kIOError,
+    kCorruption,
+    kNotFound,
+    kInternal,
+    kCancelled,  // the caller asked the run to stop (RunHooks::cancelled)
+  };
 
   Status() = default;  // OK
 
@@ -27,6 +35,7 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string_view msg) { return {Code::kCorruption, msg}; }
   static Status NotFound(std::string_view msg) { return {Code::kNotFound, msg}; }
   static Status Internal(std::string_view msg) { return {Code::kInternal, msg}; }
+  static Status Cancelled(std::string_view msg) { return {Code::kCancelled, msg}; }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

@@ -17,6 +17,7 @@ std::string Status::ToString() const {
     case Code::kCorruption: name = "Corruption"; break;
     case Code::kNotFound: name = "Not found"; break;
     case Code::kInternal: name = "Internal"; break;
+    case Code::kCancelled: name = "Cancelled"; break;
   }
   return std::string(name) + ": " + state_->message;
 }

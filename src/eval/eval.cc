@@ -392,6 +392,8 @@ Status WithPath(std::string_view path, const Status& status) {
       return Status::NotFound(msg);
     case Status::Code::kInternal:
       return Status::Internal(msg);
+    case Status::Code::kCancelled:
+      return Status::Cancelled(msg);
   }
   return Status::Internal(msg);
 }

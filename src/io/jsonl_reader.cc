@@ -220,12 +220,16 @@ class RecordParserCore {
 
 class JsonlReaderImpl final : public JsonlReader {
  public:
-  JsonlReaderImpl(std::unique_ptr<LineReader> lines, const ReaderOptions& options)
-      : lines_(std::move(lines)), options_(options), parser_(options) {}
+  // Reads `lines`, or when it is null, the records `supplier` gives.
+  JsonlReaderImpl(std::unique_ptr<LineReader> lines, RecordSupplier supplier,
+                  const ReaderOptions& options)
+      : lines_(std::move(lines)), supplier_(std::move(supplier)), options_(options),
+        parser_(options) {}
 
   Status ReadBatch(size_t max_docs, std::vector<Document>* docs) override {
     assert(max_docs > 0);
     docs->clear();
+    if (lines_ == nullptr) return ReadSupplied(max_docs, docs);
     LineReader::Line line;
     while (docs->size() < max_docs && lines_->Next(options_.max_record_bytes, &line)) {
       std::string_view text = line.text;
@@ -238,11 +242,8 @@ class JsonlReaderImpl final : public JsonlReader {
         d.error = internal::RecordTooLargeError(line.size, options_.max_record_bytes);
       } else {
         parser_.Parse(text, line.number, &d, /*padded=*/true);
-        if (d.error.empty()) CheckDuplicateId(&d);
       }
-      ++stats_.lines;
-      if (!d.error.empty()) ++stats_.bad_records;
-      if (!d.warning.empty()) ++stats_.warnings;
+      Count(&d);
     }
     stats_.bytes = lines_->bytes();
     return lines_->status();
@@ -251,6 +252,36 @@ class JsonlReaderImpl final : public JsonlReader {
   const ReaderStats& stats() const override { return stats_; }
 
  private:
+  // The caller's records: numbered 1, 2, ... as lines are; read as a file's lines are.
+  Status ReadSupplied(size_t max_docs, std::vector<Document>* docs) {
+    while (status_.ok() && docs->size() < max_docs) {
+      record_.clear();
+      bool done = false;
+      status_ = supplier_(&record_, &done);
+      if (!status_.ok() || done) break;
+      ++number_;
+      stats_.bytes += record_.size() + 1;
+      if (internal::IsBlankLine(record_)) continue;
+      Document& d = docs->emplace_back();
+      d.line = number_;
+      if (record_.size() > options_.max_record_bytes) {
+        d.error = internal::RecordTooLargeError(record_.size(), options_.max_record_bytes);
+      } else {
+        parser_.Parse(record_, number_, &d, /*padded=*/false);
+      }
+      Count(&d);
+    }
+    return status_;
+  }
+
+  // Checks a parsed record's id against the ids seen, and counts it.
+  void Count(Document* d) {
+    if (d->error.empty()) CheckDuplicateId(d);
+    ++stats_.lines;
+    if (!d->error.empty()) ++stats_.bad_records;
+    if (!d->warning.empty()) ++stats_.warnings;
+  }
+
   void CheckDuplicateId(Document* d) {
     if (options_.reject_duplicate_ids) {
       // Ids are remembered by their 64-bit XXH3 hash, 16 bytes an id whatever its length; a false
@@ -264,6 +295,10 @@ class JsonlReaderImpl final : public JsonlReader {
   }
 
   std::unique_ptr<LineReader> lines_;
+  RecordSupplier supplier_;
+  std::string record_;
+  uint64_t number_ = 0;
+  Status status_;
   ReaderOptions options_;
   RecordParserCore parser_;
   ReaderStats stats_;
@@ -328,7 +363,14 @@ Result<std::unique_ptr<JsonlReader>> JsonlReader::Open(std::string_view path,
   auto lines = LineReader::Open(path);
   if (!lines.ok()) return lines.status();
   return std::unique_ptr<JsonlReader>(
-      new JsonlReaderImpl(std::move(lines.value()), options));
+      new JsonlReaderImpl(std::move(lines.value()), nullptr, options));
+}
+
+Result<std::unique_ptr<JsonlReader>> JsonlReader::FromRecords(RecordSupplier supplier,
+                                                              const ReaderOptions& options) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  if (!supplier) return Status::InvalidArgument("no record supplier");
+  return std::unique_ptr<JsonlReader>(new JsonlReaderImpl(nullptr, std::move(supplier), options));
 }
 
 }  // namespace samestory

@@ -1,0 +1,235 @@
+// The read-and-fingerprint pass (see fingerprint_pass.h).
+#include "pipeline/fingerprint_pass.h"
+
+#include <omp.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+#include <thread>
+
+namespace samestory::internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Heap bytes a string holds beyond its own object (0 when it fits the small-string buffer).
+size_t StringHeap(const std::string& s) {
+  return s.capacity() > 15 ? s.capacity() + 1 : 0;
+}
+
+// Physical RAM in bytes (0 if unknown).
+uint64_t PhysicalMemory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
+}
+
+// Per-worker scratch, reused across documents so the hot loop does not allocate.
+struct Worker {
+  TokenizerScratch tokenizer;
+  TokenList body, title;
+  TermScratch terms;
+  std::unordered_map<uint64_t, std::string> spellings;  // term hash -> stem, for story summaries
+  double tokenize = 0, fingerprint = 0, terms_cpu = 0;  // thread CPU seconds
+};
+
+// What the per-document stages produce for one document of a batch.
+struct Fingerprint {
+  bool excluded = true;  // a bad record: takes no part
+  CopyFingerprint copy;
+  std::vector<TermCount> terms;
+  Status status;
+};
+
+// Reads `input` in batches; tokenizes, fingerprints (and, with `extractor`, extracts TF-IDF terms
+// from) every record in parallel; groups near-duplicates. Texts are dropped batch by batch.
+}  // namespace
+
+Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions& options,
+                          const TermExtractor* extractor, const RunHooks& hooks, Pass* pass) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  auto tokenizer = Tokenizer::Create(options.text);
+  if (!tokenizer.ok()) return tokenizer.status();
+  auto fingerprinter = CopyFingerprinter::Create(options.fingerprint);
+  if (!fingerprinter.ok()) return fingerprinter.status();
+  auto finder = DuplicateFinder::Create(options.dedup, options.fingerprint);
+  if (!finder.ok()) return finder.status();
+  DedupResult& result = pass->result;
+  DedupSummary& summary = result.summary;
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  summary.threads = threads;
+  std::vector<Worker> workers;
+  for (int t = 0; t < threads; ++t) {
+    auto scratch = tokenizer->NewScratch();
+    if (!scratch.ok()) return scratch.status();
+    workers.push_back(Worker{std::move(scratch.value()), {}, {}, {}, {}});
+  }
+  std::vector<Document> batch, ahead;
+  std::vector<Fingerprint> prints;
+  // With two or more threads the next batch is read (decompressed, parsed) while this one is
+  // fingerprinted; the reader is only ever used by one thread at a time.
+  const bool read_ahead = threads > 1;
+  if (extractor != nullptr) {
+    if (Status s = pass->terms.Open(); !s.ok()) return s;
+  }
+  std::future<Status> pending;
+  Clock::time_point t0 = Clock::now();
+  Status read_status = input_reader.ReadBatch(options.batch_size, &batch);
+  summary.seconds.read += Since(t0);
+  while (!batch.empty()) {
+    if (read_ahead && read_status.ok()) {
+      pending = std::async(std::launch::async, [&input_reader, &ahead, &options] {
+        return input_reader.ReadBatch(options.batch_size, &ahead);
+      });
+    }
+    t0 = Clock::now();
+    const int64_t n = static_cast<int64_t>(batch.size());
+    prints.resize(batch.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 8)
+    for (int64_t i = 0; i < n; ++i) {
+      Worker& w = workers[static_cast<size_t>(omp_get_thread_num())];
+      const Document& doc = batch[static_cast<size_t>(i)];
+      Fingerprint& fp = prints[static_cast<size_t>(i)];
+      fp.excluded = true;
+      fp.terms.clear();
+      fp.status = Status::OK();
+      if (!doc.error.empty()) continue;
+      const double c0 = ThreadCpuSeconds();
+      w.body.Clear();
+      w.title.Clear();
+      fp.status = tokenizer->Tokenize(doc.text, &w.tokenizer, &w.body);
+      if (fp.status.ok()) fp.status = tokenizer->Tokenize(doc.title, &w.tokenizer, &w.title);
+      const double c1 = ThreadCpuSeconds();
+      w.tokenize += c1 - c0;
+      if (!fp.status.ok()) continue;
+      // The fingerprint policy (body, or the title without one) is the fingerprinter's.
+      fingerprinter->Fingerprint(w.title, w.body, &fp.copy);
+      fp.excluded = false;
+      const double c2 = ThreadCpuSeconds();
+      w.fingerprint += c2 - c1;
+      if (extractor != nullptr) {
+        extractor->Extract(w.title, w.body, doc.lang, &w.terms, &fp.terms, &w.spellings);
+        w.terms_cpu += ThreadCpuSeconds() - c2;
+      }
+    }
+    summary.seconds.fingerprint += Since(t0);
+
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Document& doc = batch[i];
+      Fingerprint& fp = prints[i];
+      if (doc.error.empty() && !fp.status.ok()) {
+        doc.error = "text processing failed: " + fp.status.ToString();
+        fp.excluded = true;
+      }
+      if (!doc.error.empty()) ++summary.bad_records;
+      if (!doc.warning.empty()) ++summary.warnings;
+      if ((!doc.error.empty() || !doc.warning.empty()) && hooks.reporter) hooks.reporter(doc);
+      result.ids.push_back(std::move(doc.id));
+      result.lines.push_back(doc.line);
+      result.errors.push_back(std::move(doc.error));
+      result.warnings.push_back(std::move(doc.warning));
+      if (extractor != nullptr) {
+        pass->titles.push_back(std::move(doc.title));
+        pass->dates.push_back(doc.date);
+        pass->terms.Add(fp.terms);
+      }
+      const bool is_short = !fp.excluded && fp.copy.kind == CopyFingerprint::Kind::kShort;
+      result.is_short.push_back(is_short ? 1 : 0);
+      if (fp.excluded) {
+        finder->AddExcluded();
+      } else {
+        if (is_short) ++summary.short_articles;
+        finder->Add(doc.date, fp.copy);
+      }
+    }
+    if (!read_status.ok()) break;
+    t0 = Clock::now();
+    if (pending.valid()) {
+      read_status = pending.get();  // waits only as long as reading outlasted fingerprinting
+      batch.swap(ahead);
+    } else {
+      read_status = input_reader.ReadBatch(options.batch_size, &batch);
+    }
+    summary.seconds.read += Since(t0);
+    if (hooks.progress) hooks.progress(result.size(), input_reader.stats().bytes);
+    if (hooks.cancelled && hooks.cancelled()) return Status::Cancelled("cancelled while reading");
+  }
+  summary.articles = result.size();
+  summary.input_bytes = input_reader.stats().bytes;
+  if (extractor != nullptr) {
+    if (Status s = pass->terms.Finish(); !s.ok()) return s;
+  }
+  for (Worker& w : workers) {
+    summary.seconds.tokenize_cpu += w.tokenize;
+    summary.seconds.fingerprint_cpu += w.fingerprint;
+    summary.seconds.terms_cpu += w.terms_cpu;
+    pass->spellings.merge(w.spellings);
+  }
+
+  t0 = Clock::now();
+  summary.memory.limit = options.memory_limit > 0 ? options.memory_limit : PhysicalMemory() / 2;
+  DuplicateGroups groups = finder->Finish(threads, summary.memory.limit / 4);
+  summary.seconds.group = Since(t0);
+  if (!groups.status.ok()) return groups.status;
+  summary.groups = groups.groups;
+  summary.articles_in_groups = groups.documents_in_groups;
+  summary.candidates = groups.candidates;
+  summary.accepted = groups.accepted;
+  summary.rejected = groups.rejected;
+  summary.lsh = groups.lsh;
+  summary.memory.band_keys = groups.band_key_bytes;
+  summary.memory.spilled_evidence = groups.spilled_evidence_bytes;
+  result.representative = std::move(groups.representative);
+  result.kind = std::move(groups.kind);
+  result.score = std::move(groups.score);
+  result.pairs = std::move(groups.pairs);
+  // What the output needs of each record once its text is gone.
+  constexpr size_t kPerRecord = 3 * sizeof(std::string) + sizeof(uint64_t) + sizeof(uint32_t) +
+                                sizeof(DupKind) + sizeof(float) + sizeof(uint8_t);
+  summary.memory.records += result.size() * kPerRecord;
+  for (size_t i = 0; i < result.size(); ++i) {
+    summary.memory.records += StringHeap(result.ids[i]) + StringHeap(result.errors[i]) +
+                              StringHeap(result.warnings[i]);
+  }
+  for (const std::string& title : pass->titles) {
+    summary.memory.records += sizeof(std::string) + sizeof(std::optional<UnixSeconds>) +
+                              StringHeap(title);
+  }
+  result.input_status = read_status;
+  return Status::OK();
+}
+
+
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+uint64_t PeakRssBytes() {
+  std::FILE* f = std::fopen("/proc/self/status", "r");
+  if (f == nullptr) return 0;
+  char line[256];
+  uint64_t kb = 0;
+  while (std::fgets(line, sizeof(line), f) != nullptr) {
+    if (std::strncmp(line, "VmHWM:", 6) == 0) {
+      kb = std::strtoull(line + 6, nullptr, 10);
+      break;
+    }
+  }
+  std::fclose(f);
+  return kb * 1024;
+}
+
+}  // namespace samestory::internal

@@ -1,0 +1,34 @@
+// The pipelines' output files: one JSON line per record (the one output contract), the judged
+// pairs as TSV, the stories as JSON Lines. Writes go through OutputFile; nothing is left
+// unreported. Thread-safety: pure functions of their arguments.
+#ifndef SAMESTORY_PIPELINE_WRITERS_H_
+#define SAMESTORY_PIPELINE_WRITERS_H_
+
+#include <string>
+#include <vector>
+
+#include "samestory/pipeline.h"
+
+namespace samestory::internal {
+
+// Appends the output lines of records [begin, end) of `result` to *out. `story` (may be null) is
+// each record's story (a record index, UINT32_MAX for none).
+void AppendRecordLines(const DedupResult& result, const std::vector<uint32_t>* story,
+                       size_t begin, size_t end, std::string* out);
+
+// Writes every record's line to `path` ("-" is standard output). Errors: IOError.
+Status WriteRecords(const std::string& path, const DedupResult& result,
+                    const std::vector<uint32_t>* story);
+
+// Every judged pair (result.pairs) as TSV: id_a, id_b, verdict, reason, containment,
+// resemblance, fact_agree, fact_conflict. Errors: IOError.
+Status WritePairs(const std::string& path, const DedupResult& result);
+
+// One JSON line per story: story (its earliest article's id), size, first_date, last_date,
+// title, top_terms. Errors: IOError.
+Status WriteStories(const std::string& path, const DedupResult& result,
+                    const std::vector<StorySummary>& stories);
+
+}  // namespace samestory::internal
+
+#endif  // SAMESTORY_PIPELINE_WRITERS_H_
