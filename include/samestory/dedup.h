@@ -162,6 +162,10 @@ struct DedupOptions {
   Status Validate() const;
 };
 
+// The LSH banding DedupOptions (kLsh mode) make for sketches of `fingerprint.sketch_bins` values:
+// the batch's, the feed's and a binding's band keys all come from it. Errors: InvalidArgument.
+Result<LshBanding> DedupBanding(const DedupOptions& options, const FingerprintOptions& fingerprint);
+
 struct JudgedPair {
   uint32_t a = 0, b = 0;  // document indices, a < b
   CopyVerdict verdict;

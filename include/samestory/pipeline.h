@@ -123,6 +123,30 @@ struct DedupResult {
   size_t size() const { return ids.size(); }
 };
 
+// Fingerprints for callers that find candidates themselves (a Spark, Dask or Ray shuffle): per
+// record, the copy fingerprint's sketch and the LSH keys the batch buckets it by. Records that
+// share a key in a column are candidates; the copy rule then decides (Dedup does all of it).
+struct FingerprintResult {
+  std::vector<std::string> ids;     // per record, input order
+  std::vector<std::string> errors;  // "" = none
+  int sketch_bins = 0;              // K: sketch values per record
+  int bands = 0;                    // LSH bands among the key columns
+  size_t key_columns = 0;           // bands, then sentence anchors (CandidateKeys)
+  // (n, sketch_bins) row-major: the one-permutation sketch; zeros for a short record (compared
+  // whole, by text_hash) and for a record with an error.
+  std::vector<uint32_t> sketches;
+  // (n, key_columns) row-major: 32-bit keys, 0 = no key (short records, errors).
+  std::vector<uint32_t> keys;
+  std::vector<uint64_t> text_hash;  // short records: the hash of their tokens; else 0
+  std::vector<uint8_t> is_short;
+  DedupSummary summary;             // reading and fingerprinting only
+  Status input_status;              // as DedupResult::input_status
+};
+
+// Errors: as Dedup; InvalidArgument when the LSH banding cannot be made.
+Result<FingerprintResult> Fingerprint(JsonlReader& input, const DedupPipelineOptions& options,
+                                      const RunHooks& hooks = {});
+
 // Runs near-duplicate detection over the records of `input`. Bad records come back with an
 // error (reported to hooks.reporter); they do not fail the run.
 // Errors: InvalidArgument for bad options; IOError when a temporary file cannot be written;

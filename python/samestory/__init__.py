@@ -23,7 +23,7 @@ import gzip as _gzip
 
 from . import _core
 
-__all__ = ["dedup", "cluster", "score", "DedupResult", "ClusterResult", "NearDuplicates",
+__all__ = ["dedup", "cluster", "score", "Fingerprinter", "DedupResult", "ClusterResult", "NearDuplicates",
            "StoryClusterer", "Feed"]
 
 _BATCH = 4096
@@ -241,6 +241,42 @@ def score(gold, pred):
         pred = [str(pred[i]) if i in pred else f"\x00missing:{i}" for i in ids]
         gold = [str(gold[i]) for i in ids]
     return _core.score([str(g) for g in gold], [str(p) for p in pred])
+
+
+class Fingerprinter:
+    """Fingerprints for users who find candidate pairs themselves (a Spark, Dask or Ray shuffle).
+
+        fp = samestory.Fingerprinter().fingerprint(records)
+        fp.signatures   # (n, sketch_bins) uint32: the one-permutation MinHash sketch
+        fp.band_keys    # (n, columns) uint32: LSH band keys (first ``fp.bands`` columns), then
+                        # sentence anchors; records sharing a nonzero key in a column are candidates
+
+    The keys are the batch's own (``dedup`` buckets by them), 32-bit and never 0 (0 = no key: a
+    short record, compared whole by ``text_hash``, or a bad one, see ``errors``). Options: those
+    of :func:`dedup` that shape fingerprints and keys (gram, sketch_bins, anchors, sample_rate,
+    seed, lsh_threshold, bands, rows, ...).
+    """
+
+    def __init__(self, n_jobs=0, **options):
+        unknown = set(options) - set(_core.option_names("dedup"))
+        if unknown:
+            raise TypeError(f"unexpected keyword argument {sorted(unknown)[0]!r}")
+        self.n_jobs = n_jobs
+        self.options = options
+
+    def fingerprint(self, records, progress=None):
+        """Returns an object with ids, errors (dict), signatures, band_keys, bands, text_hash,
+        short."""
+        id_field = self.options.get("id_field") or "id"
+        d = _core.fingerprint(_records(records, id_field), dict(self.options, n_jobs=self.n_jobs),
+                              progress)
+        if d["input_error"]:
+            raise OSError(f"the input broke off: {d['input_error']}")
+        import types
+        return types.SimpleNamespace(
+            ids=d["ids"], errors={i: e for i, e in enumerate(d["errors"]) if e},
+            signatures=d["signatures"], band_keys=d["band_keys"], bands=d["bands"],
+            text_hash=d["text_hash"], short=d["short"].astype(bool))
 
 
 class _Estimator:

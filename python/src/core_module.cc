@@ -386,6 +386,38 @@ std::shared_ptr<ClusterRun> RunClusterFromPython(const py::object& input, const 
   return std::make_shared<ClusterRun>(ClusterRun{Take(std::move(result))});
 }
 
+py::dict RunFingerprintFromPython(const py::object& input, const py::dict& kwargs,
+                                  const py::object& progress) {
+  DedupPipelineOptions options;
+  Apply(DedupSetters(), kwargs, &options);
+  if (Status s = options.Validate(); !s.ok()) Raise(s);
+  std::shared_ptr<PythonRecords> records;
+  auto reader = Take(OpenInput(input, options.reader, &records));
+  Interrupts interrupts{nullptr, progress};
+  RunHooks hooks = interrupts.Hooks();
+  Result<FingerprintResult> result = Status::Internal("not run");
+  {
+    py::gil_scoped_release release;
+    result = Fingerprint(*reader, options, hooks);
+  }
+  if (records) records->RaiseIfFailed();
+  interrupts.RaiseIfInterrupted();
+  FingerprintResult r = Take(std::move(result));
+  const auto n = static_cast<py::ssize_t>(r.ids.size());
+  py::dict d;
+  d["ids"] = py::cast(r.ids);
+  d["errors"] = py::cast(r.errors);
+  d["signatures"] = py::array_t<uint32_t>({n, static_cast<py::ssize_t>(r.sketch_bins)},
+                                          r.sketches.data());
+  d["band_keys"] = py::array_t<uint32_t>({n, static_cast<py::ssize_t>(r.key_columns)},
+                                         r.keys.data());
+  d["bands"] = r.bands;
+  d["text_hash"] = Array(r.text_hash);
+  d["short"] = Array(r.is_short);
+  d["input_error"] = r.input_status.ok() ? std::string() : r.input_status.ToString();
+  return d;
+}
+
 py::list StoriesList(const ClusterResult& r) {
   py::list out;
   for (const StorySummary& s : r.stories) {
@@ -532,6 +564,8 @@ PYBIND11_MODULE(_core, m) {
   m.def("dedup", &RunDedupFromPython, py::arg("input"), py::arg("options"),
         py::arg("progress") = py::none());
   m.def("cluster", &RunClusterFromPython, py::arg("input"), py::arg("options"),
+        py::arg("progress") = py::none());
+  m.def("fingerprint", &RunFingerprintFromPython, py::arg("input"), py::arg("options"),
         py::arg("progress") = py::none());
   m.def("option_names", [](const std::string& mode) {
     std::vector<std::string> names;

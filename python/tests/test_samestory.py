@@ -230,3 +230,25 @@ def test_score_matches_known_values():
     assert s["pair_precision"] == 1.0 and s["pair_recall"] == 0.5
     by_id = samestory.score({"1": "a", "2": "a"}, {"1": "x"})
     assert by_id["missing_in_pred"] == 0 and by_id["pair_recall"] == 0.0
+
+
+def test_fingerprints_key_every_copy_the_batch_finds():
+    records = read_records(SAMPLE)
+    fp = samestory.Fingerprinter().fingerprint(records)
+    dups = samestory.dedup(records)
+    n = len(records)
+    assert fp.ids == dups.ids
+    assert fp.signatures.shape[0] == n and fp.signatures.dtype == numpy.uint32
+    assert fp.band_keys.shape[0] == n and fp.bands > 0
+    pairs = 0
+    for i in range(n):
+        j = dups.labels[i]
+        if j < 0 or j == i or fp.short[i] or fp.short[j]:
+            continue
+        shared = (fp.band_keys[i] == fp.band_keys[j]) & (fp.band_keys[i] != 0)
+        assert shared.any(), (fp.ids[i], fp.ids[j])
+        pairs += 1
+    assert pairs > 5
+    # Different articles rarely share a band key.
+    a, b = fp.band_keys[0, :fp.bands], fp.band_keys[-1, :fp.bands]
+    assert (a != b).sum() > fp.bands // 2

@@ -14,6 +14,19 @@
 
 namespace samestory {
 
+Result<LshBanding> DedupBanding(const DedupOptions& options,
+                                const FingerprintOptions& fingerprint) {
+  LshOptions lsh;
+  lsh.threshold = options.lsh_threshold;
+  lsh.recall_at_threshold = options.recall_at_threshold;
+  lsh.bands = options.bands;
+  lsh.rows = options.rows;
+  lsh.bucket_window = options.bucket_window;
+  // Pairs further apart than the copy window are never copies: not even candidates.
+  lsh.max_gap = static_cast<int64_t>(options.rule.window_hours * 3600.0);
+  return LshBanding::Create(lsh, fingerprint.sketch_bins);
+}
+
 size_t CandidateKeyCount(const LshBanding& banding, const FingerprintOptions& fingerprint) {
   return static_cast<size_t>(banding.params().bands) + static_cast<size_t>(fingerprint.anchors);
 }
@@ -95,17 +108,8 @@ Result<DuplicateFinder> DuplicateFinder::Create(const DedupOptions& options,
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->fingerprint = fingerprint;
-  const int sketch_bins = fingerprint.sketch_bins;
   if (options.mode == DedupMode::kLsh) {
-    LshOptions lsh;
-    lsh.threshold = options.lsh_threshold;
-    lsh.recall_at_threshold = options.recall_at_threshold;
-    lsh.bands = options.bands;
-    lsh.rows = options.rows;
-    lsh.bucket_window = options.bucket_window;
-    // Pairs further apart than the copy window are never copies: not even candidates.
-    lsh.max_gap = static_cast<int64_t>(options.rule.window_hours * 3600.0);
-    auto banding = LshBanding::Create(lsh, sketch_bins);
+    auto banding = DedupBanding(options, fingerprint);
     if (!banding.ok()) return banding.status();
     impl->banding = std::move(banding.value());
   }

@@ -1039,13 +1039,8 @@ Result<std::unique_ptr<Feed>> Feed::Open(const std::string& dir, const FeedOptio
   if (ec) return Status::IOError("cannot create state directory " + dir + ": " + ec.message());
   auto preparer = FeedPreparer::Create(options);
   if (!preparer.ok()) return preparer.status();
-  LshOptions lsh_options;
-  lsh_options.threshold = options.dedup.dedup.lsh_threshold;
-  lsh_options.recall_at_threshold = options.dedup.dedup.recall_at_threshold;
-  lsh_options.bands = options.dedup.dedup.bands;
-  lsh_options.rows = options.dedup.dedup.rows;
-  lsh_options.bucket_window = options.dedup.dedup.bucket_window;
-  auto banding = LshBanding::Create(lsh_options, options.dedup.fingerprint.sketch_bins);
+  // The batch's banding (its band keys; the feed does not pair candidates by LshBanding).
+  auto banding = DedupBanding(options.dedup.dedup, options.dedup.fingerprint);
   if (!banding.ok()) return banding.status();
   auto impl = std::make_unique<Impl>(std::move(preparer.value()));
   impl->dir = dir;

@@ -147,10 +147,12 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
       const bool is_short = !fp.excluded && fp.copy.kind == CopyFingerprint::Kind::kShort;
       result.is_short.push_back(is_short ? 1 : 0);
       if (fp.excluded) {
-        finder->AddExcluded();
+        if (pass->observe) pass->observe(nullptr);
+        else finder->AddExcluded();
       } else {
         if (is_short) ++summary.short_articles;
-        finder->Add(doc.date, fp.copy);
+        if (pass->observe) pass->observe(&fp.copy);
+        else finder->Add(doc.date, fp.copy);
       }
     }
     if (!read_status.ok()) break;
@@ -179,6 +181,10 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
 
   t0 = Clock::now();
   summary.memory.limit = options.memory_limit > 0 ? options.memory_limit : PhysicalMemory() / 2;
+  if (pass->observe) {  // fingerprints only: no groups
+    result.input_status = read_status;
+    return Status::OK();
+  }
   DuplicateGroups groups = finder->Finish(threads, summary.memory.limit / 4);
   summary.seconds.group = Since(t0);
   if (!groups.status.ok()) return groups.status;

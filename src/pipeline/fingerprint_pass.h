@@ -5,6 +5,7 @@
 #ifndef SAMESTORY_PIPELINE_FINGERPRINT_PASS_H_
 #define SAMESTORY_PIPELINE_FINGERPRINT_PASS_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -22,6 +23,9 @@ struct Pass {
   std::vector<std::optional<UnixSeconds>> dates;     // for story naming and date reach
   TermSpill terms;
   std::unordered_map<uint64_t, std::string> spellings;  // term hash -> a stem's spelling
+  // When set before the pass: called with every record's fingerprint in input order (null for a
+  // record with an error), and no groups are made (result's group fields stay empty).
+  std::function<void(const CopyFingerprint*)> observe;
 };
 
 // Runs the pass over `input` into *pass. With `extractor` (may be null), terms are extracted

@@ -2,6 +2,7 @@
 // stage's folder; the read-and-fingerprint pass in fingerprint_pass.cc, the files in writers.cc.
 #include "samestory/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <new>
@@ -56,6 +57,40 @@ Result<DedupResult> DedupImpl(JsonlReader& input, const DedupPipelineOptions& op
   pass.result.summary.seconds.total = Since(start);
   pass.result.summary.memory.peak_rss = internal::PeakRssBytes();
   return std::move(pass.result);
+}
+
+Result<FingerprintResult> FingerprintImpl(JsonlReader& input, const DedupPipelineOptions& options,
+                                          const RunHooks& hooks) {
+  const Clock::time_point start = Clock::now();
+  if (Status s = options.Validate(); !s.ok()) return s;
+  auto banding = DedupBanding(options.dedup, options.fingerprint);
+  if (!banding.ok()) return banding.status();
+  FingerprintResult out;
+  out.sketch_bins = options.fingerprint.sketch_bins;
+  out.bands = banding.value().params().bands;
+  out.key_columns = CandidateKeyCount(banding.value(), options.fingerprint);
+  internal::Pass pass;
+  pass.observe = [&](const CopyFingerprint* fp) {
+    const size_t k = out.sketches.size();
+    out.sketches.resize(k + static_cast<size_t>(out.sketch_bins), 0);
+    const size_t c = out.keys.size();
+    out.keys.resize(c + out.key_columns, 0);
+    const bool full = fp != nullptr && fp->kind == CopyFingerprint::Kind::kFull;
+    out.text_hash.push_back(fp != nullptr && !full ? fp->text_hash : 0);
+    if (!full) return;
+    std::copy(fp->sketch.begin(), fp->sketch.end(), out.sketches.begin() + static_cast<long>(k));
+    CandidateKeys(banding.value(), *fp, out.keys.data() + c);
+  };
+  if (Status s = internal::ReadAndFingerprint(input, options, nullptr, hooks, &pass); !s.ok()) {
+    return s;
+  }
+  out.ids = std::move(pass.result.ids);
+  out.errors = std::move(pass.result.errors);
+  out.is_short = std::move(pass.result.is_short);
+  out.summary = pass.result.summary;
+  out.summary.seconds.total = Since(start);
+  out.input_status = pass.result.input_status;
+  return out;
 }
 
 Result<ClusterResult> ClusterImpl(JsonlReader& input, const ClusterPipelineOptions& options,
@@ -244,6 +279,11 @@ auto Guarded(F&& f) -> decltype(f()) {
 }
 
 }  // namespace
+
+Result<FingerprintResult> Fingerprint(JsonlReader& input, const DedupPipelineOptions& options,
+                                      const RunHooks& hooks) {
+  return Guarded([&] { return FingerprintImpl(input, options, hooks); });
+}
 
 Result<DedupResult> Dedup(JsonlReader& input, const DedupPipelineOptions& options,
                           const RunHooks& hooks) {

@@ -127,6 +127,33 @@ TEST(PipelineTest, CancelledRunStops) {
   EXPECT_EQ(asked, 2);
 }
 
+TEST(PipelineTest, FingerprintKeysJoinTheCopiesDedupGroups) {
+  auto a = JsonlReader::Open(kSample, ReaderOptions{});
+  auto b = JsonlReader::Open(kSample, ReaderOptions{});
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto fp = Fingerprint(*a.value(), SmallBatches());
+  auto dups = Dedup(*b.value(), SmallBatches());
+  ASSERT_TRUE(fp.ok() && dups.ok());
+  const FingerprintResult& f = fp.value();
+  const size_t n = f.ids.size();
+  ASSERT_EQ(f.ids, dups.value().ids);
+  ASSERT_EQ(f.sketches.size(), n * static_cast<size_t>(f.sketch_bins));
+  ASSERT_EQ(f.keys.size(), n * f.key_columns);
+  int joined = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t j = dups.value().representative[i];
+    if (j == i || f.is_short[i] || f.is_short[j]) continue;
+    bool shared = false;
+    for (size_t c = 0; c < f.key_columns; ++c) {
+      const uint32_t k = f.keys[i * f.key_columns + c];
+      shared |= k != 0 && k == f.keys[j * f.key_columns + c];
+    }
+    EXPECT_TRUE(shared) << f.ids[i] << " and " << f.ids[j];
+    ++joined;
+  }
+  EXPECT_GT(joined, 5);
+}
+
 TEST(PipelineTest, ClusterResultIsWhatRunClusterWrites) {
   ClusterPipelineOptions options;
   options.dedup = SmallBatches();
