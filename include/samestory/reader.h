@@ -90,11 +90,38 @@ class LineSource {
   std::unique_ptr<Impl> impl_;
 };
 
-// Gives the next record of a caller's input as the text of one JSON object (no newline) in
-// *record (cleared first), or sets *done at the end. A Status other than OK ends the input there
-// (ReadBatch returns it, after the records given before). Called from whichever thread calls
-// ReadBatch (the pipelines read ahead on a second thread).
-using RecordSupplier = std::function<Status(std::string* record, bool* done)>;
+// One record of a caller's input (see RecordSupplier).
+struct SuppliedRecord {
+  std::string text;  // the text of one JSON object, no newline
+  // Its line number; 0 = the one after the previous record's (records counted from 1).
+  uint64_t line = 0;
+  // Not 0: the record was this many bytes, over ReaderOptions::max_record_bytes, and dropped
+  // (`text` is ignored): it is answered "record too large", as a file's line is.
+  uint64_t too_large_bytes = 0;
+};
+
+// Gives the next record of a caller's input in *record (reset first), or sets *done at the end.
+// A Status other than OK ends the input there (ReadBatch returns it, after the records given
+// before). Called from whichever thread calls ReadBatch (the pipelines read ahead on a second
+// thread).
+using RecordSupplier = std::function<Status(SuppliedRecord* record, bool* done)>;
+
+// The reader's duplicate-id rule, for callers that see one input's ids in pieces (the shards of
+// a distributed run): the first record with an id keeps it; a later one is an error.
+class IdRegistry {
+ public:
+  IdRegistry();
+  ~IdRegistry();
+  IdRegistry(IdRegistry&&) noexcept;
+  IdRegistry& operator=(IdRegistry&&) noexcept;
+  // "" when `id` is new (and remembers it with `line`); else the error for the later record:
+  // "duplicate id (first seen on line N)".
+  std::string Check(std::string_view id, uint64_t line);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 class JsonlReader {
  public:

@@ -36,6 +36,10 @@ class [[nodiscard]] Status {
   static Status NotFound(std::string_view msg) { return {Code::kNotFound, msg}; }
   static Status Internal(std::string_view msg) { return {Code::kInternal, msg}; }
   static Status Cancelled(std::string_view msg) { return {Code::kCancelled, msg}; }
+  // A status of `code` (OK for kOk) with `msg`: for code that passes a status on, reworded.
+  static Status FromCode(Code code, std::string_view msg) {
+    return code == Code::kOk ? Status() : Status(code, msg);
+  }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

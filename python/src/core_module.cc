@@ -184,7 +184,7 @@ class PythonRecords {
     error_.reset();
   }
 
-  Status Next(std::string* record, bool* done) {
+  Status Next(SuppliedRecord* record, bool* done) {
     while (pos_ == batch_.size()) {
       if (ended_) {
         *done = true;
@@ -213,7 +213,7 @@ class PythonRecords {
         return Status::InvalidArgument("a record is not text");
       }
     }
-    *record = std::move(batch_[pos_++]);
+    record->text = std::move(batch_[pos_++]);
     return Status::OK();
   }
 
@@ -284,7 +284,7 @@ Result<std::unique_ptr<JsonlReader>> OpenInput(const py::object& input, const Re
   *records = std::make_shared<PythonRecords>(input);
   std::shared_ptr<PythonRecords> r = *records;
   return JsonlReader::FromRecords(
-      [r](std::string* record, bool* done) { return r->Next(record, done); }, o);
+      [r](SuppliedRecord* record, bool* done) { return r->Next(record, done); }, o);
 }
 
 template <typename T>

@@ -378,24 +378,8 @@ bool IsBlank(std::string_view line) { return std::all_of(line.begin(), line.end(
 
 // `status` with "<path>: " in front of its message, same code.
 Status WithPath(std::string_view path, const Status& status) {
-  std::string msg = std::string(path) + ": " + status.message();
-  switch (status.code()) {
-    case Status::Code::kOk:
-      return status;
-    case Status::Code::kInvalidArgument:
-      return Status::InvalidArgument(msg);
-    case Status::Code::kIOError:
-      return Status::IOError(msg);
-    case Status::Code::kCorruption:
-      return Status::Corruption(msg);
-    case Status::Code::kNotFound:
-      return Status::NotFound(msg);
-    case Status::Code::kInternal:
-      return Status::Internal(msg);
-    case Status::Code::kCancelled:
-      return Status::Cancelled(msg);
-  }
-  return Status::Internal(msg);
+  if (status.ok()) return status;
+  return Status::FromCode(status.code(), std::string(path) + ": " + status.message());
 }
 
 Result<std::vector<LabeledId>> ReadLabelsImpl(std::string_view path, std::string_view id_field,

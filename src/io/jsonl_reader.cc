@@ -255,19 +255,23 @@ class JsonlReaderImpl final : public JsonlReader {
   // The caller's records: numbered 1, 2, ... as lines are; read as a file's lines are.
   Status ReadSupplied(size_t max_docs, std::vector<Document>* docs) {
     while (status_.ok() && docs->size() < max_docs) {
-      record_.clear();
+      record_.text.clear();
+      record_.line = 0;
+      record_.too_large_bytes = 0;
       bool done = false;
       status_ = supplier_(&record_, &done);
       if (!status_.ok() || done) break;
-      ++number_;
-      stats_.bytes += record_.size() + 1;
-      if (internal::IsBlankLine(record_)) continue;
+      number_ = record_.line != 0 ? record_.line : number_ + 1;
+      const uint64_t size = record_.too_large_bytes != 0 ? record_.too_large_bytes
+                                                         : record_.text.size();
+      stats_.bytes += size + 1;
+      if (record_.too_large_bytes == 0 && internal::IsBlankLine(record_.text)) continue;
       Document& d = docs->emplace_back();
       d.line = number_;
-      if (record_.size() > options_.max_record_bytes) {
-        d.error = internal::RecordTooLargeError(record_.size(), options_.max_record_bytes);
+      if (size > options_.max_record_bytes || record_.too_large_bytes != 0) {
+        d.error = internal::RecordTooLargeError(size, options_.max_record_bytes);
       } else {
-        parser_.Parse(record_, number_, &d, /*padded=*/false);
+        parser_.Parse(record_.text, number_, &d, /*padded=*/false);
       }
       Count(&d);
     }
@@ -283,29 +287,39 @@ class JsonlReaderImpl final : public JsonlReader {
   }
 
   void CheckDuplicateId(Document* d) {
-    if (options_.reject_duplicate_ids) {
-      // Ids are remembered by their 64-bit XXH3 hash, 16 bytes an id whatever its length; a false
-      // "duplicate" needs a hash collision: about n^2 / 2^65, 3e-6 for ten million ids.
-      uint64_t h = XXH3_64bits(d->id.data(), d->id.size());
-      auto [it, inserted] = first_line_.try_emplace(h, d->line);
-      if (!inserted) {
-        d->error = "duplicate id (first seen on line " + std::to_string(it->second) + ")";
-      }
-    }
+    if (options_.reject_duplicate_ids) d->error = ids_.Check(d->id, d->line);
   }
 
   std::unique_ptr<LineReader> lines_;
   RecordSupplier supplier_;
-  std::string record_;
+  SuppliedRecord record_;
   uint64_t number_ = 0;
   Status status_;
   ReaderOptions options_;
   RecordParserCore parser_;
   ReaderStats stats_;
-  std::unordered_map<uint64_t, uint64_t> first_line_;  // XXH3 of id -> first line
+  IdRegistry ids_;
 };
 
 }  // namespace
+
+struct IdRegistry::Impl {
+  // Ids are remembered by their 64-bit XXH3 hash, 16 bytes an id whatever its length; a false
+  // "duplicate" needs a hash collision: about n^2 / 2^65, 3e-6 for ten million ids.
+  std::unordered_map<uint64_t, uint64_t> first_line;  // XXH3 of id -> first line
+};
+
+IdRegistry::IdRegistry() : impl_(std::make_unique<Impl>()) {}
+IdRegistry::~IdRegistry() = default;
+IdRegistry::IdRegistry(IdRegistry&&) noexcept = default;
+IdRegistry& IdRegistry::operator=(IdRegistry&&) noexcept = default;
+
+std::string IdRegistry::Check(std::string_view id, uint64_t line) {
+  const uint64_t h = XXH3_64bits(id.data(), id.size());
+  auto [it, inserted] = impl_->first_line.try_emplace(h, line);
+  if (inserted) return std::string();
+  return "duplicate id (first seen on line " + std::to_string(it->second) + ")";
+}
 
 struct RecordParser::Impl {
   explicit Impl(const ReaderOptions& options) : core(options) {}

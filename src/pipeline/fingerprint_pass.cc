@@ -54,21 +54,19 @@ struct Fingerprint {
 // from) every record in parallel; groups near-duplicates. Texts are dropped batch by batch.
 }  // namespace
 
-Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions& options,
-                          const TermExtractor* extractor, const RunHooks& hooks, Pass* pass) {
+Status FingerprintRecords(JsonlReader& input_reader, const DedupPipelineOptions& options,
+                          const TermExtractor* extractor, const RunHooks& hooks,
+                          const RecordSink& sink, PassTimes* times,
+                          std::unordered_map<uint64_t, std::string>* spellings) {
   if (Status s = options.Validate(); !s.ok()) return s;
   auto tokenizer = Tokenizer::Create(options.text);
   if (!tokenizer.ok()) return tokenizer.status();
   auto fingerprinter = CopyFingerprinter::Create(options.fingerprint);
   if (!fingerprinter.ok()) return fingerprinter.status();
-  auto finder = DuplicateFinder::Create(options.dedup, options.fingerprint);
-  if (!finder.ok()) return finder.status();
-  DedupResult& result = pass->result;
-  DedupSummary& summary = result.summary;
   const int threads = options.threads > 0
                           ? options.threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-  summary.threads = threads;
+  times->threads = threads;
   std::vector<Worker> workers;
   for (int t = 0; t < threads; ++t) {
     auto scratch = tokenizer->NewScratch();
@@ -80,13 +78,11 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
   // With two or more threads the next batch is read (decompressed, parsed) while this one is
   // fingerprinted; the reader is only ever used by one thread at a time.
   const bool read_ahead = threads > 1;
-  if (extractor != nullptr) {
-    if (Status s = pass->terms.Open(); !s.ok()) return s;
-  }
   std::future<Status> pending;
+  uint64_t records = 0;
   Clock::time_point t0 = Clock::now();
   Status read_status = input_reader.ReadBatch(options.batch_size, &batch);
-  summary.seconds.read += Since(t0);
+  times->seconds.read += Since(t0);
   while (!batch.empty()) {
     if (read_ahead && read_status.ok()) {
       pending = std::async(std::launch::async, [&input_reader, &ahead, &options] {
@@ -123,7 +119,7 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
         w.terms_cpu += ThreadCpuSeconds() - c2;
       }
     }
-    summary.seconds.fingerprint += Since(t0);
+    times->seconds.fingerprint += Since(t0);
 
     for (size_t i = 0; i < batch.size(); ++i) {
       Document& doc = batch[i];
@@ -132,28 +128,12 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
         doc.error = "text processing failed: " + fp.status.ToString();
         fp.excluded = true;
       }
-      if (!doc.error.empty()) ++summary.bad_records;
-      if (!doc.warning.empty()) ++summary.warnings;
-      if ((!doc.error.empty() || !doc.warning.empty()) && hooks.reporter) hooks.reporter(doc);
-      result.ids.push_back(std::move(doc.id));
-      result.lines.push_back(doc.line);
-      result.errors.push_back(std::move(doc.error));
-      result.warnings.push_back(std::move(doc.warning));
-      if (extractor != nullptr) {
-        pass->titles.push_back(std::move(doc.title));
-        pass->dates.push_back(doc.date);
-        pass->terms.Add(fp.terms);
+      if (Status s = sink(doc, fp.excluded ? nullptr : &fp.copy,
+                          extractor != nullptr ? &fp.terms : nullptr);
+          !s.ok()) {
+        return s;
       }
-      const bool is_short = !fp.excluded && fp.copy.kind == CopyFingerprint::Kind::kShort;
-      result.is_short.push_back(is_short ? 1 : 0);
-      if (fp.excluded) {
-        if (pass->observe) pass->observe(nullptr);
-        else finder->AddExcluded();
-      } else {
-        if (is_short) ++summary.short_articles;
-        if (pass->observe) pass->observe(&fp.copy);
-        else finder->Add(doc.date, fp.copy);
-      }
+      ++records;
     }
     if (!read_status.ok()) break;
     t0 = Clock::now();
@@ -163,29 +143,80 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
     } else {
       read_status = input_reader.ReadBatch(options.batch_size, &batch);
     }
-    summary.seconds.read += Since(t0);
-    if (hooks.progress) hooks.progress(result.size(), input_reader.stats().bytes);
+    times->seconds.read += Since(t0);
+    if (hooks.progress) hooks.progress(records, input_reader.stats().bytes);
     if (hooks.cancelled && hooks.cancelled()) return Status::Cancelled("cancelled while reading");
   }
-  summary.articles = result.size();
-  summary.input_bytes = input_reader.stats().bytes;
-  if (extractor != nullptr) {
-    if (Status s = pass->terms.Finish(); !s.ok()) return s;
-  }
+  times->input_bytes = input_reader.stats().bytes;
+  times->input_status = read_status;
   for (Worker& w : workers) {
-    summary.seconds.tokenize_cpu += w.tokenize;
-    summary.seconds.fingerprint_cpu += w.fingerprint;
-    summary.seconds.terms_cpu += w.terms_cpu;
-    pass->spellings.merge(w.spellings);
+    times->seconds.tokenize_cpu += w.tokenize;
+    times->seconds.fingerprint_cpu += w.fingerprint;
+    times->seconds.terms_cpu += w.terms_cpu;
+    if (spellings != nullptr) spellings->merge(w.spellings);
   }
+  return Status::OK();
+}
 
-  t0 = Clock::now();
-  summary.memory.limit = options.memory_limit > 0 ? options.memory_limit : PhysicalMemory() / 2;
-  if (pass->observe) {  // fingerprints only: no groups
-    result.input_status = read_status;
-    return Status::OK();
+Status GroupBuilder::Start(const DedupPipelineOptions& options, bool terms, const RunHooks& hooks,
+                           IdRegistry* ids, Pass* pass) {
+  auto finder = DuplicateFinder::Create(options.dedup, options.fingerprint);
+  if (!finder.ok()) return finder.status();
+  finder_.emplace(std::move(finder.value()));
+  options_ = options;
+  terms_ = terms;
+  hooks_ = hooks;
+  ids_ = ids;
+  pass_ = pass;
+  if (terms) return pass->terms.Open();
+  return Status::OK();
+}
+
+Status GroupBuilder::Add(Document& doc, const CopyFingerprint* fp,
+                         const std::vector<TermCount>* terms) {
+  DedupResult& result = pass_->result;
+  DedupSummary& summary = result.summary;
+  if (ids_ != nullptr && doc.error.empty()) {
+    doc.error = ids_->Check(doc.id, doc.line);
+    if (!doc.error.empty()) fp = nullptr;
   }
-  DuplicateGroups groups = finder->Finish(threads, summary.memory.limit / 4);
+  if (!doc.error.empty()) ++summary.bad_records;
+  if (!doc.warning.empty()) ++summary.warnings;
+  if ((!doc.error.empty() || !doc.warning.empty()) && hooks_.reporter) hooks_.reporter(doc);
+  result.ids.push_back(std::move(doc.id));
+  result.lines.push_back(doc.line);
+  result.errors.push_back(std::move(doc.error));
+  result.warnings.push_back(std::move(doc.warning));
+  if (terms_) {
+    pass_->titles.push_back(std::move(doc.title));
+    pass_->dates.push_back(doc.date);
+    static const std::vector<TermCount> kNone;
+    pass_->terms.Add(fp != nullptr && terms != nullptr ? *terms : kNone);
+  }
+  const bool is_short = fp != nullptr && fp->kind == CopyFingerprint::Kind::kShort;
+  result.is_short.push_back(is_short ? 1 : 0);
+  if (fp == nullptr) {
+    finder_->AddExcluded();
+  } else {
+    if (is_short) ++summary.short_articles;
+    finder_->Add(doc.date, *fp);
+  }
+  return Status::OK();
+}
+
+Status GroupBuilder::Finish(const PassTimes& times) {
+  DedupResult& result = pass_->result;
+  DedupSummary& summary = result.summary;
+  summary.threads = times.threads;
+  summary.seconds = times.seconds;
+  summary.articles = result.size();
+  summary.input_bytes = times.input_bytes;
+  if (terms_) {
+    if (Status s = pass_->terms.Finish(); !s.ok()) return s;
+  }
+  Clock::time_point t0 = Clock::now();
+  summary.memory.limit = options_.memory_limit > 0 ? options_.memory_limit : PhysicalMemory() / 2;
+  DuplicateGroups groups = finder_->Finish(times.threads, summary.memory.limit / 4);
   summary.seconds.group = Since(t0);
   if (!groups.status.ok()) return groups.status;
   summary.groups = groups.groups;
@@ -208,14 +239,33 @@ Status ReadAndFingerprint(JsonlReader& input_reader, const DedupPipelineOptions&
     summary.memory.records += StringHeap(result.ids[i]) + StringHeap(result.errors[i]) +
                               StringHeap(result.warnings[i]);
   }
-  for (const std::string& title : pass->titles) {
+  for (const std::string& title : pass_->titles) {
     summary.memory.records += sizeof(std::string) + sizeof(std::optional<UnixSeconds>) +
                               StringHeap(title);
   }
-  result.input_status = read_status;
+  result.input_status = times.input_status;
   return Status::OK();
 }
 
+Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& options,
+                          const TermExtractor* extractor, const RunHooks& hooks, Pass* pass) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  GroupBuilder builder;
+  if (Status s = builder.Start(options, extractor != nullptr, hooks, nullptr, pass); !s.ok()) {
+    return s;
+  }
+  PassTimes times;
+  if (Status s = FingerprintRecords(
+          input, options, extractor, hooks,
+          [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>* terms) {
+            return builder.Add(doc, fp, terms);
+          },
+          &times, &pass->spellings);
+      !s.ok()) {
+    return s;
+  }
+  return builder.Finish(times);
+}
 
 double ThreadCpuSeconds() {
   timespec ts;

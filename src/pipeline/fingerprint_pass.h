@@ -23,14 +23,50 @@ struct Pass {
   std::vector<std::optional<UnixSeconds>> dates;     // for story naming and date reach
   TermSpill terms;
   std::unordered_map<uint64_t, std::string> spellings;  // term hash -> a stem's spelling
-  // When set before the pass: called with every record's fingerprint in input order (null for a
-  // record with an error), and no groups are made (result's group fields stay empty).
-  std::function<void(const CopyFingerprint*)> observe;
 };
 
-// Runs the pass over `input` into *pass. With `extractor` (may be null), terms are extracted
-// into pass->terms. An input that breaks off ends the pass (pass->result.input_status).
-// Errors: as Dedup.
+// What the per-document pass measured, for the summary.
+struct PassTimes {
+  int threads = 1;
+  StageSeconds seconds;  // read, fingerprint and the CPU times
+  uint64_t input_bytes = 0;
+  Status input_status;  // OK, or what ended the input early
+};
+
+// Receives every record in input order with its fingerprint (null for a record with an error)
+// and, when terms are extracted, its terms. A non-OK Status stops the pass with it.
+using RecordSink = std::function<Status(Document& doc, const CopyFingerprint* fp,
+                                        const std::vector<TermCount>* terms)>;
+
+// The per-document stages over `input` in batches: tokenize, fingerprint, and (with `extractor`,
+// may be null) extract TF-IDF terms, in parallel; then `sink` gets each record in order. Term
+// spellings go to *spellings (may be null). Errors: as Dedup.
+Status FingerprintRecords(JsonlReader& input, const DedupPipelineOptions& options,
+                          const TermExtractor* extractor, const RunHooks& hooks,
+                          const RecordSink& sink, PassTimes* times,
+                          std::unordered_map<uint64_t, std::string>* spellings);
+
+// The group stage: records in input order (Add) -> the result's columns, the term file, the
+// duplicate groups (Finish). With an IdRegistry, ids are checked here (a distributed run, whose
+// shards do not see each other's ids).
+class GroupBuilder {
+ public:
+  Status Start(const DedupPipelineOptions& options, bool terms, const RunHooks& hooks,
+               IdRegistry* ids, Pass* pass);
+  Status Add(Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>* terms);
+  Status Finish(const PassTimes& times);
+
+ private:
+  std::optional<DuplicateFinder> finder_;
+  DedupPipelineOptions options_;
+  bool terms_ = false;
+  RunHooks hooks_;
+  IdRegistry* ids_ = nullptr;
+  Pass* pass_ = nullptr;
+};
+
+// Runs FingerprintRecords into a GroupBuilder: the whole pass over `input` into *pass. An input
+// that breaks off ends the pass (pass->result.input_status). Errors: as Dedup.
 Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& options,
                           const TermExtractor* extractor, const RunHooks& hooks, Pass* pass);
 

@@ -10,8 +10,10 @@
 #include "cluster/story_records.h"
 #include "cluster/term_note.h"
 #include "cluster/term_spill.h"
+#include "core/guarded.h"
 #include "io/json_writer.h"
 #include "pipeline/fingerprint_pass.h"
+#include "pipeline/stages.h"
 #include "pipeline/writers.h"
 
 namespace samestory {
@@ -43,7 +45,9 @@ double Since(Clock::time_point start) {
 }
 
 Status CheckCancelled(const RunHooks& hooks, const char* where) {
-  if (hooks.cancelled && hooks.cancelled()) return Status::Cancelled(std::string("cancelled ") + where);
+  if (hooks.cancelled && hooks.cancelled()) {
+    return Status::Cancelled(std::string("cancelled ") + where);
+  }
   return Status::OK();
 }
 
@@ -69,27 +73,35 @@ Result<FingerprintResult> FingerprintImpl(JsonlReader& input, const DedupPipelin
   out.sketch_bins = options.fingerprint.sketch_bins;
   out.bands = banding.value().params().bands;
   out.key_columns = CandidateKeyCount(banding.value(), options.fingerprint);
-  internal::Pass pass;
-  pass.observe = [&](const CopyFingerprint* fp) {
+  auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>*) {
+    out.ids.push_back(std::move(doc.id));
+    out.errors.push_back(std::move(doc.error));
     const size_t k = out.sketches.size();
     out.sketches.resize(k + static_cast<size_t>(out.sketch_bins), 0);
     const size_t c = out.keys.size();
     out.keys.resize(c + out.key_columns, 0);
     const bool full = fp != nullptr && fp->kind == CopyFingerprint::Kind::kFull;
+    out.is_short.push_back(fp != nullptr && !full ? 1 : 0);
     out.text_hash.push_back(fp != nullptr && !full ? fp->text_hash : 0);
-    if (!full) return;
-    std::copy(fp->sketch.begin(), fp->sketch.end(), out.sketches.begin() + static_cast<long>(k));
-    CandidateKeys(banding.value(), *fp, out.keys.data() + c);
+    if (full) {
+      std::copy(fp->sketch.begin(), fp->sketch.end(), out.sketches.begin() + static_cast<long>(k));
+      CandidateKeys(banding.value(), *fp, out.keys.data() + c);
+    }
+    return Status::OK();
   };
-  if (Status s = internal::ReadAndFingerprint(input, options, nullptr, hooks, &pass); !s.ok()) {
+  internal::PassTimes times;
+  if (Status s = internal::FingerprintRecords(input, options, nullptr, hooks, sink, &times,
+                                              nullptr);
+      !s.ok()) {
     return s;
   }
-  out.ids = std::move(pass.result.ids);
-  out.errors = std::move(pass.result.errors);
-  out.is_short = std::move(pass.result.is_short);
-  out.summary = pass.result.summary;
+  out.summary.articles = out.ids.size();
+  out.summary.threads = times.threads;
+  out.summary.seconds = times.seconds;
+  out.summary.input_bytes = times.input_bytes;
+  for (const std::string& e : out.errors) out.summary.bad_records += !e.empty();
   out.summary.seconds.total = Since(start);
-  out.input_status = pass.result.input_status;
+  out.input_status = times.input_status;
   return out;
 }
 
@@ -100,24 +112,37 @@ Result<ClusterResult> ClusterImpl(JsonlReader& input, const ClusterPipelineOptio
   auto extractor = TermExtractor::Create(options.tfidf);
   if (!extractor.ok()) return extractor.status();
   // A saved model is read and checked before the input, so a wrong one fails at once.
-  std::shared_ptr<const TfidfModel> model;
-  if (!options.model.empty()) {
-    std::string note;
-    auto loaded = TfidfModel::Load(options.model, &note);
-    if (!loaded.ok()) return loaded.status();
-    if (Status s = internal::CheckTermNote(options.model, note,
-                                           internal::TermNote(options.dedup.text, options.tfidf));
-        !s.ok()) {
-      return s;
-    }
-    model = std::make_shared<const TfidfModel>(std::move(loaded.value()));
-  }
+  auto model = internal::LoadSavedModel(options);
+  if (!model.ok()) return model.status();
   internal::Pass pass;
   if (Status s = internal::ReadAndFingerprint(input, options.dedup, &extractor.value(), hooks,
                                               &pass);
       !s.ok()) {
     return s;
   }
+  return internal::ClusterFromPass(pass, options, std::move(model.value()), hooks, start);
+}
+
+}  // namespace
+
+namespace internal {
+
+Result<std::shared_ptr<const TfidfModel>> LoadSavedModel(const ClusterPipelineOptions& options) {
+  if (options.model.empty()) return std::shared_ptr<const TfidfModel>();
+  std::string note;
+  auto loaded = TfidfModel::Load(options.model, &note);
+  if (!loaded.ok()) return loaded.status();
+  if (Status s = CheckTermNote(options.model, note, TermNote(options.dedup.text, options.tfidf));
+      !s.ok()) {
+    return s;
+  }
+  return std::make_shared<const TfidfModel>(std::move(loaded.value()));
+}
+
+Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& options,
+                                      std::shared_ptr<const TfidfModel> model,
+                                      const RunHooks& hooks,
+                                      std::chrono::steady_clock::time_point start) {
   if (Status s = CheckCancelled(hooks, "after grouping copies"); !s.ok()) return s;
   ClusterResult out;
   ClusterSummary& summary = out.summary;
@@ -198,6 +223,10 @@ Result<ClusterResult> ClusterImpl(JsonlReader& input, const ClusterPipelineOptio
   return out;
 }
 
+}  // namespace internal
+
+namespace {
+
 Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& outputs,
                                   const DedupPipelineOptions& options,
                                   const RecordReporter& reporter,
@@ -267,45 +296,37 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   return summary;
 }
 
-template <typename F>
-auto Guarded(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    return Status::Internal("out of memory");
-  } catch (const std::exception& e) {
-    return Status::Internal(e.what());
-  }
-}
 
 }  // namespace
 
 Result<FingerprintResult> Fingerprint(JsonlReader& input, const DedupPipelineOptions& options,
                                       const RunHooks& hooks) {
-  return Guarded([&] { return FingerprintImpl(input, options, hooks); });
+  return internal::Guarded([&] { return FingerprintImpl(input, options, hooks); });
 }
 
 Result<DedupResult> Dedup(JsonlReader& input, const DedupPipelineOptions& options,
                           const RunHooks& hooks) {
-  return Guarded([&] { return DedupImpl(input, options, hooks); });
+  return internal::Guarded([&] { return DedupImpl(input, options, hooks); });
 }
 
 Result<ClusterResult> Cluster(JsonlReader& input, const ClusterPipelineOptions& options,
                               const RunHooks& hooks) {
-  return Guarded([&] { return ClusterImpl(input, options, hooks); });
+  return internal::Guarded([&] { return ClusterImpl(input, options, hooks); });
 }
 
 Result<DedupSummary> RunDedup(std::string_view input, const DedupOutputs& outputs,
                               const DedupPipelineOptions& options, const RecordReporter& reporter,
                               const ProgressReporter& progress) {
-  return Guarded([&] { return RunDedupImpl(input, outputs, options, reporter, progress); });
+  return internal::Guarded(
+      [&] { return RunDedupImpl(input, outputs, options, reporter, progress); });
 }
 
 Result<ClusterSummary> RunCluster(std::string_view input, const ClusterOutputs& outputs,
                                   const ClusterPipelineOptions& options,
                                   const RecordReporter& reporter,
                                   const ProgressReporter& progress) {
-  return Guarded([&] { return RunClusterImpl(input, outputs, options, reporter, progress); });
+  return internal::Guarded(
+      [&] { return RunClusterImpl(input, outputs, options, reporter, progress); });
 }
 
 }  // namespace samestory

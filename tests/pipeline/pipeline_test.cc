@@ -40,13 +40,13 @@ std::vector<std::string> Lines(const std::string& text) {
 RecordSupplier Supply(std::vector<std::string> records, size_t fail_after = SIZE_MAX) {
   auto next = std::make_shared<size_t>(0);
   auto held = std::make_shared<std::vector<std::string>>(std::move(records));
-  return [next, held, fail_after](std::string* record, bool* done) -> Status {
+  return [next, held, fail_after](SuppliedRecord* record, bool* done) -> Status {
     if (*next == fail_after) return Status::IOError("the caller's source broke");
     if (*next == held->size()) {
       *done = true;
       return Status::OK();
     }
-    *record = (*held)[(*next)++];
+    record->text = (*held)[(*next)++];
     return Status::OK();
   };
 }

@@ -14,12 +14,34 @@ struct ClusterArgs {
   ClusterPipelineOptions options;
   ClusterOutputs outputs;
   bool no_stemming = false;
+  Communicator* comm = nullptr;
 };
+
+int RunDistributedCluster(ClusterArgs& a) {
+  const bool root = a.comm->rank() == 0;
+  BadRecordPrinter bad("cluster");
+  auto result = RunClusterDistributed(*a.comm, a.pipeline.input, a.outputs, a.options,
+                                      [&](const Document& d) { bad(d); });
+  if (!result.ok()) {
+    return root ? ReportFailure("cluster", result.status()) : ExitCode(result.status());
+  }
+  if (root) {
+    bad.Finish();
+    const ClusterSummary& s = result.value().run;
+    PrintDedupSummary("cluster", s.dedup, a.pipeline.exact, stderr);
+    std::fprintf(stderr, "  stories: %llu of two or more articles holding %llu articles\n",
+                 static_cast<unsigned long long>(s.stories),
+                 static_cast<unsigned long long>(s.articles_in_stories));
+    PrintRankSummaries("cluster", result.value().ranks, stderr);
+  }
+  return 0;
+}
 
 int RunClusterCommand(ClusterArgs& a) {
   a.pipeline.Apply();
   a.options.dedup = a.pipeline.options;
   a.options.tfidf.stemming = a.no_stemming ? Stemming::kNone : Stemming::kByLanguage;
+  if (a.comm != nullptr) return RunDistributedCluster(a);
   BadRecordPrinter bad("cluster");
   ProgressLine progress("cluster", a.pipeline.quiet);
   auto result = RunCluster(a.pipeline.input, a.outputs, a.options,
@@ -57,8 +79,9 @@ int RunClusterCommand(ClusterArgs& a) {
 
 }  // namespace
 
-void AddClusterCommand(CLI::App& app, int* exit_code) {
+void AddClusterCommand(CLI::App& app, int* exit_code, Communicator* comm) {
   auto args = std::make_shared<ClusterArgs>();
+  args->comm = comm;
   CLI::App* cmd = app.add_subcommand(
       "cluster", "Group articles into stories (same event), on top of near-duplicate groups");
   args->pipeline.AddFlags(cmd);

@@ -6,11 +6,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include "samestory/distributed.h"
+
 namespace samestory::cli {
 
-void AddDedupCommand(CLI::App& app, int* exit_code);
+// With `comm` (samestory-mpi), dedup and cluster run distributed over its ranks: rank 0 writes
+// the output and prints the summary.
+void AddDedupCommand(CLI::App& app, int* exit_code, Communicator* comm = nullptr);
 void AddEvalCommand(CLI::App& app, int* exit_code);
-void AddClusterCommand(CLI::App& app, int* exit_code);
+void AddClusterCommand(CLI::App& app, int* exit_code, Communicator* comm = nullptr);
 void AddFeedCommand(CLI::App& app, int* exit_code);
 void AddGenCommand(CLI::App& app, int* exit_code);
 

@@ -187,3 +187,20 @@ int ReportFailure(const char* command, const Status& status) {
 }
 
 }  // namespace samestory::cli
+
+namespace samestory::cli {
+
+void PrintRankSummaries(const char* command, const std::vector<RankSummary>& ranks,
+                        std::FILE* f) {
+  for (const RankSummary& r : ranks) {
+    std::fprintf(f,
+                 "  rank %d: %llu records; sent %.1f MB, received %.1f MB; seconds: fingerprint "
+                 "%.3f, exchange %.3f, rest %.3f; peak RSS %.1f MB\n",
+                 r.rank, static_cast<unsigned long long>(r.records), r.bytes_sent / 1e6,
+                 r.bytes_received / 1e6, r.fingerprint_seconds, r.exchange_seconds,
+                 r.rest_seconds, r.peak_rss / 1e6);
+  }
+  (void)command;
+}
+
+}  // namespace samestory::cli

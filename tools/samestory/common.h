@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 
+#include "samestory/distributed.h"
 #include "samestory/pipeline.h"
 
 namespace samestory::cli {
@@ -60,6 +61,10 @@ int ExitCode(const Status& status);
 
 // Prints a failed run's status ("samestory <command>: <status>"); returns ExitCode(status).
 int ReportFailure(const char* command, const Status& status);
+
+// What each rank of a distributed run did, one line a rank.
+void PrintRankSummaries(const char* command, const std::vector<RankSummary>& ranks,
+                        std::FILE* f);
 
 }  // namespace samestory::cli
 

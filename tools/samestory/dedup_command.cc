@@ -12,10 +12,29 @@ namespace {
 struct DedupArgs {
   PipelineArgs pipeline;
   DedupOutputs outputs;
+  Communicator* comm = nullptr;
 };
+
+int RunDistributedDedup(DedupArgs& a) {
+  const bool root = a.comm->rank() == 0;
+  BadRecordPrinter bad("dedup");
+  auto result = RunDedupDistributed(*a.comm, a.pipeline.input, a.outputs, a.pipeline.options,
+                                    [&](const Document& d) { bad(d); });
+  if (!result.ok()) {
+    return root ? ReportFailure("dedup", result.status())
+                : ExitCode(result.status());
+  }
+  if (root) {
+    bad.Finish();
+    PrintDedupSummary("dedup", result.value().run, a.pipeline.exact, stderr);
+    PrintRankSummaries("dedup", result.value().ranks, stderr);
+  }
+  return 0;
+}
 
 int RunDedupCommand(DedupArgs& a) {
   a.pipeline.Apply();
+  if (a.comm != nullptr) return RunDistributedDedup(a);
   BadRecordPrinter bad("dedup");
   ProgressLine progress("dedup", a.pipeline.quiet);
   auto result = RunDedup(a.pipeline.input, a.outputs, a.pipeline.options,
@@ -31,8 +50,9 @@ int RunDedupCommand(DedupArgs& a) {
 
 }  // namespace
 
-void AddDedupCommand(CLI::App& app, int* exit_code) {
+void AddDedupCommand(CLI::App& app, int* exit_code, Communicator* comm) {
   auto args = std::make_shared<DedupArgs>();
+  args->comm = comm;
   CLI::App* cmd = app.add_subcommand(
       "dedup", "Group copies of one article (wire copies: re-headlined, truncated, edited, noisy)");
   args->pipeline.AddFlags(cmd);

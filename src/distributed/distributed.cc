@@ -1,0 +1,429 @@
+// The distributed runs (see samestory/distributed.h): shares fingerprinted on every rank, the
+// rest of the single-machine pipeline on rank 0 over what the ranks send, in input order.
+#include "samestory/distributed.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <new>
+
+#include "cluster/term_note.h"
+#include "core/guarded.h"
+#include "distributed/record_codec.h"
+#include "io/json_writer.h"
+#include "io/temp_file.h"
+#include "pipeline/fingerprint_pass.h"
+#include "pipeline/stages.h"
+#include "pipeline/writers.h"
+
+namespace samestory {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The group's traffic, counted for the summary.
+class Counted {
+ public:
+  Counted(Communicator& comm, RankSummary* me) : comm_(comm), me_(me) {}
+  Communicator& comm() { return comm_; }
+
+  // Bytes to and from other ranks (a rank's message to itself is not traffic).
+  Result<std::vector<std::string>> AllToAll(std::vector<std::string> send) {
+    const size_t self = static_cast<size_t>(comm_.rank());
+    for (size_t r = 0; r < send.size(); ++r) me_->bytes_sent += r == self ? 0 : send[r].size();
+    auto got = comm_.AllToAll(std::move(send));
+    if (got.ok()) {
+      for (size_t r = 0; r < got.value().size(); ++r) {
+        me_->bytes_received += r == self ? 0 : got.value()[r].size();
+      }
+    }
+    return got;
+  }
+  Result<std::vector<std::string>> AllGather(std::string mine) {
+    me_->bytes_sent += mine.size() * static_cast<size_t>(comm_.size() - 1);
+    auto got = comm_.AllGather(std::move(mine));
+    if (got.ok()) {
+      for (size_t r = 0; r < got.value().size(); ++r) {
+        me_->bytes_received += static_cast<int>(r) == comm_.rank() ? 0 : got.value()[r].size();
+      }
+    }
+    return got;
+  }
+
+  // Every rank's status; the first failure (by rank) on every rank, naming its rank.
+  Status Agree(const Status& mine) {
+    std::string msg;
+    if (!mine.ok()) {
+      msg.push_back(static_cast<char>('0' + static_cast<int>(mine.code())));
+      msg += mine.message();
+    }
+    auto all = AllGather(std::move(msg));
+    if (!all.ok()) return all.status();
+    for (size_t r = 0; r < all.value().size(); ++r) {
+      const std::string& m = all.value()[r];
+      if (m.empty()) continue;
+      const auto code = static_cast<Status::Code>(m[0] - '0');
+      const std::string text = m.substr(1);
+      if (comm_.size() == 1) return Status::FromCode(code, text);
+      return Status::FromCode(code, "rank " + std::to_string(r) + ": " + text);
+    }
+    return Status::OK();
+  }
+
+ private:
+  Communicator& comm_;
+  RankSummary* me_;
+};
+
+// A rank's share of the input: every rank reads every line; record k (blank lines are not
+// records) is in batch k / batch_size, which rank (k / batch_size) % size fingerprints.
+class Share {
+ public:
+  Share(std::unique_ptr<LineSource> lines, size_t batch, int size, int rank, size_t max_bytes)
+      : lines_(std::move(lines)), batch_(batch), size_(size), rank_(rank), max_bytes_(max_bytes) {}
+
+  Status Next(SuppliedRecord* record, bool* done) {
+    LineSource::Line line;
+    while (lines_->Next(max_bytes_, &line)) {
+      if (line.blank) continue;
+      const uint64_t k = records_++;
+      if ((k / batch_) % static_cast<uint64_t>(size_) != static_cast<uint64_t>(rank_)) continue;
+      record->line = line.number;
+      if (line.too_large) {
+        record->too_large_bytes = line.bytes;
+      } else {
+        record->text.assign(line.text);
+      }
+      return Status::OK();
+    }
+    *done = true;
+    return lines_->status();
+  }
+  uint64_t records() const { return records_; }  // records of the whole input seen so far
+
+ private:
+  std::unique_ptr<LineSource> lines_;
+  const uint64_t batch_;
+  const int size_, rank_;
+  const size_t max_bytes_;
+  uint64_t records_ = 0;
+};
+
+// This rank's share, fingerprinted and encoded in chunks of batch_size records (its j-th chunk
+// is batch j * size + rank of the input), in a temporary file.
+struct EncodedShare {
+  std::unique_ptr<internal::TempFile> file;
+  std::vector<uint64_t> offsets;  // chunk j is [offsets[j], offsets[j + 1])
+  uint64_t records = 0;           // this rank's
+  uint64_t input_records = 0;     // the whole input's
+  internal::PassTimes times;
+  std::unordered_map<uint64_t, std::string> spellings;
+};
+
+Status FingerprintShare(Communicator& comm, std::string_view input,
+                        const DedupPipelineOptions& options, const TermExtractor* extractor,
+                        EncodedShare* share) {
+  auto lines = LineSource::Open(input);
+  if (!lines.ok()) return lines.status();
+  auto file = internal::TempFile::Create("distributed fingerprints");
+  if (!file.ok()) return file.status();
+  share->file = std::move(file.value());
+  auto source = std::make_shared<Share>(std::move(lines.value()), options.batch_size, comm.size(),
+                                        comm.rank(), options.reader.max_record_bytes);
+  ReaderOptions reader = options.reader;
+  reader.reject_duplicate_ids = false;  // rank 0 checks ids, in input order (IdRegistry)
+  auto records = JsonlReader::FromRecords(
+      [source](SuppliedRecord* r, bool* done) { return source->Next(r, done); }, reader);
+  if (!records.ok()) return records.status();
+  std::string chunk;
+  uint64_t in_chunk = 0;
+  share->offsets.push_back(0);
+  auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>* terms) {
+    internal::EncodeRecord(doc, fp, terms, &chunk);
+    ++share->records;
+    if (++in_chunk == options.batch_size) {
+      share->file->Append(chunk.data(), chunk.size());
+      share->offsets.push_back(share->file->size());
+      chunk.clear();
+      in_chunk = 0;
+    }
+    return Status::OK();
+  };
+  if (Status s = internal::FingerprintRecords(*records.value(), options, extractor, RunHooks{},
+                                              sink, &share->times, &share->spellings);
+      !s.ok()) {
+    return s;
+  }
+  if (in_chunk > 0) {
+    share->file->Append(chunk.data(), chunk.size());
+    share->offsets.push_back(share->file->size());
+  }
+  share->input_records = source->records();
+  return share->file->Flush();
+}
+
+std::string EncodeSpellings(const std::unordered_map<uint64_t, std::string>& spellings) {
+  std::string out;
+  for (const auto& [hash, text] : spellings) {
+    const uint32_t n = static_cast<uint32_t>(text.size());
+    out.append(reinterpret_cast<const char*>(&hash), sizeof(hash));
+    out.append(reinterpret_cast<const char*>(&n), sizeof(n));
+    out.append(text);
+  }
+  return out;
+}
+
+void DecodeSpellings(std::string_view in, std::unordered_map<uint64_t, std::string>* out) {
+  while (in.size() >= 12) {
+    uint64_t hash;
+    uint32_t n;
+    std::memcpy(&hash, in.data(), 8);
+    std::memcpy(&n, in.data() + 8, 4);
+    in.remove_prefix(12);
+    if (in.size() < n) return;
+    out->try_emplace(hash, std::string(in.substr(0, n)));
+    in.remove_prefix(n);
+  }
+}
+
+// Rank 0's pass over every rank's chunks, in input order, into *pass; other ranks send theirs.
+Status GatherPass(Counted& group, const EncodedShare& share, const DedupPipelineOptions& options,
+                  bool terms, const RecordReporter& reporter, internal::Pass* pass) {
+  Communicator& comm = group.comm();
+  const int size = comm.size();
+  const bool root = comm.rank() == 0;
+  const uint64_t batches = (share.input_records + options.batch_size - 1) / options.batch_size;
+  const uint64_t rounds = (batches + static_cast<uint64_t>(size) - 1) / static_cast<uint64_t>(size);
+  internal::GroupBuilder builder;
+  IdRegistry ids;
+  Status status;
+  if (root) {
+    RunHooks hooks;
+    hooks.reporter = reporter;
+    status = builder.Start(options, terms, hooks,
+                           options.reader.reject_duplicate_ids ? &ids : nullptr, pass);
+  }
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  internal::DecodedRecord record;
+  for (uint64_t j = 0; j < rounds; ++j) {
+    std::vector<std::string> send(static_cast<size_t>(size));
+    if (j + 1 < share.offsets.size()) {
+      const uint64_t begin = share.offsets[j], end = share.offsets[j + 1];
+      send[0].resize(end - begin);
+      if (Status s = share.file->Read(begin, end - begin, send[0].data()); !s.ok()) {
+        status = s;  // sent empty; the failure is agreed on after the rounds
+        send[0].clear();
+      }
+    }
+    auto got = group.AllToAll(std::move(send));
+    if (!got.ok()) return got.status();
+    if (!root || !status.ok()) continue;
+    for (const std::string& chunk : got.value()) {
+      std::string_view in(chunk);
+      while (!in.empty() && status.ok()) {
+        if (!internal::DecodeRecord(&in, &record)) {
+          status = Status::Internal("a rank sent a damaged record");
+          break;
+        }
+        status = builder.Add(record.doc, record.has_fingerprint ? &record.fingerprint : nullptr,
+                             record.has_terms ? &record.terms : nullptr);
+      }
+    }
+  }
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  if (terms) {  // term spellings, for story summaries
+    std::vector<std::string> send(static_cast<size_t>(size));
+    send[0] = EncodeSpellings(share.spellings);
+    auto got = group.AllToAll(std::move(send));
+    if (!got.ok()) return got.status();
+    if (root) {
+      for (const std::string& s : got.value()) DecodeSpellings(s, &pass->spellings);
+    }
+  }
+  if (root) status = builder.Finish(share.times);
+  return status;  // agreed on by the caller, with rank 0's later steps
+}
+
+std::string EncodeRank(const RankSummary& r) {
+  return std::string(reinterpret_cast<const char*>(&r), sizeof(r));
+}
+
+uint64_t PeakRss() { return internal::PeakRssBytes(); }
+
+// An output written under a temporary name, renamed into place by Commit.
+class PendingOutput {
+ public:
+  explicit PendingOutput(std::string path) : path_(std::move(path)) {
+    if (!path_.empty() && path_ != "-") {
+      temp_ = path_ + ".samestory-partial-" + std::to_string(getpid());
+    }
+  }
+  ~PendingOutput() {
+    if (!temp_.empty() && !committed_) std::remove(temp_.c_str());
+  }
+  const std::string& write_path() const { return temp_.empty() ? path_ : temp_; }
+  Status Commit() {
+    if (temp_.empty()) return Status::OK();
+    if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+      return Status::IOError("cannot rename " + temp_ + " to " + path_ + ": " +
+                             std::strerror(errno));
+    }
+    committed_ = true;
+    return Status::OK();
+  }
+
+ private:
+  std::string path_, temp_;
+  bool committed_ = false;
+};
+
+template <typename Summary, typename Rest>
+Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
+                               const DedupPipelineOptions& options,
+                               const TermExtractor* extractor,
+                               std::initializer_list<internal::NamedOutput> outputs,
+                               const RecordReporter& reporter, Status pre, Rest&& rest) {
+  const Clock::time_point start = Clock::now();
+  RankSummary me;
+  me.rank = comm.rank();
+  Counted group(comm, &me);
+  const bool root = comm.rank() == 0;
+  Status status = pre.ok() ? options.Validate() : pre;
+  if (status.ok() && root) status = internal::CheckOutputs(input, outputs);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+
+  EncodedShare share;
+  status = FingerprintShare(comm, input, options, extractor, &share);
+  me.records = share.records;
+  me.fingerprint_seconds = Since(start);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+
+  Clock::time_point t0 = Clock::now();
+  internal::Pass pass;
+  status = GatherPass(group, share, options, extractor != nullptr, reporter, &pass);
+  me.exchange_seconds = Since(t0);
+  share.file.reset();
+
+  t0 = Clock::now();
+  Summary summary;
+  if (root && status.ok()) status = rest(pass, start, &summary);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  me.rest_seconds = Since(t0);
+  me.peak_rss = PeakRss();
+  auto ranks = group.AllGather(EncodeRank(me));
+  if (!ranks.ok()) return ranks.status();
+  for (const std::string& r : ranks.value()) {
+    RankSummary& out = summary.ranks.emplace_back();
+    std::memcpy(&out, r.data(), std::min(r.size(), sizeof(out)));
+  }
+  return summary;
+}
+
+Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view input,
+                                          const DedupOutputs& outputs,
+                                          const DedupPipelineOptions& options,
+                                          const RecordReporter& reporter) {
+  DedupPipelineOptions run = options;
+  run.dedup.collect_pairs = !outputs.pairs.empty();
+  auto result = RunDistributed<DistributedDedupSummary>(
+      comm, input, run, nullptr, {{"output", outputs.output}, {"--pairs", outputs.pairs}},
+      reporter, Status::OK(),
+      [&](internal::Pass& pass, Clock::time_point start, DistributedDedupSummary* summary) {
+        DedupResult& r = pass.result;
+        const Clock::time_point t0 = Clock::now();
+        PendingOutput out(outputs.output), pairs(outputs.pairs);
+        if (Status s = internal::WriteRecords(out.write_path(), r, nullptr); !s.ok()) return s;
+        if (!outputs.pairs.empty()) {
+          if (Status s = internal::WritePairs(pairs.write_path(), r); !s.ok()) return s;
+        }
+        if (!r.input_status.ok()) return r.input_status;  // written, as RunDedup does
+        if (Status s = out.Commit(); !s.ok()) return s;
+        if (Status s = pairs.Commit(); !s.ok()) return s;
+        r.summary.seconds.write = Since(t0);
+        r.summary.seconds.total = Since(start);
+        r.summary.memory.peak_rss = PeakRss();
+        summary->run = r.summary;
+        return Status::OK();
+      });
+  return result;
+}
+
+Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_view input,
+                                              const ClusterOutputs& outputs,
+                                              const ClusterPipelineOptions& options,
+                                              const RecordReporter& reporter) {
+  if (Status s = options.Validate(); !s.ok()) return s;
+  auto extractor = TermExtractor::Create(options.tfidf);
+  if (!extractor.ok()) return extractor.status();
+  // Rank 0 reads the saved model (before the input, as RunCluster does); the ranks agree on it.
+  std::shared_ptr<const TfidfModel> model;
+  Status pre;
+  if (comm.rank() == 0) {
+    auto loaded = internal::LoadSavedModel(options);
+    if (loaded.ok()) model = std::move(loaded.value());
+    else pre = loaded.status();
+  }
+  ClusterPipelineOptions run = options;
+  run.summarize_stories = !outputs.stories.empty();
+  return RunDistributed<DistributedClusterSummary>(
+      comm, input, options.dedup, &extractor.value(),
+      {{"output", outputs.output}, {"--stories", outputs.stories}, {"--save-model", outputs.model}},
+      reporter, pre,
+      [&](internal::Pass& pass, Clock::time_point start, DistributedClusterSummary* summary) {
+        auto result = internal::ClusterFromPass(pass, run, model, RunHooks{}, start);
+        if (!result.ok()) return result.status();
+        ClusterResult& r = result.value();
+        if (!outputs.model.empty()) {
+          const std::string note = internal::TermNote(options.dedup.text, options.tfidf);
+          if (Status s = r.model->Save(outputs.model, note); !s.ok()) return s;
+        }
+        const Clock::time_point t0 = Clock::now();
+        PendingOutput out(outputs.output), stories(outputs.stories);
+        if (Status s = internal::WriteRecords(out.write_path(), r.records, &r.story); !s.ok()) {
+          return s;
+        }
+        if (!outputs.stories.empty()) {
+          if (Status s = internal::WriteStories(stories.write_path(), r.records, r.stories);
+              !s.ok()) {
+            return s;
+          }
+        }
+        if (!r.records.input_status.ok()) return r.records.input_status;
+        if (Status s = out.Commit(); !s.ok()) return s;
+        if (Status s = stories.Commit(); !s.ok()) return s;
+        r.summary.dedup.seconds.write = Since(t0);
+        r.summary.dedup.seconds.total = Since(start);
+        r.summary.dedup.memory.peak_rss = PeakRss();
+        summary->run = r.summary;
+        return Status::OK();
+      });
+}
+
+
+}  // namespace
+
+Result<DistributedDedupSummary> RunDedupDistributed(Communicator& comm, std::string_view input,
+                                                    const DedupOutputs& outputs,
+                                                    const DedupPipelineOptions& options,
+                                                    const RecordReporter& reporter) {
+  return internal::Guarded([&] { return DedupImpl(comm, input, outputs, options, reporter); });
+}
+
+Result<DistributedClusterSummary> RunClusterDistributed(Communicator& comm,
+                                                        std::string_view input,
+                                                        const ClusterOutputs& outputs,
+                                                        const ClusterPipelineOptions& options,
+                                                        const RecordReporter& reporter) {
+  return internal::Guarded([&] { return ClusterImpl(comm, input, outputs, options, reporter); });
+}
+
+}  // namespace samestory

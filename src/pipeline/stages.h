@@ -1,0 +1,26 @@
+// The cluster pipeline's steps after the read-and-fingerprint pass, for the single-machine run
+// (pipeline.cc) and the distributed one (distributed.cc), which builds its pass from its shards.
+#ifndef SAMESTORY_PIPELINE_STAGES_H_
+#define SAMESTORY_PIPELINE_STAGES_H_
+
+#include <chrono>
+#include <memory>
+
+#include "pipeline/fingerprint_pass.h"
+#include "samestory/pipeline.h"
+
+namespace samestory::internal {
+
+// The saved model of options.model, checked against the run's term options; null when none.
+Result<std::shared_ptr<const TfidfModel>> LoadSavedModel(const ClusterPipelineOptions& options);
+
+// TF-IDF (fitted on the pass's representatives unless `model` is given) -> kNN graph -> story
+// clusters -> each record's story. `start` is the run's start, for the summary.
+Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& options,
+                                      std::shared_ptr<const TfidfModel> model,
+                                      const RunHooks& hooks,
+                                      std::chrono::steady_clock::time_point start);
+
+}  // namespace samestory::internal
+
+#endif  // SAMESTORY_PIPELINE_STAGES_H_

@@ -1,0 +1,163 @@
+// Tests for the distributed runs (samestory/distributed.h) over the in-process communicator:
+// for 1-4 ranks the output equals the single-machine run's byte for byte, on the sample and on
+// inputs made for the edge cases; a failure on one rank fails every rank, naming it.
+#include "samestory/distributed.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace samestory {
+namespace {
+
+const std::string kSample = std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sample/articles.jsonl";
+
+std::string TempPath(std::string_view suffix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  return ::testing::TempDir() + "samestory_distributed_" + info->name() + std::string(suffix);
+}
+
+std::string ReadFileBytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << bytes;
+}
+
+// Runs `run(comm)` on `ranks` threads; returns every rank's status.
+template <typename Run>
+std::vector<Status> OnRanks(int ranks, Run run) {
+  auto comms = InProcessCommunicators(ranks);
+  std::vector<Status> status(static_cast<size_t>(ranks));
+  std::vector<std::thread> threads;
+  for (int r = 0; r < ranks; ++r) {
+    threads.emplace_back([&, r] { status[static_cast<size_t>(r)] = run(*comms[r]); });
+  }
+  for (std::thread& t : threads) t.join();
+  return status;
+}
+
+DedupPipelineOptions Options(size_t batch) {
+  DedupPipelineOptions o;
+  o.batch_size = batch;
+  o.threads = 1;
+  return o;
+}
+
+// Dedup and cluster outputs of 1-4 ranks equal the single-machine ones.
+void ExpectSameAsOneMachine(const std::string& input, size_t batch) {
+  const std::string want_dedup = TempPath(".dedup.jsonl");
+  const std::string want_cluster = TempPath(".cluster.jsonl");
+  const std::string want_stories = TempPath(".stories.jsonl");
+  ASSERT_TRUE(RunDedup(input, DedupOutputs{want_dedup, ""}, Options(batch)).ok());
+  ClusterPipelineOptions cluster;
+  cluster.dedup = Options(batch);
+  ASSERT_TRUE(RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster).ok());
+  for (int ranks = 1; ranks <= 4; ++ranks) {
+    SCOPED_TRACE("ranks " + std::to_string(ranks));
+    const std::string got_dedup = TempPath(".got.dedup.jsonl");
+    const std::string got_cluster = TempPath(".got.cluster.jsonl");
+    const std::string got_stories = TempPath(".got.stories.jsonl");
+    for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
+           return RunDedupDistributed(comm, input, DedupOutputs{got_dedup, ""}, Options(batch))
+               .status();
+         })) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    EXPECT_EQ(ReadFileBytes(got_dedup), ReadFileBytes(want_dedup));
+    for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
+           return RunClusterDistributed(comm, input,
+                                        ClusterOutputs{got_cluster, got_stories, ""}, cluster)
+               .status();
+         })) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    EXPECT_EQ(ReadFileBytes(got_cluster), ReadFileBytes(want_cluster));
+    EXPECT_EQ(ReadFileBytes(got_stories), ReadFileBytes(want_stories));
+  }
+}
+
+TEST(DistributedTest, SampleEqualsOneMachine) { ExpectSameAsOneMachine(kSample, 5); }
+
+TEST(DistributedTest, EmptySharesEqualOneMachine) {
+  // One batch holds the whole sample: every rank but rank 0 has nothing to do.
+  ExpectSameAsOneMachine(kSample, 4096);
+}
+
+TEST(DistributedTest, EmptyInput) {
+  const std::string input = TempPath(".jsonl");
+  WriteFile(input, "\n\n");
+  ExpectSameAsOneMachine(input, 3);
+}
+
+TEST(DistributedTest, OneHugeBucketAndIdsOnTwoShards) {
+  // 2,000 identical articles (one LSH bucket), an id repeated in another rank's share, blank
+  // lines, a bad record and dates only minutes apart (a date range shorter than any reach).
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text += "{\"id\":\"same-" + std::to_string(i) +
+            "\",\"date\":\"2024-03-01T10:" + std::to_string(10 + i % 50) +
+            "\",\"title\":\"Port strike halts shipping\",\"text\":\"Dock workers walked out on "
+            "Monday at the main container port, halting shipping and leaving dozens of vessels "
+            "waiting offshore, union officials said.\"}\n";
+    if (i % 500 == 7) text += "\n{\"id\":\"same-3\",\"text\":\"a repeated id\"}\nnot json\n";
+  }
+  const std::string input = TempPath(".jsonl");
+  WriteFile(input, text + ReadFileBytes(kSample));
+  ExpectSameAsOneMachine(input, 64);
+}
+
+TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {
+  // Rank 0 cannot write where the output goes: every rank returns the error, naming rank 0.
+  const std::string output = TempPath(".no-such-dir") + "/out.jsonl";
+  auto status = OnRanks(3, [&](Communicator& comm) {
+    return RunDedupDistributed(comm, kSample, DedupOutputs{output, ""}, Options(5)).status();
+  });
+  ASSERT_FALSE(status[0].ok());
+  for (int r = 1; r < 3; ++r) {
+    EXPECT_FALSE(status[r].ok());
+    EXPECT_NE(status[r].message().find("rank 0"), std::string::npos) << status[r].ToString();
+  }
+  // An input no rank can read: the same error everywhere, and no output file.
+  const std::string out = TempPath(".jsonl");
+  std::filesystem::remove(out);
+  status = OnRanks(2, [&](Communicator& comm) {
+    return RunDedupDistributed(comm, TempPath(".absent"), DedupOutputs{out, ""}, Options(5))
+        .status();
+  });
+  for (const Status& s : status) EXPECT_EQ(s.code(), Status::Code::kNotFound) << s.ToString();
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(DistributedTest, SummaryCountsEveryRanksShare) {
+  std::vector<DistributedDedupSummary> summaries(3);
+  const std::string out = TempPath(".jsonl");
+  auto comms = InProcessCommunicators(3);
+  std::vector<std::thread> threads;
+  for (int r = 0; r < 3; ++r) {
+    threads.emplace_back([&, r] {
+      auto s = RunDedupDistributed(*comms[r], kSample, DedupOutputs{out, ""}, Options(5));
+      if (s.ok()) summaries[r] = s.value();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_EQ(summaries[0].ranks.size(), 3u);
+  uint64_t records = 0;
+  for (const RankSummary& r : summaries[0].ranks) {
+    records += r.records;
+    EXPECT_GT(r.records, 0u);
+  }
+  EXPECT_EQ(records, summaries[0].run.articles);
+  EXPECT_GT(summaries[0].ranks[1].bytes_sent, 0u);
+}
+
+}  // namespace
+}  // namespace samestory
