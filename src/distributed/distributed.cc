@@ -12,7 +12,6 @@
 #include <exception>
 #include <new>
 
-#include "cluster/term_note.h"
 #include "core/guarded.h"
 #include "distributed/record_codec.h"
 #include "io/json_writer.h"
@@ -341,9 +340,11 @@ Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view i
         DedupResult& r = pass.result;
         const Clock::time_point t0 = Clock::now();
         PendingOutput out(outputs.output), pairs(outputs.pairs);
-        if (Status s = internal::WriteRecords(out.write_path(), r, nullptr); !s.ok()) return s;
-        if (!outputs.pairs.empty()) {
-          if (Status s = internal::WritePairs(pairs.write_path(), r); !s.ok()) return s;
+        if (Status s = internal::WriteDedupOutputs(
+                DedupOutputs{out.write_path(), outputs.pairs.empty() ? "" : pairs.write_path()},
+                r);
+            !s.ok()) {
+          return s;
         }
         if (!r.input_status.ok()) return r.input_status;  // written, as RunDedup does
         if (Status s = out.Commit(); !s.ok()) return s;
@@ -382,20 +383,14 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
         auto result = internal::ClusterFromPass(pass, run, model, RunHooks{}, start);
         if (!result.ok()) return result.status();
         ClusterResult& r = result.value();
-        if (!outputs.model.empty()) {
-          const std::string note = internal::TermNote(options.dedup.text, options.tfidf);
-          if (Status s = r.model->Save(outputs.model, note); !s.ok()) return s;
-        }
         const Clock::time_point t0 = Clock::now();
         PendingOutput out(outputs.output), stories(outputs.stories);
-        if (Status s = internal::WriteRecords(out.write_path(), r.records, &r.story); !s.ok()) {
+        if (Status s = internal::WriteClusterOutputs(
+                ClusterOutputs{out.write_path(),
+                               outputs.stories.empty() ? "" : stories.write_path(), outputs.model},
+                r, options);
+            !s.ok()) {
           return s;
-        }
-        if (!outputs.stories.empty()) {
-          if (Status s = internal::WriteStories(stories.write_path(), r.records, r.stories);
-              !s.ok()) {
-            return s;
-          }
         }
         if (!r.records.input_status.ok()) return r.records.input_status;
         if (Status s = out.Commit(); !s.ok()) return s;

@@ -247,10 +247,7 @@ Result<DedupSummary> RunDedupImpl(std::string_view input, const DedupOutputs& ou
   if (!result.ok()) return result.status();
   DedupResult& r = result.value();
   const Clock::time_point t0 = Clock::now();
-  if (Status s = internal::WriteRecords(outputs.output, r, nullptr); !s.ok()) return s;
-  if (!outputs.pairs.empty()) {
-    if (Status s = internal::WritePairs(outputs.pairs, r); !s.ok()) return s;
-  }
+  if (Status s = internal::WriteDedupOutputs(outputs, r); !s.ok()) return s;
   r.summary.seconds.write = Since(t0);
   r.summary.seconds.total = Since(start);
   r.summary.memory.peak_rss = internal::PeakRssBytes();
@@ -277,17 +274,8 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   auto result = ClusterImpl(*reader.value(), run, {reporter, progress, nullptr});
   if (!result.ok()) return result.status();
   ClusterResult& r = result.value();
-  if (!outputs.model.empty()) {
-    const std::string note = internal::TermNote(options.dedup.text, options.tfidf);
-    if (Status s = r.model->Save(outputs.model, note); !s.ok()) return s;
-  }
   const Clock::time_point t0 = Clock::now();
-  if (Status s = internal::WriteRecords(outputs.output, r.records, &r.story); !s.ok()) return s;
-  if (!outputs.stories.empty()) {
-    if (Status s = internal::WriteStories(outputs.stories, r.records, r.stories); !s.ok()) {
-      return s;
-    }
-  }
+  if (Status s = internal::WriteClusterOutputs(outputs, r, options); !s.ok()) return s;
   ClusterSummary& summary = r.summary;
   summary.dedup.seconds.write = Since(t0);
   summary.dedup.seconds.total = Since(start);

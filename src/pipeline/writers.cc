@@ -1,5 +1,6 @@
 #include "pipeline/writers.h"
 
+#include "cluster/term_note.h"
 #include "io/json_writer.h"
 
 namespace samestory {
@@ -110,6 +111,23 @@ Status WriteStories(const std::string& path, const DedupResult& result,
   }
   if (Status st = out.value()->Write(buf); !st.ok()) return st;
   return out.value()->Close();
+}
+
+Status WriteDedupOutputs(const DedupOutputs& outputs, const DedupResult& result) {
+  if (Status s = WriteRecords(outputs.output, result, nullptr); !s.ok()) return s;
+  if (outputs.pairs.empty()) return Status::OK();
+  return WritePairs(outputs.pairs, result);
+}
+
+Status WriteClusterOutputs(const ClusterOutputs& outputs, const ClusterResult& result,
+                           const ClusterPipelineOptions& options) {
+  if (!outputs.model.empty()) {
+    const std::string note = TermNote(options.dedup.text, options.tfidf);
+    if (Status s = result.model->Save(outputs.model, note); !s.ok()) return s;
+  }
+  if (Status s = WriteRecords(outputs.output, result.records, &result.story); !s.ok()) return s;
+  if (outputs.stories.empty()) return Status::OK();
+  return WriteStories(outputs.stories, result.records, result.stories);
 }
 
 }  // namespace internal

@@ -29,6 +29,14 @@ Status WritePairs(const std::string& path, const DedupResult& result);
 Status WriteStories(const std::string& path, const DedupResult& result,
                     const std::vector<StorySummary>& stories);
 
+// Every output a dedup run asked for: the records, and the pairs when outputs.pairs is set.
+Status WriteDedupOutputs(const DedupOutputs& outputs, const DedupResult& result);
+
+// Every output a cluster run asked for: the model (when outputs.model is set; saved with the
+// note of `options`' term options), the records, and the stories (when outputs.stories is set).
+Status WriteClusterOutputs(const ClusterOutputs& outputs, const ClusterResult& result,
+                           const ClusterPipelineOptions& options);
+
 }  // namespace samestory::internal
 
 #endif  // SAMESTORY_PIPELINE_WRITERS_H_
