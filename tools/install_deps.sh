@@ -8,12 +8,14 @@ packages=(
   libfaiss-dev libopenblas-dev libicu-dev libxxhash-dev libstemmer-dev
   libsimdjson-dev libcli11-dev zlib1g-dev libbenchmark-dev libgtest-dev
   # tests/cli/feed_audit_test.sh measures peak RSS (GNU time) and runs as another user (setpriv)
-  time util-linux
+  time util-linux procps
   # the fuzz build (tools/test.sh step 3): clang with libFuzzer and its OpenMP runtime
   clang libclang-rt-14-dev libomp-dev
   # the Python package (pybind11) and its tests (pytest; pandas and scikit-learn for the
   # DataFrame input and sklearn.base.clone)
   pybind11-dev python3-dev python3-numpy python3-pytest python3-pandas python3-sklearn
+  # samestory-mpi and its tests (Open MPI; mpirun)
+  libopenmpi-dev openmpi-bin
 )
 # The benchmark peers (a plain-Python MinHash, scikit-learn, FAISS's Python module) use Debian's
 # own python3, not a pyenv or venv interpreter: pass --peers to install them too.

@@ -14,7 +14,8 @@ bash tools/install_deps.sh
 step() { echo "== tools/test.sh: $* ($(date -u +%H:%M:%S))"; }
 
 step "release build and tests"
-cmake --preset release -DSAMESTORY_WERROR=ON -DSAMESTORY_BUILD_PYTHON=ON >/dev/null
+cmake --preset release -DSAMESTORY_WERROR=ON -DSAMESTORY_BUILD_PYTHON=ON -DSAMESTORY_BUILD_MPI=ON \
+  >/dev/null
 cmake --build --preset release -j "$(nproc)"
 ctest --preset release -j "$(nproc)"
 ((quick)) && exit 0
