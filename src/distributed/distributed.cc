@@ -298,6 +298,11 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   const bool root = comm.rank() == 0;
   Status status = pre.ok() ? options.Validate() : pre;
   if (status.ok() && root) status = internal::CheckOutputs(input, outputs);
+
+  if (status.ok() && input == "-") {
+    // mpirun gives standard input to rank 0 alone: the ranks would read different inputs.
+    status = Status::InvalidArgument("a distributed run reads a file, not standard input");
+  }
   if (Status s = group.Agree(status); !s.ok()) return s;
 
   EncodedShare share;
@@ -305,6 +310,17 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   me.records = share.records;
   me.fingerprint_seconds = Since(start);
   if (Status s = group.Agree(status); !s.ok()) return s;
+  // Every rank must have seen the same records (a file changed during the run, a path that
+  // names different files on different nodes): else the rounds below would not match up.
+  auto counts = group.AllGather(std::to_string(share.input_records));
+  if (!counts.ok()) return counts.status();
+  for (size_t r = 0; r < counts.value().size(); ++r) {
+    if (counts.value()[r] != counts.value()[0]) {
+      return Status::Corruption("the ranks read different inputs: rank 0 saw " +
+                                counts.value()[0] + " records, rank " + std::to_string(r) + " " +
+                                counts.value()[r]);
+    }
+  }
 
   Clock::time_point t0 = Clock::now();
   internal::Pass pass;

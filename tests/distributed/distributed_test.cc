@@ -137,6 +137,17 @@ TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST(DistributedTest, StandardInputIsRefusedOnEveryRank) {
+  // mpirun gives standard input to rank 0 only: a run over it would not match up.
+  auto status = OnRanks(2, [&](Communicator& comm) {
+    return RunDedupDistributed(comm, "-", DedupOutputs{TempPath(".jsonl"), ""}, Options(5))
+        .status();
+  });
+  for (const Status& s : status) {
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
+  }
+}
+
 TEST(DistributedTest, SummaryCountsEveryRanksShare) {
   std::vector<DistributedDedupSummary> summaries(3);
   const std::string out = TempPath(".jsonl");
