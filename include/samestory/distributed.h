@@ -49,8 +49,10 @@ struct RankSummary {
   uint64_t bytes_sent = 0;      // through the communicator
   uint64_t bytes_received = 0;
   double fingerprint_seconds = 0;  // reading its share and the per-document stages (wall)
-  double exchange_seconds = 0;     // sending fingerprints to rank 0 (and, on rank 0, adding them)
-  double rest_seconds = 0;         // rank 0: grouping, clustering, writing; others: waiting
+  // Sending the fingerprints to rank 0; on rank 0, receiving and adding them and then grouping
+  // the copies (LSH candidates, the copy rule, union-find: the single machine's group stage).
+  double exchange_seconds = 0;
+  double rest_seconds = 0;         // rank 0: clustering (cluster) and writing; others: waiting
   uint64_t peak_rss = 0;
 };
 
