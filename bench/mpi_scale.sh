@@ -65,6 +65,7 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 cp "$SAMESTORY" "$WORK/bin/samestory"
 cp "$SAMESTORY_MPI" "$WORK/bin/samestory-mpi"
 ONE=$WORK/bin/samestory MPI=$WORK/bin/samestory-mpi
+MPI_START="sha256 $(sha256sum "$MPI" | cut -c1-12), built $(date -u -r "$SAMESTORY_MPI" '+%Y-%m-%d %H:%M:%S UTC')"
 ROWS=$WORK/rows.tsv
 : > "$ROWS"
 START=$(date +%s)
@@ -263,7 +264,7 @@ done
   echo "# samestory-mpi against one machine: dedup and cluster over MPI ranks"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), nproc $(nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, shared with other work; load average at start $LOAD_START, at end $LOAD_END"
-  echo "- git $GIT_START at the start of the run; binaries (copies taken at the start): samestory $BIN_START; samestory-mpi sha256 $(sha256sum "$MPI" | cut -c1-12), built $(date -u -r "$SAMESTORY_MPI" "+%Y-%m-%d %H:%M:%S UTC"); $(mpirun --version | head -1)"
+  echo "- git $GIT_START at the start of the run; binaries (copies taken at the start): samestory $BIN_START; samestory-mpi $MPI_START; $(mpirun --version | head -1)"
   echo "- Corpora: \`samestory gen --articles N --base $(basename "$BASE") --days N/$PER_DAY -o gen_N.jsonl.gz\` (seed 1; $PER_DAY articles a day at every size, as scale_macro.sh); gen seconds:${gens:- none, reused from KEEP_TMP;} whole benchmark $(( $(date +%s) - START )) s"
   echo "- Every run \`--threads 1\`, outputs compared with \`cmp\` against the first single-machine output of the corpus (a later single-machine round is checked too). Wall = the whole command under \`/usr/bin/time\` (for MPI: \`mpirun\`, start-up included); peak RSS = every process's own \`/usr/bin/time\` %M (KiB x 1024 / 10^6; mpirun's launcher not counted); records, MB sent/received and seconds per rank from the per-rank lines of rank 0's summary; rank 0 group s from the \`seconds: ... group\` of the summary (for MPI it is part of rank 0's exchange stage)."
   echo "- Bytes per article exchanged: rank 0 = MB received / articles the other ranks fingerprinted; rank r > 0 = MB sent / articles it fingerprinted (from the summary's MB, one decimal)."
