@@ -19,9 +19,13 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
 mpirun_() { timeout 600 mpirun --oversubscribe --bind-to none "$@"; }
 
-# Inputs.
-"$BIN" gen --articles 50000 -o "$tmp/g50k.jsonl.gz" 2>/dev/null
-"$BIN" gen --articles 3000 --days 1 --report-spread-days 0.01 -o "$tmp/short_dates.jsonl" 2>/dev/null
+# Inputs (gen's default base is relative to the repo root; ctest runs elsewhere).
+gen() {
+  "$BIN" gen --base "$ROOT/datasets/sample/articles.jsonl" "$@" 2>"$tmp/gen.err" ||
+    { cat "$tmp/gen.err" >&2; echo "FAIL (mpi_test): samestory gen $*" >&2; exit 1; }
+}
+gen --articles 50000 -o "$tmp/g50k.jsonl.gz"
+gen --articles 3000 --days 1 --report-spread-days 0.01 -o "$tmp/short_dates.jsonl"
 /usr/bin/python3 - "$tmp/bucket.jsonl" "$ROOT/datasets/sample/articles.jsonl" <<'PY'
 import json, sys
 out, sample = sys.argv[1], sys.argv[2]
