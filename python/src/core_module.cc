@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "samestory/eval.h"
@@ -348,61 +349,59 @@ struct ClusterRun {
   ClusterResult result;
 };
 
-std::shared_ptr<DedupRun> RunDedupFromPython(const py::object& input, const py::dict& kwargs,
-                                             const py::object& progress) {
-  DedupPipelineOptions options;
-  Apply(DedupSetters(), kwargs, &options);
+// One run from Python: options from keyword arguments, the input opened, the GIL released for
+// the run, the records' or Ctrl-C's exception raised after it. `run(reader, options, hooks)`.
+template <typename Options, typename Run>
+auto RunFromPython(const Setters<Options>& setters, const py::object& input,
+                   const py::dict& kwargs, const py::object& progress, Run run) {
+  Options options;
+  Apply(setters, kwargs, &options);
   if (Status s = options.Validate(); !s.ok()) Raise(s);
+  const ReaderOptions* reader_options;
+  if constexpr (std::is_same_v<Options, ClusterPipelineOptions>) {
+    reader_options = &options.dedup.reader;
+  } else {
+    reader_options = &options.reader;
+  }
   std::shared_ptr<PythonRecords> records;
-  auto reader = Take(OpenInput(input, options.reader, &records));
+  auto reader = Take(OpenInput(input, *reader_options, &records));
   Interrupts interrupts{nullptr, progress};
   RunHooks hooks = interrupts.Hooks();
-  Result<DedupResult> result = Status::Internal("not run");
+  decltype(run(*reader, options, hooks)) result = Status::Internal("not run");
   {
     py::gil_scoped_release release;
-    result = Dedup(*reader, options, hooks);
+    result = run(*reader, options, hooks);
   }
   if (records) records->RaiseIfFailed();
   interrupts.RaiseIfInterrupted();
-  return std::make_shared<DedupRun>(DedupRun{Take(std::move(result))});
+  return Take(std::move(result));
+}
+
+std::shared_ptr<DedupRun> RunDedupFromPython(const py::object& input, const py::dict& kwargs,
+                                             const py::object& progress) {
+  return std::make_shared<DedupRun>(DedupRun{RunFromPython(
+      DedupSetters(), input, kwargs, progress,
+      [](JsonlReader& r, const DedupPipelineOptions& o, const RunHooks& h) {
+        return Dedup(r, o, h);
+      })});
 }
 
 std::shared_ptr<ClusterRun> RunClusterFromPython(const py::object& input, const py::dict& kwargs,
                                                  const py::object& progress) {
-  ClusterPipelineOptions options;
-  Apply(ClusterSetters(), kwargs, &options);
-  if (Status s = options.Validate(); !s.ok()) Raise(s);
-  std::shared_ptr<PythonRecords> records;
-  auto reader = Take(OpenInput(input, options.dedup.reader, &records));
-  Interrupts interrupts{nullptr, progress};
-  RunHooks hooks = interrupts.Hooks();
-  Result<ClusterResult> result = Status::Internal("not run");
-  {
-    py::gil_scoped_release release;
-    result = Cluster(*reader, options, hooks);
-  }
-  if (records) records->RaiseIfFailed();
-  interrupts.RaiseIfInterrupted();
-  return std::make_shared<ClusterRun>(ClusterRun{Take(std::move(result))});
+  return std::make_shared<ClusterRun>(ClusterRun{RunFromPython(
+      ClusterSetters(), input, kwargs, progress,
+      [](JsonlReader& r, const ClusterPipelineOptions& o, const RunHooks& h) {
+        return Cluster(r, o, h);
+      })});
 }
 
 py::dict RunFingerprintFromPython(const py::object& input, const py::dict& kwargs,
                                   const py::object& progress) {
-  DedupPipelineOptions options;
-  Apply(DedupSetters(), kwargs, &options);
-  if (Status s = options.Validate(); !s.ok()) Raise(s);
-  std::shared_ptr<PythonRecords> records;
-  auto reader = Take(OpenInput(input, options.reader, &records));
-  Interrupts interrupts{nullptr, progress};
-  RunHooks hooks = interrupts.Hooks();
-  Result<FingerprintResult> result = Status::Internal("not run");
-  {
-    py::gil_scoped_release release;
-    result = Fingerprint(*reader, options, hooks);
-  }
-  if (records) records->RaiseIfFailed();
-  interrupts.RaiseIfInterrupted();
-  FingerprintResult r = Take(std::move(result));
+  FingerprintResult r = RunFromPython(
+      DedupSetters(), input, kwargs, progress,
+      [](JsonlReader& reader, const DedupPipelineOptions& o, const RunHooks& h) {
+        return Fingerprint(reader, o, h);
+      });
   const auto n = static_cast<py::ssize_t>(r.ids.size());
   py::dict d;
   d["ids"] = py::cast(r.ids);
