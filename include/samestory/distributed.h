@@ -1,9 +1,22 @@
 // Distributed runs: dedup and cluster over a group of processes (MPI ranks), byte-identical to
 // the single-machine run. Every rank reads the input and takes its share of the records (batches
-// of batch_size, dealt round-robin); each rank tokenizes, fingerprints and extracts terms for its
-// share in parallel with the others; rank 0 receives the fingerprints batch by batch in input
-// order and runs the rest of the single-machine pipeline on them (the same GroupBuilder, copy
-// rule, union-find and story clustering: no second copy of any rule), then writes the output.
+// of batch_size, dealt round-robin); each rank tokenizes and fingerprints its share (and extracts
+// terms, for clustering) in parallel with the others.
+//
+// Dedup (LSH mode) then keeps nothing on one rank: each rank keeps its share's evidence in its
+// temporary directory; ids (checked for duplicates across shares), title-word frequencies, band
+// keys and short texts' identities go to owner ranks by hash; each owner applies the bucket rule
+// to its buckets in the single machine's order (date, then input position) and sends each pair
+// to the rank holding its first record, which judges it with the other record's evidence fetched
+// from its holder (the same date and copy rules); accepted pairs become spanning forests merged
+// up a binary tree of ranks (the representative is a group's earliest member, as on one
+// machine); each rank measures its records against their representatives and writes its lines at
+// their offsets in the output (computed from every rank's batch sizes), under a temporary name
+// renamed into place once every rank succeeded.
+//
+// Cluster (and dedup's exact mode) gathers: rank 0 receives the fingerprints batch by batch in
+// input order and runs the rest of the single-machine pipeline on them (the same GroupBuilder,
+// copy rule, union-find and story clustering: no second copy of any rule), then writes.
 // Every rank returns the same Status: a failure on one rank (an unreadable input, a full disk)
 // is named, with its rank, on all of them.
 //
@@ -49,10 +62,12 @@ struct RankSummary {
   uint64_t bytes_sent = 0;      // through the communicator
   uint64_t bytes_received = 0;
   double fingerprint_seconds = 0;  // reading its share and the per-document stages (wall)
-  // Sending the fingerprints to rank 0; on rank 0, receiving and adding them and then grouping
-  // the copies (LSH candidates, the copy rule, union-find: the single machine's group stage).
+  // Dedup: the shuffles, judging its candidates and merging the groups. Gathered runs: sending
+  // the fingerprints to rank 0; on rank 0, receiving them and grouping the copies.
   double exchange_seconds = 0;
-  double rest_seconds = 0;         // rank 0: clustering (cluster) and writing; others: waiting
+  // Dedup: writing its lines. Gathered runs: rank 0's clustering (cluster) and writing; others
+  // wait.
+  double rest_seconds = 0;
   uint64_t peak_rss = 0;
 };
 
@@ -66,8 +81,9 @@ struct DistributedClusterSummary {
 };
 
 // Collective: every rank calls it with the same input, outputs and options. The output equals
-// RunDedup's byte for byte (written by rank 0 to a temporary name, renamed into place once every
-// rank succeeded). Errors: as RunDedup, the same on every rank, the message naming the rank.
+// RunDedup's byte for byte (written to a temporary name, renamed into place once every rank
+// succeeded). `reporter` hears, on each rank, the bad records of its share (in input order).
+// Errors: as RunDedup, the same on every rank, the message naming the rank.
 Result<DistributedDedupSummary> RunDedupDistributed(Communicator& comm, std::string_view input,
                                                     const DedupOutputs& outputs,
                                                     const DedupPipelineOptions& options,

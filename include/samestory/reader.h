@@ -117,6 +117,10 @@ class IdRegistry {
   // "" when `id` is new (and remembers it with `line`); else the error for the later record:
   // "duplicate id (first seen on line N)".
   std::string Check(std::string_view id, uint64_t line);
+  // The rule's pieces, for a run that checks ids by hash across processes: the hash ids are
+  // compared by, and the error of a later record whose id was first seen on `first_line`.
+  static uint64_t Hash(std::string_view id);
+  static std::string DuplicateError(uint64_t first_line);
 
  private:
   struct Impl;

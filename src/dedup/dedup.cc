@@ -83,11 +83,7 @@ struct DuplicateFinder::Impl {
     if (!internal::DecodeEvidence(*buffer, &e->fingerprint)) {
       return Status::Internal("a fingerprint read back from the temporary file is damaged");
     }
-    e->title_df.resize(e->fingerprint.title.size());
-    for (size_t i = 0; i < e->title_df.size(); ++i) {
-      auto it = title_df.find(e->fingerprint.title[i] & CopyFingerprint::kTitleWord);
-      e->title_df[i] = it == title_df.end() ? 0 : it->second;
-    }
+    internal::FillTitleDf(title_df, e);
     return Status::OK();
   }
   // Title words of at most this many documents name something (see JudgeCopy): one in 1,000 of
@@ -395,11 +391,7 @@ DuplicateGroups DuplicateFinder::Finish(int threads, uint64_t memory_budget) {
       }
       const SampleOverlap o = CompareSamples(a->fingerprint, b->fingerprint);
       out.score[d] = static_cast<float>(o.containment());
-      const uint32_t smaller = std::min(o.a, o.b), larger = std::max(o.a, o.b);
-      out.kind[d] = larger > 0 && static_cast<double>(smaller) <
-                                      m.options.rule.partial_below * larger
-                        ? DupKind::kPartial
-                        : DupKind::kCopy;
+      out.kind[d] = internal::MemberKind(o, m.options.rule.partial_below);
     }
   }
   for (uint32_t d = 0; d < n; ++d) {

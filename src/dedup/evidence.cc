@@ -1,5 +1,6 @@
 #include "dedup/evidence.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace samestory::internal {
@@ -58,6 +59,20 @@ bool DecodeEvidence(std::string_view bytes, CopyFingerprint* fp) {
   std::memcpy(fp->title.data(), p, titles * 4ull);
   fp->sketch.clear();
   return true;
+}
+
+void FillTitleDf(const std::unordered_map<uint32_t, uint32_t>& title_df, Evidence* e) {
+  e->title_df.resize(e->fingerprint.title.size());
+  for (size_t i = 0; i < e->title_df.size(); ++i) {
+    auto it = title_df.find(e->fingerprint.title[i] & CopyFingerprint::kTitleWord);
+    e->title_df[i] = it == title_df.end() ? 0 : it->second;
+  }
+}
+
+DupKind MemberKind(const SampleOverlap& o, double partial_below) {
+  const uint32_t smaller = std::min(o.a, o.b), larger = std::max(o.a, o.b);
+  return larger > 0 && static_cast<double>(smaller) < partial_below * larger ? DupKind::kPartial
+                                                                              : DupKind::kCopy;
 }
 
 }  // namespace samestory::internal

@@ -10,6 +10,7 @@
 #include <queue>
 #include <string>
 
+#include "dedup/bucket_pairs.h"
 #include "io/temp_file.h"
 
 namespace samestory {
@@ -125,41 +126,21 @@ void SortByKey(std::vector<Entry>* v, std::vector<Entry>* scratch) {
   if (in_scratch) v->swap(*scratch);
 }
 
-// Pairs of one bucket, its members given by rank in ascending order: every pair when the bucket
-// is small, else each member with the `window` members after it. With times (per rank, in the
-// same order; kNoTime for undated documents, which come last), members further apart than
-// `max_gap` are not paired (an undated member is paired with any).
-constexpr int64_t kNoTime = INT64_MAX;
-
 // A pair as one sortable key: (a << 32) | b, a < b.
 uint64_t PairKey(uint32_t x, uint32_t y) {
   return x < y ? (uint64_t{x} << 32) | y : (uint64_t{y} << 32) | x;
 }
 
+// Pairs of one bucket, its members given by rank in ascending order (the rule is
+// internal::EmitBucketPairs). `time_of_rank` is empty when documents have no times.
 void EmitBucket(const Entry* begin, const Entry* end, size_t window,
                 std::span<const uint32_t> doc_of_rank, std::span<const int64_t> time_of_rank,
                 int64_t max_gap, std::vector<uint64_t>* pairs) {
-  const size_t m = static_cast<size_t>(end - begin);
-  const bool small = m <= window + 1;
-  const bool timed = !time_of_rank.empty() && max_gap > 0;
-  // The first undated member (they follow every dated one).
-  size_t undated = m;
-  if (timed) {
-    while (undated > 0 && time_of_rank[begin[undated - 1].rank] == kNoTime) --undated;
-  }
-  for (size_t i = 0; i < m; ++i) {
-    const uint32_t x = doc_of_rank[begin[i].rank];
-    const int64_t ti = timed ? time_of_rank[begin[i].rank] : 0;
-    size_t emitted = 0;
-    for (size_t j = i + 1; j < m && (small || emitted < window); ++j) {
-      if (timed && ti != kNoTime && j < undated && time_of_rank[begin[j].rank] - ti > max_gap) {
-        j = undated - 1;  // every dated member after j is further still
-        continue;
-      }
-      pairs->push_back(PairKey(x, doc_of_rank[begin[j].rank]));
-      ++emitted;
-    }
-  }
+  internal::EmitBucketPairs(
+      static_cast<size_t>(end - begin), window, time_of_rank.empty() ? 0 : max_gap,
+      [&](size_t i) { return doc_of_rank[begin[i].rank]; },
+      [&](size_t i) { return time_of_rank[begin[i].rank]; },
+      [&](uint32_t x, uint32_t y) { pairs->push_back(PairKey(x, y)); });
 }
 
 // Buckets of a sorted run of entries, one callback per bucket.

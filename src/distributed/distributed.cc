@@ -13,6 +13,7 @@
 #include <new>
 
 #include "core/guarded.h"
+#include "distributed/group.h"
 #include "distributed/record_codec.h"
 #include "io/json_writer.h"
 #include "io/temp_file.h"
@@ -29,93 +30,9 @@ double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The group's traffic, counted for the summary.
-class Counted {
- public:
-  Counted(Communicator& comm, RankSummary* me) : comm_(comm), me_(me) {}
-  Communicator& comm() { return comm_; }
-
-  // Bytes to and from other ranks (a rank's message to itself is not traffic).
-  Result<std::vector<std::string>> AllToAll(std::vector<std::string> send) {
-    const size_t self = static_cast<size_t>(comm_.rank());
-    for (size_t r = 0; r < send.size(); ++r) me_->bytes_sent += r == self ? 0 : send[r].size();
-    auto got = comm_.AllToAll(std::move(send));
-    if (got.ok()) {
-      for (size_t r = 0; r < got.value().size(); ++r) {
-        me_->bytes_received += r == self ? 0 : got.value()[r].size();
-      }
-    }
-    return got;
-  }
-  Result<std::vector<std::string>> AllGather(std::string mine) {
-    me_->bytes_sent += mine.size() * static_cast<size_t>(comm_.size() - 1);
-    auto got = comm_.AllGather(std::move(mine));
-    if (got.ok()) {
-      for (size_t r = 0; r < got.value().size(); ++r) {
-        me_->bytes_received += static_cast<int>(r) == comm_.rank() ? 0 : got.value()[r].size();
-      }
-    }
-    return got;
-  }
-
-  // Every rank's status; the first failure (by rank) on every rank, naming its rank.
-  Status Agree(const Status& mine) {
-    std::string msg;
-    if (!mine.ok()) {
-      msg.push_back(static_cast<char>('0' + static_cast<int>(mine.code())));
-      msg += mine.message();
-    }
-    auto all = AllGather(std::move(msg));
-    if (!all.ok()) return all.status();
-    for (size_t r = 0; r < all.value().size(); ++r) {
-      const std::string& m = all.value()[r];
-      if (m.empty()) continue;
-      const auto code = static_cast<Status::Code>(m[0] - '0');
-      const std::string text = m.substr(1);
-      if (comm_.size() == 1) return Status::FromCode(code, text);
-      return Status::FromCode(code, "rank " + std::to_string(r) + ": " + text);
-    }
-    return Status::OK();
-  }
-
- private:
-  Communicator& comm_;
-  RankSummary* me_;
-};
-
-// A rank's share of the input: every rank reads every line; record k (blank lines are not
-// records) is in batch k / batch_size, which rank (k / batch_size) % size fingerprints.
-class Share {
- public:
-  Share(std::unique_ptr<LineSource> lines, size_t batch, int size, int rank, size_t max_bytes)
-      : lines_(std::move(lines)), batch_(batch), size_(size), rank_(rank), max_bytes_(max_bytes) {}
-
-  Status Next(SuppliedRecord* record, bool* done) {
-    LineSource::Line line;
-    while (lines_->Next(max_bytes_, &line)) {
-      if (line.blank) continue;
-      const uint64_t k = records_++;
-      if ((k / batch_) % static_cast<uint64_t>(size_) != static_cast<uint64_t>(rank_)) continue;
-      record->line = line.number;
-      if (line.too_large) {
-        record->too_large_bytes = line.bytes;
-      } else {
-        record->text.assign(line.text);
-      }
-      return Status::OK();
-    }
-    *done = true;
-    return lines_->status();
-  }
-  uint64_t records() const { return records_; }  // records of the whole input seen so far
-
- private:
-  std::unique_ptr<LineSource> lines_;
-  const uint64_t batch_;
-  const int size_, rank_;
-  const size_t max_bytes_;
-  uint64_t records_ = 0;
-};
+using internal::Counted;
+using internal::PendingOutput;
+using internal::Share;
 
 // This rank's share, fingerprinted and encoded in chunks of batch_size records (its j-th chunk
 // is batch j * size + rank of the input), in a temporary file.
@@ -258,33 +175,6 @@ std::string EncodeRank(const RankSummary& r) {
 
 uint64_t PeakRss() { return internal::PeakRssBytes(); }
 
-// An output written under a temporary name, renamed into place by Commit.
-class PendingOutput {
- public:
-  explicit PendingOutput(std::string path) : path_(std::move(path)) {
-    if (!path_.empty() && path_ != "-") {
-      temp_ = path_ + ".samestory-partial-" + std::to_string(getpid());
-    }
-  }
-  ~PendingOutput() {
-    if (!temp_.empty() && !committed_) std::remove(temp_.c_str());
-  }
-  const std::string& write_path() const { return temp_.empty() ? path_ : temp_; }
-  Status Commit() {
-    if (temp_.empty()) return Status::OK();
-    if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-      return Status::IOError("cannot rename " + temp_ + " to " + path_ + ": " +
-                             std::strerror(errno));
-    }
-    committed_ = true;
-    return Status::OK();
-  }
-
- private:
-  std::string path_, temp_;
-  bool committed_ = false;
-};
-
 template <typename Summary, typename Rest>
 Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
                                const DedupPipelineOptions& options,
@@ -310,17 +200,7 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   me.records = share.records;
   me.fingerprint_seconds = Since(start);
   if (Status s = group.Agree(status); !s.ok()) return s;
-  // Every rank must have seen the same records (a file changed during the run, a path that
-  // names different files on different nodes): else the rounds below would not match up.
-  auto counts = group.AllGather(std::to_string(share.input_records));
-  if (!counts.ok()) return counts.status();
-  for (size_t r = 0; r < counts.value().size(); ++r) {
-    if (counts.value()[r] != counts.value()[0]) {
-      return Status::Corruption("the ranks read different inputs: rank 0 saw " +
-                                counts.value()[0] + " records, rank " + std::to_string(r) + " " +
-                                counts.value()[r]);
-    }
-  }
+  if (Status s = group.SameInput(share.input_records); !s.ok()) return s;
 
   Clock::time_point t0 = Clock::now();
   internal::Pass pass;
@@ -347,6 +227,10 @@ Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view i
                                           const DedupOutputs& outputs,
                                           const DedupPipelineOptions& options,
                                           const RecordReporter& reporter) {
+  // LSH mode shuffles; the exact mode (an inverted index over every sample) gathers on rank 0.
+  if (options.dedup.mode == DedupMode::kLsh) {
+    return internal::DedupShuffled(comm, input, outputs, options, reporter);
+  }
   DedupPipelineOptions run = options;
   run.dedup.collect_pairs = !outputs.pairs.empty();
   auto result = RunDistributed<DistributedDedupSummary>(

@@ -314,11 +314,16 @@ IdRegistry::~IdRegistry() = default;
 IdRegistry::IdRegistry(IdRegistry&&) noexcept = default;
 IdRegistry& IdRegistry::operator=(IdRegistry&&) noexcept = default;
 
+uint64_t IdRegistry::Hash(std::string_view id) { return XXH3_64bits(id.data(), id.size()); }
+
+std::string IdRegistry::DuplicateError(uint64_t first_line) {
+  return "duplicate id (first seen on line " + std::to_string(first_line) + ")";
+}
+
 std::string IdRegistry::Check(std::string_view id, uint64_t line) {
-  const uint64_t h = XXH3_64bits(id.data(), id.size());
-  auto [it, inserted] = impl_->first_line.try_emplace(h, line);
+  auto [it, inserted] = impl_->first_line.try_emplace(Hash(id), line);
   if (inserted) return std::string();
-  return "duplicate id (first seen on line " + std::to_string(it->second) + ")";
+  return DuplicateError(it->second);
 }
 
 struct RecordParser::Impl {

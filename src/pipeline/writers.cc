@@ -52,26 +52,33 @@ Status WriteRecords(const std::string& path, const DedupResult& result,
   return out.value()->Close();
 }
 
+void AppendPairLines(const DedupResult& result, size_t begin, size_t end, std::string* buf) {
+  for (size_t i = begin; i < end; ++i) {
+    const JudgedPair& p = result.pairs[i];
+    AppendTsvField(result.ids[p.a], buf);
+    buf->push_back('\t');
+    AppendTsvField(result.ids[p.b], buf);
+    buf->push_back('\t');
+    const std::string_view kind = DupKindName(p.verdict.kind);
+    buf->append(kind.empty() ? "different" : kind);
+    buf->push_back('\t');
+    buf->append(CopyReasonName(p.verdict.reason));
+    buf->push_back('\t');
+    AppendFixed4(p.verdict.containment, buf);
+    buf->push_back('\t');
+    AppendFixed4(p.verdict.resemblance, buf);
+    buf->append("\t" + std::to_string(p.verdict.facts.agree) + "\t" +
+                std::to_string(p.verdict.facts.conflict) + "\n");
+  }
+}
+
 Status WritePairs(const std::string& path, const DedupResult& result) {
   auto out = OutputFile::Open(path);
   if (!out.ok()) return out.status();
-  std::string buf(
-      "id_a\tid_b\tverdict\treason\tcontainment\tresemblance\tfact_agree\tfact_conflict\n");
-  for (const JudgedPair& p : result.pairs) {
-    AppendTsvField(result.ids[p.a], &buf);
-    buf.push_back('\t');
-    AppendTsvField(result.ids[p.b], &buf);
-    buf.push_back('\t');
-    const std::string_view kind = DupKindName(p.verdict.kind);
-    buf.append(kind.empty() ? "different" : kind);
-    buf.push_back('\t');
-    buf.append(CopyReasonName(p.verdict.reason));
-    buf.push_back('\t');
-    AppendFixed4(p.verdict.containment, &buf);
-    buf.push_back('\t');
-    AppendFixed4(p.verdict.resemblance, &buf);
-    buf.append("\t" + std::to_string(p.verdict.facts.agree) + "\t" +
-               std::to_string(p.verdict.facts.conflict) + "\n");
+  std::string buf(kPairsHeader);
+  constexpr size_t kStep = 4096;
+  for (size_t i = 0; i < result.pairs.size(); i += kStep) {
+    AppendPairLines(result, i, std::min(result.pairs.size(), i + kStep), &buf);
     if (buf.size() > kFlushBytes) {
       if (Status s = out.value()->Write(buf); !s.ok()) return s;
       buf.clear();

@@ -5,6 +5,7 @@
 #define SAMESTORY_PIPELINE_WRITERS_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "samestory/pipeline.h"
@@ -23,6 +24,10 @@ Status WriteRecords(const std::string& path, const DedupResult& result,
 // Every judged pair (result.pairs) as TSV: id_a, id_b, verdict, reason, containment,
 // resemblance, fact_agree, fact_conflict. Errors: IOError.
 Status WritePairs(const std::string& path, const DedupResult& result);
+// The pairs file's first line, and the lines of pairs [begin, end) of result.pairs.
+inline constexpr std::string_view kPairsHeader =
+    "id_a\tid_b\tverdict\treason\tcontainment\tresemblance\tfact_agree\tfact_conflict\n";
+void AppendPairLines(const DedupResult& result, size_t begin, size_t end, std::string* out);
 
 // One JSON line per story: story (its earliest article's id), size, first_date, last_date,
 // title, top_terms. Errors: IOError.

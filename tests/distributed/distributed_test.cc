@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -52,26 +53,44 @@ DedupPipelineOptions Options(size_t batch) {
   return o;
 }
 
-// Dedup and cluster outputs of 1-4 ranks equal the single-machine ones.
+// What a dedup summary says of the groups: equal on one machine and on any number of ranks.
+std::vector<uint64_t> GroupCounts(const DedupSummary& s) {
+  std::vector<uint64_t> v = {s.articles,   s.bad_records, s.warnings, s.short_articles,
+                             s.groups,     s.articles_in_groups,    s.candidates,
+                             s.accepted};
+  v.insert(v.end(), s.rejected.begin(), s.rejected.end());
+  return v;
+}
+
+// Dedup (records and judged pairs) and cluster outputs of 1-4 ranks equal the single-machine
+// ones, and so do the dedup summary's counts.
 void ExpectSameAsOneMachine(const std::string& input, size_t batch) {
   const std::string want_dedup = TempPath(".dedup.jsonl");
+  const std::string want_pairs = TempPath(".pairs.tsv");
   const std::string want_cluster = TempPath(".cluster.jsonl");
   const std::string want_stories = TempPath(".stories.jsonl");
-  ASSERT_TRUE(RunDedup(input, DedupOutputs{want_dedup, ""}, Options(batch)).ok());
+  auto one = RunDedup(input, DedupOutputs{want_dedup, want_pairs}, Options(batch));
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
   ClusterPipelineOptions cluster;
   cluster.dedup = Options(batch);
   ASSERT_TRUE(RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster).ok());
   for (int ranks = 1; ranks <= 4; ++ranks) {
     SCOPED_TRACE("ranks " + std::to_string(ranks));
     const std::string got_dedup = TempPath(".got.dedup.jsonl");
+    const std::string got_pairs = TempPath(".got.pairs.tsv");
     const std::string got_cluster = TempPath(".got.cluster.jsonl");
     const std::string got_stories = TempPath(".got.stories.jsonl");
+    DedupSummary summary;
     for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
-           return RunDedupDistributed(comm, input, DedupOutputs{got_dedup, ""}, Options(batch))
-               .status();
+           auto r = RunDedupDistributed(comm, input, DedupOutputs{got_dedup, got_pairs},
+                                        Options(batch));
+           if (r.ok() && comm.rank() == 0) summary = r.value().run;
+           return r.status();
          })) {
       EXPECT_TRUE(s.ok()) << s.ToString();
     }
+    EXPECT_EQ(GroupCounts(summary), GroupCounts(one.value()));
+    EXPECT_EQ(ReadFileBytes(got_pairs), ReadFileBytes(want_pairs));
     EXPECT_EQ(ReadFileBytes(got_dedup), ReadFileBytes(want_dedup));
     for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
            return RunClusterDistributed(comm, input,
@@ -113,6 +132,27 @@ TEST(DistributedTest, OneHugeBucketAndIdsOnTwoShards) {
   const std::string input = TempPath(".jsonl");
   WriteFile(input, text + ReadFileBytes(kSample));
   ExpectSameAsOneMachine(input, 64);
+}
+
+TEST(DistributedTest, BucketsWindowedInDateOrderNotInputOrder) {
+  // 300 copies of one article an hour apart, in shuffled input order, over 300 hours: their
+  // buckets are larger than the window and longer than the copy window, so which pairs are
+  // candidates (and so the groups) depend on windowing them in date order, as one machine does.
+  std::vector<int> hours(300);
+  for (int i = 0; i < 300; ++i) hours[static_cast<size_t>(i)] = (i * 97) % 300;
+  std::string text;
+  for (int i = 0; i < 300; ++i) {
+    const int h = hours[static_cast<size_t>(i)];
+    char date[32];
+    std::snprintf(date, sizeof(date), "2024-03-%02dT%02d:00", 1 + h / 24, h % 24);
+    text += "{\"id\":\"copy-" + std::to_string(i) + "\",\"date\":\"" + date +
+            "\",\"title\":\"Port strike halts shipping\",\"text\":\"Dock workers walked out on "
+            "Monday at the main container port, halting shipping and leaving dozens of vessels "
+            "waiting offshore, union officials said on the quay.\"}\n";
+  }
+  const std::string input = TempPath(".jsonl");
+  WriteFile(input, text);
+  ExpectSameAsOneMachine(input, 16);
 }
 
 TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {

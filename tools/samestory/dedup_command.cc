@@ -24,8 +24,8 @@ int RunDistributedDedup(DedupArgs& a) {
     return root ? ReportFailure("dedup", result.status())
                 : ExitCode(result.status());
   }
+  bad.Finish();  // each rank reports the bad records of its share
   if (root) {
-    bad.Finish();
     PrintDedupSummary("dedup", result.value().run, a.pipeline.exact, stderr);
     PrintRankSummaries("dedup", result.value().ranks, stderr);
   }

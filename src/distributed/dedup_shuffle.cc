@@ -1,0 +1,1018 @@
+// The distributed LSH dedup (see group.h): no rank holds the whole run. Each rank keeps its
+// share's records and evidence; ids, title-word frequencies, band keys and candidate pairs go to
+// owner ranks by hash; candidates are judged where their first document is, with the other's
+// evidence fetched from its holder; accepted edges become spanning forests merged up a binary
+// tree; each rank writes its records' lines at their offsets in one file.
+//
+// Byte-identical to DuplicateFinder::Finish because every rule is the same code: the bucket rule
+// (EmitBucketPairs, in the windowing order: date, then input position, undated last), the date
+// rule and the copy rule (TooFarApart, JudgeCopy, with the run's title frequencies and rare
+// threshold), the representative (a group's earliest member in that order: the union-find root),
+// the member's kind (MemberKind) and the record lines (AppendRecordLines, AppendPairLines).
+#include <fcntl.h>
+#include <omp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+
+#include "dedup/bucket_pairs.h"
+#include "dedup/evidence.h"
+#include "distributed/group.h"
+#include "io/json_writer.h"
+#include "io/temp_file.h"
+#include "pipeline/fingerprint_pass.h"
+#include "pipeline/writers.h"
+
+namespace samestory::internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+constexpr uint8_t kExcluded = 0, kShort = 1, kFull = 2;
+constexpr int64_t kUndated = kNoBucketTime;
+
+// Fixed-size values in and out of messages (both ends are this build on one architecture).
+template <typename T>
+void Put(std::string* out, const T& v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
+}
+void PutBytes(std::string* out, std::string_view bytes) {
+  Put(out, static_cast<uint32_t>(bytes.size()));
+  out->append(bytes);
+}
+
+class Cursor {
+ public:
+  explicit Cursor(std::string_view in) : in_(in) {}
+  bool empty() const { return in_.empty(); }
+  bool ok() const { return ok_; }
+  template <typename T>
+  T Get() {
+    T v{};
+    if (in_.size() < sizeof(T)) {
+      ok_ = false;
+      in_ = {};
+      return v;
+    }
+    std::memcpy(&v, in_.data(), sizeof(T));
+    in_.remove_prefix(sizeof(T));
+    return v;
+  }
+  std::string_view Bytes() {
+    const uint32_t n = Get<uint32_t>();
+    if (in_.size() < n) {
+      ok_ = false;
+      in_ = {};
+      return {};
+    }
+    std::string_view out = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return out;
+  }
+
+ private:
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+Status Damaged() { return Status::Internal("a rank sent a damaged message"); }
+
+uint64_t Mix(uint64_t x) {  // splitmix64's finalizer: owner ranks by hash
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+int OwnerOf(uint64_t h, int size) { return static_cast<int>(Mix(h) % static_cast<uint64_t>(size)); }
+
+// This rank's share of the run, in input order.
+struct Local {
+  uint64_t batch = 0;
+  int size = 1, rank = 0;
+  size_t columns = 0;
+  DedupResult out;  // ids, lines, errors, warnings, is_short; the groups once known
+  std::vector<uint8_t> kind;
+  std::vector<int64_t> date;  // kUndated when undated
+  std::vector<uint32_t> words;
+  std::vector<uint64_t> text_hash;  // short documents' identity
+  std::vector<uint32_t> keys;       // (records, columns): band keys then anchors; 0 = no key
+  std::vector<uint32_t> title;      // title words (token & kTitleWord) of record i:
+  std::vector<uint64_t> title_end;  //   [title_end[i - 1], title_end[i])
+  std::vector<uint64_t> offset;     // evidence in `spill`
+  std::vector<uint32_t> bytes;
+  std::unique_ptr<TempFile> spill;
+  std::unordered_map<uint32_t, uint32_t> title_df;  // the run's, for this rank's title words
+  uint64_t input_records = 0;                       // the whole input's
+  PassTimes times;
+
+  size_t size_local() const { return kind.size(); }
+  uint64_t Global(size_t i) const { return GlobalIndexOf(i, batch, size, rank); }
+  size_t LocalOf(uint64_t k) const { return static_cast<size_t>(LocalIndexOf(k, batch, size)); }
+  int Holder(uint64_t k) const { return HolderOf(k, batch, size); }
+  std::optional<UnixSeconds> Date(size_t i) const {
+    return date[i] == kUndated ? std::nullopt : std::optional<UnixSeconds>(date[i]);
+  }
+  Status Load(size_t i, std::string* buffer) const {
+    buffer->resize(bytes[i]);
+    return spill->Read(offset[i], bytes[i], buffer->data());
+  }
+  Status Decode(std::string_view bytes, Evidence* e) const {
+    if (!DecodeEvidence(bytes, &e->fingerprint)) {
+      return Status::Internal("a fingerprint read back or received is damaged");
+    }
+    FillTitleDf(title_df, e);
+    return Status::OK();
+  }
+};
+
+// Stage 1: this rank's share read, fingerprinted and kept (evidence spilled to a temporary file).
+Status FingerprintLocal(std::string_view input, const DedupPipelineOptions& options,
+                        const LshBanding& banding, Local* local) {
+  auto lines = LineSource::Open(input);
+  if (!lines.ok()) return lines.status();
+  auto spill = TempFile::Create("distributed evidence");
+  if (!spill.ok()) return spill.status();
+  local->spill = std::move(spill.value());
+  auto source = std::make_shared<Share>(std::move(lines.value()), options.batch_size, local->size,
+                                        local->rank, options.reader.max_record_bytes);
+  ReaderOptions reader = options.reader;
+  reader.reject_duplicate_ids = false;  // checked across the ranks (CheckIds)
+  auto records = JsonlReader::FromRecords(
+      [source](SuppliedRecord* r, bool* done) { return source->Next(r, done); }, reader);
+  if (!records.ok()) return records.status();
+  std::string scratch;
+  auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>*) {
+    Local& m = *local;
+    m.out.ids.push_back(std::move(doc.id));
+    m.out.lines.push_back(doc.line);
+    m.out.errors.push_back(std::move(doc.error));
+    m.out.warnings.push_back(std::move(doc.warning));
+    const bool full = fp != nullptr && fp->kind == CopyFingerprint::Kind::kFull;
+    m.kind.push_back(fp == nullptr ? kExcluded : full ? kFull : kShort);
+    m.out.is_short.push_back(fp != nullptr && !full ? 1 : 0);
+    m.date.push_back(fp != nullptr && doc.date ? *doc.date : kUndated);
+    m.words.push_back(fp != nullptr ? fp->words : 0);
+    m.text_hash.push_back(fp != nullptr && !full ? fp->text_hash : 0);
+    m.keys.resize(m.keys.size() + m.columns, 0);
+    if (full) CandidateKeys(banding, *fp, m.keys.data() + m.keys.size() - m.columns);
+    if (fp != nullptr) {
+      for (uint32_t t : fp->title) m.title.push_back(t & CopyFingerprint::kTitleWord);
+      scratch.clear();
+      EncodeEvidence(*fp, &scratch);
+      m.offset.push_back(m.spill->Append(scratch.data(), scratch.size()));
+      m.bytes.push_back(static_cast<uint32_t>(scratch.size()));
+    } else {
+      m.offset.push_back(0);
+      m.bytes.push_back(0);
+    }
+    m.title_end.push_back(m.title.size());
+    return Status::OK();
+  };
+  if (Status s = FingerprintRecords(*records.value(), options, nullptr, RunHooks{}, sink,
+                                    &local->times, nullptr);
+      !s.ok()) {
+    return s;
+  }
+  local->input_records = source->records();
+  return local->spill->Flush();
+}
+
+// Stage 2: ids checked across the ranks. Each id's hash goes to its owner, which keeps the
+// first record (input order) and tells the holders of the later ones (the reader's rule and
+// message, IdRegistry).
+Status CheckIds(Counted& group, Local* m) {
+  const int size = m->size;
+  Status status;  // a local failure is reported after the stage's collectives
+  std::vector<std::string> send(static_cast<size_t>(size));
+  for (size_t i = 0; i < m->size_local(); ++i) {
+    if (!m->out.errors[i].empty()) continue;
+    const uint64_t h = IdRegistry::Hash(m->out.ids[i]);
+    std::string& to = send[static_cast<size_t>(OwnerOf(h, size))];
+    Put(&to, h);
+    Put(&to, m->Global(i));
+    Put(&to, m->out.lines[i]);
+  }
+  auto got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  std::vector<std::array<uint64_t, 3>> ids;  // (hash, record, line)
+  for (const std::string& from : got.value()) {
+    Cursor in(from);
+    while (!in.empty()) {
+      const uint64_t h = in.Get<uint64_t>(), k = in.Get<uint64_t>(), line = in.Get<uint64_t>();
+      ids.push_back({h, k, line});
+    }
+    if (!in.ok()) status = Damaged();
+  }
+  std::sort(ids.begin(), ids.end());
+  std::vector<std::string> later(static_cast<size_t>(size));
+  for (size_t i = 1; i < ids.size(); ++i) {
+    size_t first = i - 1;
+    while (i < ids.size() && ids[i][0] == ids[first][0]) {
+      std::string& to = later[static_cast<size_t>(m->Holder(ids[i][1]))];
+      Put(&to, ids[i][1]);
+      Put(&to, ids[first][2]);
+      ++i;
+    }
+  }
+  std::vector<std::array<uint64_t, 3>>().swap(ids);
+  auto back = group.AllToAll(std::move(later));
+  if (!back.ok()) return back.status();
+  for (const std::string& from : back.value()) {
+    Cursor in(from);
+    while (!in.empty()) {
+      const uint64_t k = in.Get<uint64_t>(), first_line = in.Get<uint64_t>();
+      const size_t i = m->LocalOf(k);
+      if (!in.ok() || i >= m->size_local()) {
+        status = Damaged();
+        break;
+      }
+      m->out.errors[i] = IdRegistry::DuplicateError(first_line);
+      m->kind[i] = kExcluded;
+      m->out.is_short[i] = 0;
+      std::fill_n(m->keys.begin() + static_cast<ptrdiff_t>(i * m->columns), m->columns, 0u);
+    }
+  }
+  return status;
+}
+
+// Stage 3: the run's document frequency of every title word this rank's records hold: counts
+// summed at the words' owners, then asked back.
+Status SumTitleFrequencies(Counted& group, Local* m) {
+  const size_t size = static_cast<size_t>(m->size);
+  Status status;  // a local failure is reported after the stage's collectives
+  std::unordered_map<uint32_t, uint32_t> mine;
+  for (size_t i = 0; i < m->size_local(); ++i) {
+    if (m->kind[i] == kExcluded) continue;
+    for (uint64_t t = i == 0 ? 0 : m->title_end[i - 1]; t < m->title_end[i]; ++t) {
+      ++mine[m->title[t]];
+    }
+  }
+  std::vector<uint32_t>().swap(m->title);
+  std::vector<uint64_t>().swap(m->title_end);
+  std::vector<std::string> send(size), ask(size);
+  std::vector<std::vector<uint32_t>> asked(size);
+  for (const auto& [word, count] : mine) {
+    const size_t owner = static_cast<size_t>(OwnerOf(word, m->size));
+    Put(&send[owner], word);
+    Put(&send[owner], count);
+    Put(&ask[owner], word);
+    asked[owner].push_back(word);
+  }
+  auto got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  std::unordered_map<uint32_t, uint32_t> owned;
+  for (const std::string& from : got.value()) {
+    Cursor in(from);
+    while (!in.empty()) {
+      const uint32_t word = in.Get<uint32_t>(), count = in.Get<uint32_t>();
+      owned[word] += count;
+    }
+    if (!in.ok()) status = Damaged();
+  }
+  auto questions = group.AllToAll(std::move(ask));
+  if (!questions.ok()) return questions.status();
+  std::vector<std::string> answers(size);
+  for (size_t r = 0; r < size; ++r) {
+    Cursor in(questions.value()[r]);
+    while (!in.empty()) Put(&answers[r], owned[in.Get<uint32_t>()]);
+    if (!in.ok()) status = Damaged();
+  }
+  auto replies = group.AllToAll(std::move(answers));
+  if (!replies.ok()) return replies.status();
+  m->title_df.clear();
+  for (size_t r = 0; r < size; ++r) {
+    Cursor in(replies.value()[r]);
+    for (uint32_t word : asked[r]) m->title_df[word] = in.Get<uint32_t>();
+    if (!in.ok()) status = Damaged();
+  }
+  return status;
+}
+
+// Stage 4: candidates. Band keys (and short texts' identities) go to owner ranks by hash; each
+// owner applies the bucket rule to its buckets in the windowing order; each pair goes to the
+// holder of its first record, which keeps it once.
+struct BandEntry {
+  uint32_t column, key;
+  int64_t date;
+  uint64_t record;
+  auto tie() const { return std::tie(column, key, date, record); }
+};
+struct ShortEntry {
+  uint64_t hash;
+  int64_t date;
+  uint64_t record;
+  auto tie() const { return std::tie(hash, date, record); }
+};
+
+Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group,
+                                                                  const LshBanding& banding,
+                                                                  Local* m) {
+  const size_t size = static_cast<size_t>(m->size);
+  Status status;  // a local failure is reported after the stage's collectives
+  std::vector<std::string> send(size);
+  for (size_t i = 0; i < m->size_local(); ++i) {
+    const uint64_t k = m->Global(i);
+    if (m->kind[i] == kFull) {
+      for (size_t c = 0; c < m->columns; ++c) {
+        const uint32_t key = m->keys[i * m->columns + c];
+        if (key == 0) continue;
+        const BandEntry e{static_cast<uint32_t>(c), key, m->date[i], k};
+        std::string& to =
+            send[static_cast<size_t>(OwnerOf((uint64_t{e.column} << 32) | key, m->size))];
+        to.push_back('b');
+        Put(&to, e);
+      }
+    } else if (m->kind[i] == kShort) {
+      const ShortEntry e{m->text_hash[i], m->date[i], k};
+      std::string& to = send[static_cast<size_t>(OwnerOf(e.hash, m->size))];
+      to.push_back('s');
+      Put(&to, e);
+    }
+  }
+  std::vector<uint32_t>().swap(m->keys);
+  auto got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  std::vector<BandEntry> bands;
+  std::vector<ShortEntry> shorts;
+  for (std::string& from : got.value()) {
+    Cursor in(from);
+    while (!in.empty()) {
+      const char tag = in.Get<char>();
+      if (tag == 'b') bands.push_back(in.Get<BandEntry>());
+      else if (tag == 's') shorts.push_back(in.Get<ShortEntry>());
+      else break;
+    }
+    if (!in.ok() || !in.empty()) status = Damaged();
+    std::string().swap(from);
+  }
+  std::vector<std::string> pairs(size);
+  auto emit = [&](uint64_t x, uint64_t y) {
+    const uint64_t a = std::min(x, y), b = std::max(x, y);
+    std::string& to = pairs[static_cast<size_t>(m->Holder(a))];
+    Put(&to, a);
+    Put(&to, b);
+  };
+  std::sort(bands.begin(), bands.end(),
+            [](const BandEntry& l, const BandEntry& r) { return l.tie() < r.tie(); });
+  const size_t window = static_cast<size_t>(banding.options().bucket_window);
+  const int64_t max_gap = banding.options().max_gap;
+  for (size_t i = 0; i < bands.size();) {
+    size_t j = i + 1;
+    while (j < bands.size() && bands[j].column == bands[i].column && bands[j].key == bands[i].key) {
+      ++j;
+    }
+    const BandEntry* b = bands.data() + i;
+    EmitBucketPairs(
+        j - i, window, max_gap, [&](size_t x) { return b[x].record; },
+        [&](size_t x) { return b[x].date; }, emit);
+    i = j;
+  }
+  std::vector<BandEntry>().swap(bands);
+  // Short texts: identical ones, consecutive in date order (as DuplicateFinder pairs them).
+  std::sort(shorts.begin(), shorts.end(),
+            [](const ShortEntry& l, const ShortEntry& r) { return l.tie() < r.tie(); });
+  for (size_t i = 1; i < shorts.size(); ++i) {
+    if (shorts[i].hash == shorts[i - 1].hash) emit(shorts[i - 1].record, shorts[i].record);
+  }
+  std::vector<ShortEntry>().swap(shorts);
+  auto mine = group.AllToAll(std::move(pairs));
+  if (!mine.ok()) return mine.status();
+  std::vector<std::pair<uint64_t, uint64_t>> out;
+  for (std::string& from : mine.value()) {
+    Cursor in(from);
+    while (!in.empty()) {
+      const uint64_t a = in.Get<uint64_t>(), b = in.Get<uint64_t>();
+      out.emplace_back(a, b);
+    }
+    if (!in.ok()) status = Damaged();
+    std::string().swap(from);
+  }
+  if (!status.ok()) return status;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// What a rank needs of another's record: its date, word count, id and evidence.
+struct Remote {
+  int64_t date = kUndated;
+  uint32_t words = 0;
+  std::string id;
+  std::string evidence;
+  std::optional<UnixSeconds> Date() const {
+    return date == kUndated ? std::nullopt : std::optional<UnixSeconds>(date);
+  }
+};
+
+// Fetches `wanted` (records, any rank's, sorted and distinct) from their holders.
+Result<std::unordered_map<uint64_t, Remote>> Fetch(Counted& group, const Local& m,
+                                                   const std::vector<uint64_t>& wanted) {
+  const size_t size = static_cast<size_t>(m.size);
+  std::vector<std::string> ask(size);
+  for (uint64_t k : wanted) Put(&ask[static_cast<size_t>(m.Holder(k))], k);
+  auto questions = group.AllToAll(std::move(ask));
+  if (!questions.ok()) return questions.status();
+  Status status;  // a local failure is reported after the stage's collectives
+  std::vector<std::string> answers(size);
+  std::string buffer;
+  for (size_t r = 0; r < size && status.ok(); ++r) {
+    Cursor in(questions.value()[r]);
+    while (!in.empty()) {
+      const uint64_t k = in.Get<uint64_t>();
+      if (!in.ok() || m.Holder(k) != m.rank || m.LocalOf(k) >= m.size_local()) {
+        status = Damaged();
+        break;
+      }
+      const size_t i = m.LocalOf(k);
+      if (status = m.Load(i, &buffer); !status.ok()) break;
+      Put(&answers[r], k);
+      Put(&answers[r], m.date[i]);
+      Put(&answers[r], m.words[i]);
+      PutBytes(&answers[r], m.out.ids[i]);
+      PutBytes(&answers[r], buffer);
+    }
+  }
+  auto replies = group.AllToAll(std::move(answers));
+  if (!replies.ok()) return replies.status();
+  std::unordered_map<uint64_t, Remote> out;
+  out.reserve(wanted.size());
+  for (const std::string& from : replies.value()) {
+    Cursor in(from);
+    while (!in.empty()) {
+      const uint64_t k = in.Get<uint64_t>();
+      Remote& r = out[k];
+      r.date = in.Get<int64_t>();
+      r.words = in.Get<uint32_t>();
+      r.id = std::string(in.Bytes());
+      r.evidence = std::string(in.Bytes());
+    }
+    if (!in.ok()) status = Damaged();
+  }
+  if (!status.ok()) return status;
+  return out;
+}
+
+// Stage 5: every candidate judged at the holder of its first record (the same date rule and
+// copy rule, in the same way, as DuplicateFinder::Finish).
+struct Edge {
+  uint64_t a;
+  int64_t date_a;
+  uint64_t b;
+  int64_t date_b;
+};
+struct Judged {
+  std::vector<Edge> accepted;
+  std::vector<JudgedPair> pairs;  // when collecting pairs: a = local index, b = record (global)
+  std::unordered_map<uint64_t, std::string> ids;  // ids of the pairs' other records
+  uint64_t candidates = 0;
+  std::vector<size_t> rejected = std::vector<size_t>(6, 0);
+};
+
+Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rare, int threads,
+                       const std::vector<std::pair<uint64_t, uint64_t>>& candidates,
+                       const Local& m, Judged* judged) {
+  std::vector<uint64_t> others;
+  for (const auto& c : candidates) others.push_back(c.second);
+  std::sort(others.begin(), others.end());
+  others.erase(std::unique(others.begin(), others.end()), others.end());
+  auto fetched = Fetch(group, m, others);
+  if (!fetched.ok()) return fetched.status();
+  std::unordered_map<uint64_t, Remote>& remote = fetched.value();
+  const size_t count = candidates.size();
+  std::vector<CopyVerdict> verdicts(count);
+  std::vector<Status> errors(static_cast<size_t>(threads));
+#pragma omp parallel num_threads(threads)
+  {
+    Evidence ea, eb;
+    std::string buffer;
+    size_t loaded = SIZE_MAX;
+    Status& error = errors[static_cast<size_t>(omp_get_thread_num())];
+#pragma omp for schedule(dynamic, 256)
+    for (int64_t n = 0; n < static_cast<int64_t>(count); ++n) {
+      const auto& [a, b] = candidates[static_cast<size_t>(n)];
+      const size_t i = m.LocalOf(a);
+      const Remote& rb = remote.at(b);
+      CopyVerdict& v = verdicts[static_cast<size_t>(n)];
+      if (TooFarApart(options.rule, m.Date(i), m.words[i], rb.Date(), rb.words)) {
+        v.reason = CopyReason::kTooFarApart;
+        continue;
+      }
+      Status s;
+      if (loaded != i) {
+        s = m.Load(i, &buffer);
+        if (s.ok()) s = m.Decode(buffer, &ea);
+        loaded = s.ok() ? i : SIZE_MAX;
+      }
+      if (s.ok()) s = m.Decode(rb.evidence, &eb);
+      if (!s.ok()) {
+        if (error.ok()) error = s;
+        continue;
+      }
+      v = JudgeCopy(ea.fingerprint, {m.Date(i), ea.title_df}, eb.fingerprint,
+                    {rb.Date(), eb.title_df}, options.rule, rare,
+                    options.collect_pairs ? CopyScores::kExact : CopyScores::kDecision);
+    }
+  }
+  for (const Status& s : errors) {
+    if (!s.ok()) return s;
+  }
+  judged->candidates = count;
+  for (size_t n = 0; n < count; ++n) {
+    const CopyVerdict& v = verdicts[n];
+    const auto& [a, b] = candidates[n];
+    if (v.kind != DupKind::kNone) {
+      judged->accepted.push_back({a, m.date[m.LocalOf(a)], b, remote.at(b).date});
+    } else {
+      ++judged->rejected[static_cast<size_t>(v.reason)];
+    }
+    if (options.collect_pairs) judged->pairs.push_back({0, 0, v});
+  }
+  if (options.collect_pairs) {
+    for (auto& [k, r] : remote) judged->ids.emplace(k, std::move(r.id));
+  }
+  return Status::OK();
+}
+
+// Stage 6: groups. Each rank's accepted edges become a spanning forest whose roots are the
+// components' earliest members (date, then record: the single machine's union-find rule);
+// forests merge up a binary tree to rank 0, which tells each holder its records'
+// representatives.
+class Forest {
+ public:
+  void Unite(uint64_t x, int64_t dx, uint64_t y, int64_t dy) {
+    const uint32_t a = Find(Node(x, dx)), b = Find(Node(y, dy));
+    if (a == b) return;
+    if (Earlier(a, b)) parent_[b] = a;
+    else parent_[a] = b;
+  }
+  // Every node with its root: (record, date, root record, root date).
+  std::string Encode() {
+    std::string out;
+    for (uint32_t n = 0; n < record_.size(); ++n) {
+      const uint32_t r = Find(n);
+      if (r == n) continue;
+      Put(&out, record_[n]);
+      Put(&out, date_[n]);
+      Put(&out, record_[r]);
+      Put(&out, date_[r]);
+    }
+    return out;
+  }
+  bool Decode(std::string_view bytes) {
+    Cursor in(bytes);
+    while (!in.empty()) {
+      const uint64_t x = in.Get<uint64_t>();
+      const int64_t dx = in.Get<int64_t>();
+      const uint64_t y = in.Get<uint64_t>();
+      const int64_t dy = in.Get<int64_t>();
+      if (!in.ok()) return false;
+      Unite(x, dx, y, dy);
+    }
+    return true;
+  }
+  size_t nodes() const { return record_.size(); }
+  template <typename F>
+  void ForEach(const F& f) {  // f(record, root record)
+    for (uint32_t n = 0; n < record_.size(); ++n) f(record_[n], record_[Find(n)]);
+  }
+  uint64_t roots() {
+    uint64_t count = 0;
+    for (uint32_t n = 0; n < record_.size(); ++n) count += Find(n) == n;
+    return count;
+  }
+
+ private:
+  uint32_t Node(uint64_t record, int64_t date) {
+    auto [it, inserted] = index_.try_emplace(record, static_cast<uint32_t>(record_.size()));
+    if (inserted) {
+      record_.push_back(record);
+      date_.push_back(date);
+      parent_.push_back(it->second);
+    }
+    return it->second;
+  }
+  uint32_t Find(uint32_t x) {
+    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
+    return x;
+  }
+  bool Earlier(uint32_t a, uint32_t b) const {
+    return std::tie(date_[a], record_[a]) < std::tie(date_[b], record_[b]);
+  }
+  std::unordered_map<uint64_t, uint32_t> index_;
+  std::vector<uint64_t> record_;
+  std::vector<int64_t> date_;
+  std::vector<uint32_t> parent_;
+};
+
+// Representatives of this rank's grouped records (record -> its group's representative), and
+// on rank 0 the number of groups and of records in them.
+Status MergeGroups(Counted& group, const std::vector<Edge>& accepted, const Local& m,
+                   std::unordered_map<uint64_t, uint64_t>* representative, uint64_t* groups,
+                   uint64_t* in_groups) {
+  const int size = m.size, rank = m.rank;
+  Status status;  // a local failure is reported after the stage's collectives
+  Forest forest;
+  for (const Edge& e : accepted) forest.Unite(e.a, e.date_a, e.b, e.date_b);
+  // Round s: rank r + s sends its forest to rank r (r a multiple of 2s); after the rounds rank 0
+  // holds the whole forest.
+  bool sent = false;
+  for (int s = 1; s < size; s *= 2) {
+    std::vector<std::string> send(static_cast<size_t>(size));
+    if (!sent && rank % (2 * s) == s) {
+      send[static_cast<size_t>(rank - s)] = forest.Encode();
+      forest = Forest();
+      sent = true;
+    }
+    auto got = group.AllToAll(std::move(send));
+    if (!got.ok()) return got.status();
+    if (!sent && rank + s < size && !forest.Decode(got.value()[static_cast<size_t>(rank + s)])) {
+      status = Damaged();
+    }
+  }
+  std::vector<std::string> reps(static_cast<size_t>(size));
+  if (rank == 0) {
+    *groups = forest.roots();
+    *in_groups = forest.nodes();
+    forest.ForEach([&](uint64_t k, uint64_t root) {
+      if (k == root) return;
+      std::string& to = reps[static_cast<size_t>(m.Holder(k))];
+      Put(&to, k);
+      Put(&to, root);
+    });
+  }
+  forest = Forest();
+  auto got = group.AllToAll(std::move(reps));
+  if (!got.ok()) return got.status();
+  Cursor in(got.value()[0]);
+  while (!in.empty()) {
+    const uint64_t k = in.Get<uint64_t>(), root = in.Get<uint64_t>();
+    if (!in.ok()) {
+      status = Damaged();
+      break;
+    }
+    (*representative)[k] = root;
+  }
+  return status;
+}
+
+// Stage 7: each grouped record against its representative (fetched from its holder): the kind
+// and the score the output reports, as DuplicateFinder::Finish measures them. Fills m->out's
+// representative (an index into m->out.ids: the rank's records, then the representatives'
+// ids appended), kind and score.
+Status MeasureMembers(Counted& group, const DedupOptions& options,
+                      const std::unordered_map<uint64_t, uint64_t>& representative, Local* m,
+                      std::unordered_map<uint64_t, uint32_t>* id_index) {
+  const size_t n = m->size_local();
+  DedupResult& out = m->out;
+  out.representative.resize(n);
+  out.kind.assign(n, DupKind::kNone);
+  out.score.assign(n, 1.0f);
+  for (size_t i = 0; i < n; ++i) out.representative[i] = static_cast<uint32_t>(i);
+  std::vector<uint64_t> wanted;
+  for (const auto& [k, root] : representative) wanted.push_back(root);
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  auto fetched = Fetch(group, *m, wanted);
+  if (!fetched.ok()) return fetched.status();
+  const std::unordered_map<uint64_t, Remote>& remote = fetched.value();
+  auto index_of = [&](uint64_t k, const std::string& id) {
+    if (m->Holder(k) == m->rank) return static_cast<uint32_t>(m->LocalOf(k));
+    auto [it, inserted] = id_index->try_emplace(k, static_cast<uint32_t>(out.ids.size()));
+    if (inserted) out.ids.push_back(id);
+    return it->second;
+  };
+  Evidence ed, er;
+  std::string buffer;
+  // In input order, so that appended ids do not depend on the map's order.
+  std::vector<std::pair<uint64_t, uint64_t>> members(representative.begin(), representative.end());
+  std::sort(members.begin(), members.end());
+  for (const auto& [k, root] : members) {
+    const size_t i = m->LocalOf(k);
+    const Remote& r = remote.at(root);
+    out.representative[i] = index_of(root, r.id);
+    if (m->kind[i] == kShort) {
+      out.kind[i] = DupKind::kCopy;
+      continue;
+    }
+    Status s = m->Load(i, &buffer);
+    if (s.ok()) s = m->Decode(buffer, &ed);
+    if (s.ok()) s = m->Decode(r.evidence, &er);
+    if (!s.ok()) return s;
+    const SampleOverlap o = CompareSamples(ed.fingerprint, er.fingerprint);
+    out.score[i] = static_cast<float>(o.containment());
+    out.kind[i] = MemberKind(o, options.rule.partial_below);
+  }
+  return Status::OK();
+}
+
+// Stage 8: one file written by every rank. Its content is batches in input order, batch g held
+// by rank g % size; `format(j, out)` appends this rank's j-th batch. A file is written at the
+// batches' offsets (each rank its own, pwrite) under rank 0's temporary name; standard output
+// ("-") gets the batches through rank 0, in order.
+class OrderedOutput {
+ public:
+  OrderedOutput(std::string path, std::string tag, std::string header)
+      : pending_(path, std::move(tag)), path_(std::move(path)), header_(std::move(header)) {}
+
+  template <typename Format>
+  Status Write(Counted& group, size_t batches, const Format& format) {
+    Communicator& comm = group.comm();
+    const size_t size = static_cast<size_t>(comm.size()), rank = static_cast<size_t>(comm.rank());
+    std::string buf;
+    if (path_ == "-") {
+      // Rounds: batch j of every rank to rank 0, which writes them in rank order.
+      auto all = group.AllGather(std::to_string(batches));
+      if (!all.ok()) return all.status();
+      size_t rounds = 0;
+      for (const std::string& b : all.value()) rounds = std::max<size_t>(rounds, std::stoull(b));
+      std::unique_ptr<OutputFile> out;
+      Status status;
+      if (rank == 0) {
+        auto opened = OutputFile::Open(path_);
+        if (opened.ok()) out = std::move(opened.value());
+        else status = opened.status();
+        if (status.ok()) status = out->Write(header_);
+      }
+      for (size_t j = 0; j < rounds; ++j) {
+        std::vector<std::string> send(size);
+        if (j < batches) format(j, &send[0]);
+        auto got = group.AllToAll(std::move(send));
+        if (!got.ok()) return got.status();
+        for (const std::string& chunk : got.value()) {
+          if (rank == 0 && status.ok()) status = out->Write(chunk);
+        }
+      }
+      if (rank == 0 && status.ok()) status = out->Close();
+      return group.Agree(status);
+    }
+    // Each batch's length, then everyone's offsets.
+    std::string lengths;
+    for (size_t j = 0; j < batches; ++j) {
+      buf.clear();
+      format(j, &buf);
+      Put(&lengths, static_cast<uint64_t>(buf.size()));
+    }
+    auto all = group.AllGather(std::move(lengths));
+    if (!all.ok()) return all.status();
+    std::vector<std::vector<uint64_t>> sizes(size);
+    size_t total_batches = 0;
+    for (size_t r = 0; r < size; ++r) {
+      Cursor in(all.value()[r]);
+      while (!in.empty()) sizes[r].push_back(in.Get<uint64_t>());
+      total_batches += sizes[r].size();
+    }
+    std::vector<uint64_t> my_offsets;
+    Status status;
+    uint64_t offset = header_.size();
+    for (size_t g = 0; g < total_batches; ++g) {
+      const size_t r = g % size, j = g / size;
+      if (j >= sizes[r].size()) {
+        status = Status::Internal("the ranks' output batches do not line up");
+        break;
+      }
+      if (r == rank) my_offsets.push_back(offset);
+      offset += sizes[r][j];
+    }
+    const std::string& file = pending_.write_path();
+    if (rank == 0 && status.ok()) status = Create(file, offset);
+    if (Status s = group.Agree(status); !s.ok()) return s;
+    if (rank != 0) pending_.Disown();  // rank 0 commits or removes it
+    int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) status = Errno("cannot open " + file);
+    if (status.ok() && rank == 0) status = WriteAt(fd, header_, 0, file);
+    for (size_t j = 0; status.ok() && j < batches; ++j) {
+      buf.clear();
+      format(j, &buf);
+      status = WriteAt(fd, buf, my_offsets[j], file);
+    }
+    if (fd >= 0 && ::close(fd) != 0 && status.ok()) status = Errno("cannot write " + file);
+    return group.Agree(status);
+  }
+  Status Commit() { return pending_.Commit(); }
+
+ private:
+  static Status Errno(const std::string& what) {
+    return Status::IOError(what + ": " + std::strerror(errno));
+  }
+  static Status Create(const std::string& file, uint64_t bytes) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) return Errno("cannot create " + file);
+    Status s;
+    if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0) s = Errno("cannot size " + file);
+    if (::close(fd) != 0 && s.ok()) s = Errno("cannot create " + file);
+    return s;
+  }
+  static Status WriteAt(int fd, std::string_view bytes, uint64_t offset, const std::string& file) {
+    while (!bytes.empty()) {
+      const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Errno("cannot write " + file);
+      }
+      bytes.remove_prefix(static_cast<size_t>(n));
+      offset += static_cast<uint64_t>(n);
+    }
+    return Status::OK();
+  }
+
+  PendingOutput pending_;
+  std::string path_, header_;
+};
+
+uint64_t Sum(const std::vector<std::string>& all, size_t field) {
+  uint64_t total = 0;
+  for (const std::string& r : all) {
+    uint64_t v = 0;
+    if (r.size() >= (field + 1) * sizeof(uint64_t)) {
+      std::memcpy(&v, r.data() + field * sizeof(uint64_t), sizeof(v));
+    }
+    total += v;
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_view input,
+                                              const DedupOutputs& outputs,
+                                              const DedupPipelineOptions& options,
+                                              const RecordReporter& reporter) {
+  const Clock::time_point start = Clock::now();
+  RankSummary me;
+  me.rank = comm.rank();
+  Counted group(comm, &me);
+  const bool root = comm.rank() == 0;
+  DedupPipelineOptions run = options;
+  run.dedup.collect_pairs = !outputs.pairs.empty();
+  Status status = run.Validate();
+  if (status.ok() && root) {
+    status = CheckOutputs(input, {{"output", outputs.output}, {"--pairs", outputs.pairs}});
+  }
+  if (status.ok() && input == "-") {
+    // mpirun gives standard input to rank 0 alone: the ranks would read different inputs.
+    status = Status::InvalidArgument("a distributed run reads a file, not standard input");
+  }
+  std::optional<LshBanding> banding;
+  if (status.ok()) {
+    auto b = DedupBanding(run.dedup, run.fingerprint);
+    if (b.ok()) banding.emplace(std::move(b.value()));
+    else status = b.status();
+  }
+  if (Status s = group.Agree(status); !s.ok()) return s;
+
+  Local m;
+  m.batch = run.batch_size;
+  m.size = comm.size();
+  m.rank = comm.rank();
+  m.columns = CandidateKeyCount(*banding, run.fingerprint);
+  status = FingerprintLocal(input, run, *banding, &m);
+  me.records = m.size_local();
+  me.fingerprint_seconds = Since(start);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  if (Status s = group.SameInput(m.input_records); !s.ok()) return s;
+
+  const Clock::time_point t0 = Clock::now();
+  if (run.reader.reject_duplicate_ids) status = CheckIds(group, &m);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  uint64_t bad = 0, warnings = 0, shorts = 0;
+  for (size_t i = 0; i < m.size_local(); ++i) {
+    const bool error = !m.out.errors[i].empty(), warning = !m.out.warnings[i].empty();
+    bad += error;
+    warnings += warning;
+    shorts += m.kind[i] == kShort;
+    if ((error || warning) && reporter) {
+      Document d;
+      d.id = m.out.ids[i];
+      d.line = m.out.lines[i];
+      d.error = m.out.errors[i];
+      d.warning = m.out.warnings[i];
+      reporter(d);
+    }
+  }
+  if (Status s = group.Agree(SumTitleFrequencies(group, &m)); !s.ok()) return s;
+  auto candidates = FindCandidates(group, *banding, &m);
+  if (Status s = group.Agree(candidates.status()); !s.ok()) return s;
+  const uint32_t rare = static_cast<uint32_t>(m.input_records / 1000);  // DuplicateFinder's
+  const int threads = std::max(1, m.times.threads);
+  Judged judged;
+  status = JudgeCandidates(group, run.dedup, rare, threads, candidates.value(), m, &judged);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  std::unordered_map<uint64_t, uint64_t> representative;
+  uint64_t groups = 0, in_groups = 0;
+  status = MergeGroups(group, judged.accepted, m, &representative, &groups, &in_groups);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  std::vector<Edge>().swap(judged.accepted);
+  std::unordered_map<uint64_t, uint32_t> id_index;
+  status = MeasureMembers(group, run.dedup, representative, &m, &id_index);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  if (run.dedup.collect_pairs) {
+    const auto& pairs = candidates.value();
+    for (size_t n = 0; n < pairs.size(); ++n) {
+      const auto& [a, b] = pairs[n];
+      judged.pairs[n].a = static_cast<uint32_t>(m.LocalOf(a));
+      if (m.Holder(b) == m.rank) {
+        judged.pairs[n].b = static_cast<uint32_t>(m.LocalOf(b));
+      } else {
+        auto [it, inserted] = id_index.try_emplace(b, static_cast<uint32_t>(m.out.ids.size()));
+        if (inserted) m.out.ids.push_back(judged.ids.at(b));
+        judged.pairs[n].b = it->second;
+      }
+    }
+    m.out.pairs = std::move(judged.pairs);
+  }
+  const double group_seconds = Since(t0);
+  me.exchange_seconds = group_seconds;
+
+  // The output: the rank's records (and pairs) batch by batch, at their places in the files.
+  const Clock::time_point t1 = Clock::now();
+  auto tag = group.AllGather(std::to_string(getpid()));
+  if (!tag.ok()) return tag.status();
+  const size_t n = m.size_local(), batch = m.batch;
+  const size_t batches = (n + batch - 1) / batch;
+  OrderedOutput records(outputs.output, tag.value()[0], "");
+  status = records.Write(group, batches, [&](size_t j, std::string* buf) {
+    AppendRecordLines(m.out, nullptr, j * batch, std::min(n, (j + 1) * batch), buf);
+  });
+  if (!status.ok()) return status;
+  std::optional<OrderedOutput> pairs;
+  if (!outputs.pairs.empty()) {
+    // Pairs are sorted by their first record, so each batch's pairs are one run.
+    std::vector<size_t> first(batches + 1, m.out.pairs.size());
+    for (size_t j = 0, p = 0; j <= batches; ++j) {
+      while (p < m.out.pairs.size() && m.out.pairs[p].a < j * batch) ++p;
+      first[j] = p;
+    }
+    pairs.emplace(outputs.pairs, tag.value()[0], std::string(kPairsHeader));
+    status = pairs->Write(group, batches, [&](size_t j, std::string* buf) {
+      AppendPairLines(m.out, first[j], first[j + 1], buf);
+    });
+    if (!status.ok()) return status;
+  }
+  if (root) {
+    status = m.times.input_status;  // written; not put in place (as the gathered run)
+    if (status.ok()) status = records.Commit();
+    if (status.ok() && pairs) status = pairs->Commit();
+  }
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  me.rest_seconds = Since(t1);
+
+  // The summary: rank 0's, with every rank's counts summed.
+  std::string mine;
+  for (uint64_t v : {uint64_t{bad}, warnings, shorts, judged.candidates,
+                     static_cast<uint64_t>(judged.candidates -
+                                           std::accumulate(judged.rejected.begin(),
+                                                           judged.rejected.end(), uint64_t{0})),
+                     m.spill->size()}) {
+    Put(&mine, v);
+  }
+  for (size_t r : judged.rejected) Put(&mine, static_cast<uint64_t>(r));
+  me.peak_rss = PeakRssBytes();
+  Put(&mine, me);
+  auto all = group.AllGather(std::move(mine));
+  if (!all.ok()) return all.status();
+  DistributedDedupSummary summary;
+  DedupSummary& s = summary.run;
+  s.articles = m.input_records;
+  s.input_bytes = m.times.input_bytes;
+  s.bad_records = Sum(all.value(), 0);
+  s.warnings = Sum(all.value(), 1);
+  s.short_articles = Sum(all.value(), 2);
+  s.candidates = Sum(all.value(), 3);
+  s.accepted = Sum(all.value(), 4);
+  s.memory.spilled_evidence = Sum(all.value(), 5);
+  s.rejected.assign(judged.rejected.size(), 0);
+  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 6 + r);
+  s.groups = groups;
+  s.articles_in_groups = in_groups;
+  s.lsh = banding->params();
+  s.threads = threads;
+  s.seconds = m.times.seconds;
+  s.seconds.group = group_seconds;
+  s.seconds.write = me.rest_seconds;
+  s.seconds.total = Since(start);
+  s.memory.band_keys = m.input_records * m.columns * sizeof(uint32_t);
+  s.memory.limit = run.memory_limit;
+  s.memory.peak_rss = me.peak_rss;
+  const size_t skip = (6 + judged.rejected.size()) * sizeof(uint64_t);
+  for (const std::string& r : all.value()) {
+    RankSummary& out = summary.ranks.emplace_back();
+    if (r.size() >= skip) std::memcpy(&out, r.data() + skip, std::min(r.size() - skip, sizeof(out)));
+  }
+  return summary;
+}
+
+}  // namespace samestory::internal
