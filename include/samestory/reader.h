@@ -66,6 +66,13 @@ class LineSource {
  public:
   // "-" is standard input. Errors: NotFound, IOError (a directory, an unreadable file).
   static Result<std::unique_ptr<LineSource>> Open(std::string_view path);
+  // The lines of a plain (not gzip) regular file that start in bytes [begin, end): a line that
+  // starts before `begin` and runs into it is not one of them, a line that starts before `end`
+  // is, whole. Lines are numbered from `first_line`. Ranges that tile a file give each line to
+  // exactly one of them (a distributed run's shares). Errors: InvalidArgument (not a plain
+  // regular file), NotFound, IOError.
+  static Result<std::unique_ptr<LineSource>> OpenRange(std::string_view path, uint64_t begin,
+                                                       uint64_t end, uint64_t first_line);
   ~LineSource();
 
   struct Line {

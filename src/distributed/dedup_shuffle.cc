@@ -101,7 +101,7 @@ int OwnerOf(uint64_t h, int size) { return static_cast<int>(Mix(h) % static_cast
 
 // This rank's share of the run, in input order.
 struct Local {
-  uint64_t batch = 0;
+  std::optional<Layout> layout;  // which rank holds which record
   int size = 1, rank = 0;
   size_t columns = 0;
   DedupResult out;  // ids, lines, errors, warnings, is_short; the groups once known
@@ -120,9 +120,9 @@ struct Local {
   PassTimes times;
 
   size_t size_local() const { return kind.size(); }
-  uint64_t Global(size_t i) const { return GlobalIndexOf(i, batch, size, rank); }
-  size_t LocalOf(uint64_t k) const { return static_cast<size_t>(LocalIndexOf(k, batch, size)); }
-  int Holder(uint64_t k) const { return HolderOf(k, batch, size); }
+  uint64_t Global(size_t i) const { return layout->Global(i); }
+  size_t LocalOf(uint64_t k) const { return static_cast<size_t>(layout->LocalOf(k)); }
+  int Holder(uint64_t k) const { return layout->Holder(k); }
   std::optional<UnixSeconds> Date(size_t i) const {
     return date[i] == kUndated ? std::nullopt : std::optional<UnixSeconds>(date[i]);
   }
@@ -140,15 +140,12 @@ struct Local {
 };
 
 // Stage 1: this rank's share read, fingerprinted and kept (evidence spilled to a temporary file).
-Status FingerprintLocal(std::string_view input, const DedupPipelineOptions& options,
+Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& options,
                         const LshBanding& banding, Local* local) {
-  auto lines = LineSource::Open(input);
-  if (!lines.ok()) return lines.status();
   auto spill = TempFile::Create("distributed evidence");
   if (!spill.ok()) return spill.status();
   local->spill = std::move(spill.value());
-  auto source = std::make_shared<Share>(std::move(lines.value()), options.batch_size, local->size,
-                                        local->rank, options.reader.max_record_bytes);
+  std::shared_ptr<Share> source = opened.share;
   ReaderOptions reader = options.reader;
   reader.reject_duplicate_ids = false;  // checked across the ranks (CheckIds)
   auto records = JsonlReader::FromRecords(
@@ -187,7 +184,7 @@ Status FingerprintLocal(std::string_view input, const DedupPipelineOptions& opti
       !s.ok()) {
     return s;
   }
-  local->input_records = source->records();
+  local->input_records = opened.InputRecords();
   return local->spill->Flush();
 }
 
@@ -505,7 +502,12 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
     for (int64_t n = 0; n < static_cast<int64_t>(count); ++n) {
       const auto& [a, b] = candidates[static_cast<size_t>(n)];
       const size_t i = m.LocalOf(a);
-      const Remote& rb = remote.at(b);
+      const auto found = remote.find(b);
+      if (found == remote.end()) {  // its holder did not answer for it
+        if (error.ok()) error = Damaged();
+        continue;
+      }
+      const Remote& rb = found->second;
       CopyVerdict& v = verdicts[static_cast<size_t>(n)];
       if (TooFarApart(options.rule, m.Date(i), m.words[i], rb.Date(), rb.words)) {
         v.reason = CopyReason::kTooFarApart;
@@ -535,7 +537,7 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
     const CopyVerdict& v = verdicts[n];
     const auto& [a, b] = candidates[n];
     if (v.kind != DupKind::kNone) {
-      judged->accepted.push_back({a, m.date[m.LocalOf(a)], b, remote.at(b).date});
+      judged->accepted.push_back({a, m.date[m.LocalOf(a)], b, remote.find(b)->second.date});
     } else {
       ++judged->rejected[static_cast<size_t>(v.reason)];
     }
@@ -702,7 +704,9 @@ Status MeasureMembers(Counted& group, const DedupOptions& options,
   std::sort(members.begin(), members.end());
   for (const auto& [k, root] : members) {
     const size_t i = m->LocalOf(k);
-    const Remote& r = remote.at(root);
+    const auto found = remote.find(root);
+    if (found == remote.end() || i >= n) return Damaged();
+    const Remote& r = found->second;
     out.representative[i] = index_of(root, r.id);
     if (m->kind[i] == kShort) {
       out.kind[i] = DupKind::kCopy;
@@ -719,49 +723,22 @@ Status MeasureMembers(Counted& group, const DedupOptions& options,
   return Status::OK();
 }
 
-// Stage 8: one file written by every rank. Its content is batches in input order, batch g held
-// by rank g % size; `format(j, out)` appends this rank's j-th batch. A file is written at the
-// batches' offsets (each rank its own, pwrite) under rank 0's temporary name; standard output
-// ("-") gets the batches through rank 0, in order.
+// Stage 8: one file written by every rank. Its content is every rank's records in chunks of
+// batch_size, in input order (Layout::ChunkOrder); `format(j, out)` appends this rank's j-th
+// chunk. A file is written at the chunks' offsets (each rank its own, pwrite) under rank 0's
+// temporary name; standard output ("-") gets the chunks through rank 0, in order.
 class OrderedOutput {
  public:
   OrderedOutput(std::string path, std::string tag, std::string header)
       : pending_(path, std::move(tag)), path_(std::move(path)), header_(std::move(header)) {}
 
   template <typename Format>
-  Status Write(Counted& group, size_t batches, const Format& format) {
+  Status Write(Counted& group, const Layout& layout, size_t chunks, const Format& format) {
     Communicator& comm = group.comm();
     const size_t size = static_cast<size_t>(comm.size()), rank = static_cast<size_t>(comm.rank());
-    std::string buf;
-    if (path_ == "-") {
-      // Rounds: batch j of every rank to rank 0, which writes them in rank order.
-      auto all = group.AllGather(std::to_string(batches));
-      if (!all.ok()) return all.status();
-      size_t rounds = 0;
-      for (const std::string& b : all.value()) rounds = std::max<size_t>(rounds, std::stoull(b));
-      std::unique_ptr<OutputFile> out;
-      Status status;
-      if (rank == 0) {
-        auto opened = OutputFile::Open(path_);
-        if (opened.ok()) out = std::move(opened.value());
-        else status = opened.status();
-        if (status.ok()) status = out->Write(header_);
-      }
-      for (size_t j = 0; j < rounds; ++j) {
-        std::vector<std::string> send(size);
-        if (j < batches) format(j, &send[0]);
-        auto got = group.AllToAll(std::move(send));
-        if (!got.ok()) return got.status();
-        for (const std::string& chunk : got.value()) {
-          if (rank == 0 && status.ok()) status = out->Write(chunk);
-        }
-      }
-      if (rank == 0 && status.ok()) status = out->Close();
-      return group.Agree(status);
-    }
-    // Each batch's length, then everyone's offsets.
-    std::string lengths;
-    for (size_t j = 0; j < batches; ++j) {
+    // Every chunk's length, by rank.
+    std::string buf, lengths;
+    for (size_t j = 0; j < chunks; ++j) {
       buf.clear();
       format(j, &buf);
       Put(&lengths, static_cast<uint64_t>(buf.size()));
@@ -769,32 +746,47 @@ class OrderedOutput {
     auto all = group.AllGather(std::move(lengths));
     if (!all.ok()) return all.status();
     std::vector<std::vector<uint64_t>> sizes(size);
-    size_t total_batches = 0;
+    std::vector<size_t> counts(size);
     for (size_t r = 0; r < size; ++r) {
       Cursor in(all.value()[r]);
       while (!in.empty()) sizes[r].push_back(in.Get<uint64_t>());
-      total_batches += sizes[r].size();
+      counts[r] = sizes[r].size();
     }
-    std::vector<uint64_t> my_offsets;
+    const std::vector<std::pair<int, size_t>> order = layout.ChunkOrder(counts);
     Status status;
-    uint64_t offset = header_.size();
-    for (size_t g = 0; g < total_batches; ++g) {
-      const size_t r = g % size, j = g / size;
-      if (j >= sizes[r].size()) {
-        status = Status::Internal("the ranks' output batches do not line up");
-        break;
+    if (path_ == "-") {
+      // One round a chunk: its rank sends it to rank 0, which writes it.
+      std::unique_ptr<OutputFile> out;
+      if (rank == 0) {
+        auto opened = OutputFile::Open(path_);
+        if (opened.ok()) out = std::move(opened.value());
+        else status = opened.status();
+        if (status.ok()) status = out->Write(header_);
       }
-      if (r == rank) my_offsets.push_back(offset);
-      offset += sizes[r][j];
+      for (const auto& [r, j] : order) {
+        std::vector<std::string> send(size);
+        if (static_cast<size_t>(r) == rank) format(j, &send[0]);
+        auto got = group.AllToAll(std::move(send));
+        if (!got.ok()) return got.status();
+        if (rank == 0 && status.ok()) status = out->Write(got.value()[static_cast<size_t>(r)]);
+      }
+      if (rank == 0 && status.ok()) status = out->Close();
+      return group.Agree(status);
+    }
+    std::vector<uint64_t> my_offsets(chunks);
+    uint64_t offset = header_.size();
+    for (const auto& [r, j] : order) {
+      if (static_cast<size_t>(r) == rank) my_offsets[j] = offset;
+      offset += sizes[static_cast<size_t>(r)][j];
     }
     const std::string& file = pending_.write_path();
-    if (rank == 0 && status.ok()) status = Create(file, offset);
+    if (rank == 0) status = Create(file, offset);
     if (Status s = group.Agree(status); !s.ok()) return s;
     if (rank != 0) pending_.Disown();  // rank 0 commits or removes it
     int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) status = Errno("cannot open " + file);
     if (status.ok() && rank == 0) status = WriteAt(fd, header_, 0, file);
-    for (size_t j = 0; status.ok() && j < batches; ++j) {
+    for (size_t j = 0; status.ok() && j < chunks; ++j) {
       buf.clear();
       format(j, &buf);
       status = WriteAt(fd, buf, my_offsets[j], file);
@@ -874,12 +866,17 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   }
   if (Status s = group.Agree(status); !s.ok()) return s;
 
+  OpenedShare opened;
+  if (Status s = OpenShare(group, input, run.batch_size, run.reader.max_record_bytes, &opened);
+      !s.ok()) {
+    return s;
+  }
   Local m;
-  m.batch = run.batch_size;
+  m.layout = opened.layout;
   m.size = comm.size();
   m.rank = comm.rank();
   m.columns = CandidateKeyCount(*banding, run.fingerprint);
-  status = FingerprintLocal(input, run, *banding, &m);
+  status = FingerprintLocal(opened, run, *banding, &m);
   me.records = m.size_local();
   me.fingerprint_seconds = Since(start);
   if (Status s = group.Agree(status); !s.ok()) return s;
@@ -941,10 +938,10 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   const Clock::time_point t1 = Clock::now();
   auto tag = group.AllGather(std::to_string(getpid()));
   if (!tag.ok()) return tag.status();
-  const size_t n = m.size_local(), batch = m.batch;
+  const size_t n = m.size_local(), batch = run.batch_size;
   const size_t batches = (n + batch - 1) / batch;
   OrderedOutput records(outputs.output, tag.value()[0], "");
-  status = records.Write(group, batches, [&](size_t j, std::string* buf) {
+  status = records.Write(group, *m.layout, batches, [&](size_t j, std::string* buf) {
     AppendRecordLines(m.out, nullptr, j * batch, std::min(n, (j + 1) * batch), buf);
   });
   if (!status.ok()) return status;
@@ -957,7 +954,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
       first[j] = p;
     }
     pairs.emplace(outputs.pairs, tag.value()[0], std::string(kPairsHeader));
-    status = pairs->Write(group, batches, [&](size_t j, std::string* buf) {
+    status = pairs->Write(group, *m.layout, batches, [&](size_t j, std::string* buf) {
       AppendPairLines(m.out, first[j], first[j + 1], buf);
     });
     if (!status.ok()) return status;
@@ -976,7 +973,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
                      static_cast<uint64_t>(judged.candidates -
                                            std::accumulate(judged.rejected.begin(),
                                                            judged.rejected.end(), uint64_t{0})),
-                     m.spill->size()}) {
+                     m.spill->size(), m.times.input_bytes}) {
     Put(&mine, v);
   }
   for (size_t r : judged.rejected) Put(&mine, static_cast<uint64_t>(r));
@@ -987,7 +984,8 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   DistributedDedupSummary summary;
   DedupSummary& s = summary.run;
   s.articles = m.input_records;
-  s.input_bytes = m.times.input_bytes;
+  // Byte ranges: each rank read its own; else every rank read all of it.
+  s.input_bytes = m.layout->contiguous() ? Sum(all.value(), 6) : m.times.input_bytes;
   s.bad_records = Sum(all.value(), 0);
   s.warnings = Sum(all.value(), 1);
   s.short_articles = Sum(all.value(), 2);
@@ -995,7 +993,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   s.accepted = Sum(all.value(), 4);
   s.memory.spilled_evidence = Sum(all.value(), 5);
   s.rejected.assign(judged.rejected.size(), 0);
-  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 6 + r);
+  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 7 + r);
   s.groups = groups;
   s.articles_in_groups = in_groups;
   s.lsh = banding->params();
@@ -1007,7 +1005,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   s.memory.band_keys = m.input_records * m.columns * sizeof(uint32_t);
   s.memory.limit = run.memory_limit;
   s.memory.peak_rss = me.peak_rss;
-  const size_t skip = (6 + judged.rejected.size()) * sizeof(uint64_t);
+  const size_t skip = (7 + judged.rejected.size()) * sizeof(uint64_t);
   for (const std::string& r : all.value()) {
     RankSummary& out = summary.ranks.emplace_back();
     if (r.size() >= skip) std::memcpy(&out, r.data() + skip, std::min(r.size() - skip, sizeof(out)));

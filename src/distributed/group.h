@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -112,7 +114,8 @@ class Share {
     *done = true;
     return lines_->status();
   }
-  uint64_t records() const { return records_; }  // records of the whole input seen so far
+  // Records seen so far: of the whole input (round-robin), of the range (a byte range).
+  uint64_t records() const { return records_; }
 
  private:
   std::unique_ptr<LineSource> lines_;
@@ -161,19 +164,83 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
                                               const DedupPipelineOptions& options,
                                               const RecordReporter& reporter);
 
-// Which rank holds record k (records are dealt in batches of `batch`, round-robin), and where
-// in that rank's records it is.
-inline int HolderOf(uint64_t k, uint64_t batch, int size) {
-  return static_cast<int>((k / batch) % static_cast<uint64_t>(size));
-}
-inline uint64_t LocalIndexOf(uint64_t k, uint64_t batch, int size) {
-  return (k / batch) / static_cast<uint64_t>(size) * batch + k % batch;
-}
-// The global record index of a rank's i-th record.
-inline uint64_t GlobalIndexOf(uint64_t i, uint64_t batch, int size, int rank) {
-  return ((i / batch) * static_cast<uint64_t>(size) + static_cast<uint64_t>(rank)) * batch +
-         i % batch;
-}
+// How a run's records are dealt to the ranks, by global record index (input order).
+class Layout {
+ public:
+  // Batches of `batch` records dealt round-robin: batch g to rank g % size (every rank reads the
+  // whole input and parses its share: gzip).
+  static Layout RoundRobin(uint64_t batch, int size, int rank) {
+    return Layout(batch, size, rank, {});
+  }
+  // Rank r holds records [first[r], first[r + 1]) (each rank read its byte range of a plain file).
+  static Layout Contiguous(uint64_t batch, int size, int rank, std::vector<uint64_t> first) {
+    return Layout(batch, size, rank, std::move(first));
+  }
+  uint64_t batch() const { return batch_; }
+  int size() const { return size_; }
+  int rank() const { return rank_; }
+  bool contiguous() const { return !first_.empty(); }
+
+  int Holder(uint64_t k) const {
+    if (contiguous()) {
+      const auto it = std::upper_bound(first_.begin(), first_.end(), k);
+      return static_cast<int>(it - first_.begin()) - 1;
+    }
+    return static_cast<int>((k / batch_) % static_cast<uint64_t>(size_));
+  }
+  uint64_t LocalOf(uint64_t k) const {  // where record k is among its holder's records
+    if (contiguous()) return k - first_[static_cast<size_t>(Holder(k))];
+    return (k / batch_) / static_cast<uint64_t>(size_) * batch_ + k % batch_;
+  }
+  uint64_t Global(uint64_t i) const {  // this rank's i-th record
+    if (contiguous()) return first_[static_cast<size_t>(rank_)] + i;
+    return ((i / batch_) * static_cast<uint64_t>(size_) + static_cast<uint64_t>(rank_)) * batch_ +
+           i % batch_;
+  }
+  // Each rank's records cut into chunks of batch() records: the chunks in input order, as
+  // (rank, chunk), given every rank's chunk count.
+  std::vector<std::pair<int, size_t>> ChunkOrder(const std::vector<size_t>& chunks) const {
+    std::vector<std::pair<int, size_t>> order;
+    if (contiguous()) {
+      for (int r = 0; r < size_; ++r) {
+        for (size_t j = 0; j < chunks[static_cast<size_t>(r)]; ++j) order.emplace_back(r, j);
+      }
+      return order;
+    }
+    for (size_t j = 0;; ++j) {
+      bool any = false;
+      for (int r = 0; r < size_; ++r) {
+        if (j < chunks[static_cast<size_t>(r)]) {
+          order.emplace_back(r, j);
+          any = true;
+        }
+      }
+      if (!any) return order;
+    }
+  }
+
+ private:
+  Layout(uint64_t batch, int size, int rank, std::vector<uint64_t> first)
+      : batch_(batch), size_(size), rank_(rank), first_(std::move(first)) {}
+  uint64_t batch_;
+  int size_, rank_;
+  std::vector<uint64_t> first_;  // contiguous: size + 1 entries
+};
+
+// This rank's share of `input`: a plain regular file is cut into byte ranges, one a rank (lines
+// counted first, so that every rank numbers its lines and records as one machine does); any other
+// input (gzip) is read whole by every rank, which takes its round-robin batches. Collective.
+struct OpenedShare {
+  std::shared_ptr<Share> share;
+  std::optional<Layout> layout;
+  uint64_t ranged_records = 0;  // byte ranges: the whole input's records (counted at open)
+  // The whole input's records, once the share is read.
+  uint64_t InputRecords() const {
+    return layout->contiguous() ? ranged_records : share->records();
+  }
+};
+Status OpenShare(Counted& group, std::string_view input, uint64_t batch, size_t max_record_bytes,
+                 OpenedShare* out);
 
 }  // namespace samestory::internal
 

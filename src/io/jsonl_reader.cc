@@ -350,6 +350,9 @@ void RecordParser::Parse(std::string_view line, uint64_t line_no, Document* d) {
 
 struct LineSource::Impl {
   std::unique_ptr<LineReader> lines;
+  // A range (OpenRange): the next line starts at byte `at`; lines from `end` on are not ours.
+  uint64_t at = 0;
+  uint64_t end = UINT64_MAX;
 };
 
 LineSource::LineSource(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -362,9 +365,37 @@ Result<std::unique_ptr<LineSource>> LineSource::Open(std::string_view path) {
       new LineSource(std::unique_ptr<Impl>(new Impl{std::move(lines.value())})));
 }
 
+Result<std::unique_ptr<LineSource>> LineSource::OpenRange(std::string_view path, uint64_t begin,
+                                                         uint64_t end, uint64_t first_line) {
+  // Does a line start at `begin`? (At 0, or right after a newline.)
+  bool at_line_start = begin == 0;
+  if (!at_line_start) {
+    auto probe = LineReader::Open(path);
+    if (!probe.ok()) return probe.status();
+    if (Status s = probe.value()->StartAt(begin - 1); !s.ok()) return s;
+    LineReader::Line l;
+    at_line_start = probe.value()->Next(0, &l) && l.size == 0 && l.terminated;
+  }
+  auto lines = LineReader::Open(path);
+  if (!lines.ok()) return lines.status();
+  if (Status s = lines.value()->StartAt(begin); !s.ok()) return s;
+  auto impl = std::make_unique<Impl>();
+  impl->lines = std::move(lines.value());
+  impl->at = begin;
+  impl->end = end;
+  if (!at_line_start && begin < end) {  // the rest of a line that began before the range
+    LineReader::Line l;
+    if (impl->lines->Next(0, &l)) impl->at += l.size + (l.terminated ? 1 : 0);
+  }
+  impl->lines->SetLineNumber(first_line - 1);
+  return std::unique_ptr<LineSource>(new LineSource(std::move(impl)));
+}
+
 bool LineSource::Next(size_t max_bytes, Line* line) {
   LineReader::Line l;
+  if (impl_->at >= impl_->end) return false;
   if (!impl_->lines->Next(max_bytes, &l)) return false;
+  impl_->at += l.size + (l.terminated ? 1 : 0);
   line->text = l.skipped ? std::string_view() : StripBom(l.text, l.number);
   line->number = l.number;
   line->bytes = l.size;

@@ -37,6 +37,22 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(std::string_view path) {
   return std::unique_ptr<LineReader>(new LineReader(fd, p == "-" ? "stdin" : p));
 }
 
+Status LineReader::StartAt(uint64_t offset) {
+  struct stat st;
+  if (fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status::InvalidArgument(path_ + ": not a regular file (a range needs one)");
+  }
+  unsigned char magic[2] = {0, 0};
+  if (::pread(fd_, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    return Status::InvalidArgument(path_ + ": gzip (a range needs plain text)");
+  }
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    return Status::IOError(path_ + ": " + std::strerror(errno));
+  }
+  mode_ = Mode::kPlain;
+  return Status::OK();
+}
+
 LineReader::~LineReader() {
   if (z_init_) inflateEnd(&z_);
   close(fd_);

@@ -32,6 +32,13 @@ class LineReader {
   static Result<std::unique_ptr<LineReader>> Open(std::string_view path);
   ~LineReader();
 
+  // Before the first Next(): reads the file as plain text from byte `offset` on (no gzip
+  // detection: a range of a plain file). Errors: InvalidArgument when the input is not a plain
+  // regular file (stdin, a pipe, gzip), IOError.
+  Status StartAt(uint64_t offset);
+  // The number the next line's is one more than.
+  void SetLineNumber(uint64_t last) { line_number_ = last; }
+
   struct Line {
     std::string_view text;  // without the '\n' (and a trailing '\r'); valid until the next Next()
     uint64_t number = 0;    // 1-based

@@ -4,6 +4,7 @@
 #include "samestory/distributed.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -153,6 +154,29 @@ TEST(DistributedTest, BucketsWindowedInDateOrderNotInputOrder) {
   const std::string input = TempPath(".jsonl");
   WriteFile(input, text);
   ExpectSameAsOneMachine(input, 16);
+}
+
+TEST(DistributedTest, ALineLongerThanARanksRangeEqualsOneMachine) {
+  // A plain file is cut into one byte range a rank; a 300 KB record (more than the whole sample,
+  // so at 3 and 4 ranks whole ranges fall inside it) belongs to the rank its first byte is in,
+  // and the ranks whose ranges hold no line start hold no records.
+  const std::string big = "{\"id\":\"long\",\"title\":\"A long one\",\"text\":\"" +
+                          std::string(300000, 'x') + "\"}\r\n\n";
+  const std::string input = TempPath(".jsonl");
+  WriteFile(input, ReadFileBytes(kSample) + big + ReadFileBytes(kSample).substr(0, 2000) + "\n");
+  ExpectSameAsOneMachine(input, 7);
+}
+
+TEST(DistributedTest, GzipInputEqualsOneMachine) {
+  // gzip cannot be cut into byte ranges: every rank reads it and takes its round-robin batches.
+  const std::string input = TempPath(".jsonl.gz");
+  gzFile f = gzopen(input.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  const std::string bytes = ReadFileBytes(kSample);
+  ASSERT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())),
+            static_cast<int>(bytes.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+  ExpectSameAsOneMachine(input, 5);
 }
 
 TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {

@@ -964,3 +964,66 @@ TEST(JsonlReaderTest, OpenWithBadOptionsIsInvalidArgument) {
 
 }  // namespace
 }  // namespace samestory
+
+namespace samestory {
+namespace {
+
+// Every line of `source`, as "number:text" (too large: "number:!bytes", blank marked "_").
+std::vector<std::string> AllLines(LineSource& source, size_t max_bytes) {
+  std::vector<std::string> out;
+  LineSource::Line line;
+  while (source.Next(max_bytes, &line)) {
+    std::string s = std::to_string(line.number) + ":";
+    s += line.too_large ? "!" + std::to_string(line.bytes) : std::string(line.text);
+    if (line.blank) s += "_";
+    if (!line.terminated) s += "$";
+    out.push_back(s);
+  }
+  EXPECT_TRUE(source.status().ok()) << source.status().ToString();
+  return out;
+}
+
+// Ranges that tile a file, cut anywhere, give its lines exactly once, numbered as the whole
+// file numbers them (the first line numbers are what the ranges before hold): CRLF, blank lines,
+// an empty line, a line longer than the limit, a last line with no newline.
+TEST(LineSourceRangeTest, RangesCutAnywhereGiveEveryLineOnce) {
+  const std::string text =
+      "{\"id\":\"a\"}\r\n\n   \n{\"id\":\"b\",\"text\":\"" + std::string(40, 'x') +
+      "\"}\n\n{\"id\":\"c\"}\n{\"id\":\"d\"}";
+  const std::string path = WriteFile(".jsonl", text);
+  auto whole = LineSource::Open(path);
+  ASSERT_TRUE(whole.ok());
+  const std::vector<std::string> want = AllLines(*whole.value(), 30);
+  ASSERT_EQ(want.size(), 7u);
+  for (uint64_t a = 0; a <= text.size(); ++a) {
+    for (uint64_t b = a; b <= text.size(); b += 3) {
+      std::vector<std::string> got;
+      uint64_t first = 1;
+      for (auto [begin, end] : {std::pair{uint64_t{0}, a}, std::pair{a, b},
+                                std::pair{b, uint64_t{text.size()}}}) {
+        // Number the lines of this range after those of the ranges before.
+        auto count = LineSource::OpenRange(path, begin, end, 1);
+        ASSERT_TRUE(count.ok()) << count.status().ToString();
+        const size_t n = AllLines(*count.value(), 30).size();
+        auto range = LineSource::OpenRange(path, begin, end, first);
+        ASSERT_TRUE(range.ok());
+        for (const std::string& l : AllLines(*range.value(), 30)) got.push_back(l);
+        first += n;
+      }
+      ASSERT_EQ(got, want) << "cut at " << a << " and " << b;
+    }
+  }
+}
+
+TEST(LineSourceRangeTest, GzipAndMissingFilesAreRefused) {
+  const std::string gz = WriteGzip(".jsonl.gz", "{\"id\":\"a\"}\n");
+  auto range = LineSource::OpenRange(gz, 0, 5, 1);
+  ASSERT_FALSE(range.ok());
+  EXPECT_EQ(range.status().code(), Status::Code::kInvalidArgument);
+  auto missing = LineSource::OpenRange(TempPath(".absent"), 0, 5, 1);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace samestory
