@@ -116,6 +116,15 @@ struct Local {
   std::vector<uint32_t> bytes;
   std::unique_ptr<TempFile> spill;
   std::unordered_map<uint32_t, uint32_t> title_df;  // the run's, for this rank's title words
+
+  // The run's document frequency of each of record i's title words (what JudgeCopy reads).
+  void TitleDf(size_t i, std::vector<uint32_t>* out) const {
+    out->clear();
+    for (uint64_t t = i == 0 ? 0 : title_end[i - 1]; t < title_end[i]; ++t) {
+      const auto it = title_df.find(title[t]);
+      out->push_back(it == title_df.end() ? 0 : it->second);
+    }
+  }
   uint64_t input_records = 0;                       // the whole input's
   PassTimes times;
 
@@ -130,11 +139,13 @@ struct Local {
     buffer->resize(bytes[i]);
     return spill->Read(offset[i], bytes[i], buffer->data());
   }
-  Status Decode(std::string_view bytes, Evidence* e) const {
-    if (!DecodeEvidence(bytes, &e->fingerprint)) {
-      return Status::Internal("a fingerprint read back or received is damaged");
+  // Record i's evidence (read back from the spill file) into *e.
+  Status LoadEvidence(size_t i, std::string* buffer, Evidence* e) const {
+    if (Status s = Load(i, buffer); !s.ok()) return s;
+    if (!DecodeEvidence(*buffer, &e->fingerprint)) {
+      return Status::Internal("a fingerprint read back from the temporary file is damaged");
     }
-    FillTitleDf(title_df, e);
+    TitleDf(i, &e->title_df);
     return Status::OK();
   }
 };
@@ -258,8 +269,6 @@ Status SumTitleFrequencies(Counted& group, Local* m) {
       ++mine[m->title[t]];
     }
   }
-  std::vector<uint32_t>().swap(m->title);
-  std::vector<uint64_t>().swap(m->title_end);
   std::vector<std::string> send(size), ask(size);
   std::vector<std::vector<uint32_t>> asked(size);
   for (const auto& [word, count] : mine) {
@@ -410,6 +419,15 @@ struct Remote {
   uint32_t words = 0;
   std::string id;
   std::string evidence;
+  std::vector<uint32_t> title_df;  // from its holder, which knows its title words' frequencies
+  Status Decode(Evidence* e) const {
+    if (!DecodeEvidence(evidence, &e->fingerprint) ||
+        title_df.size() != e->fingerprint.title.size()) {
+      return Status::Internal("a rank sent a damaged fingerprint");
+    }
+    e->title_df = title_df;
+    return Status::OK();
+  }
   std::optional<UnixSeconds> Date() const {
     return date == kUndated ? std::nullopt : std::optional<UnixSeconds>(date);
   }
@@ -426,6 +444,7 @@ Result<std::unordered_map<uint64_t, Remote>> Fetch(Counted& group, const Local& 
   Status status;  // a local failure is reported after the stage's collectives
   std::vector<std::string> answers(size);
   std::string buffer;
+  std::vector<uint32_t> df;
   for (size_t r = 0; r < size && status.ok(); ++r) {
     Cursor in(questions.value()[r]);
     while (!in.empty()) {
@@ -441,6 +460,9 @@ Result<std::unordered_map<uint64_t, Remote>> Fetch(Counted& group, const Local& 
       Put(&answers[r], m.words[i]);
       PutBytes(&answers[r], m.out.ids[i]);
       PutBytes(&answers[r], buffer);
+      m.TitleDf(i, &df);
+      Put(&answers[r], static_cast<uint32_t>(df.size()));
+      for (uint32_t v : df) Put(&answers[r], v);
     }
   }
   auto replies = group.AllToAll(std::move(answers));
@@ -456,6 +478,8 @@ Result<std::unordered_map<uint64_t, Remote>> Fetch(Counted& group, const Local& 
       r.words = in.Get<uint32_t>();
       r.id = std::string(in.Bytes());
       r.evidence = std::string(in.Bytes());
+      r.title_df.resize(in.Get<uint32_t>());
+      for (uint32_t& v : r.title_df) v = in.Get<uint32_t>();
     }
     if (!in.ok()) status = Damaged();
   }
@@ -515,11 +539,10 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
       }
       Status s;
       if (loaded != i) {
-        s = m.Load(i, &buffer);
-        if (s.ok()) s = m.Decode(buffer, &ea);
+        s = m.LoadEvidence(i, &buffer, &ea);
         loaded = s.ok() ? i : SIZE_MAX;
       }
-      if (s.ok()) s = m.Decode(rb.evidence, &eb);
+      if (s.ok()) s = rb.Decode(&eb);
       if (!s.ok()) {
         if (error.ok()) error = s;
         continue;
@@ -712,9 +735,8 @@ Status MeasureMembers(Counted& group, const DedupOptions& options,
       out.kind[i] = DupKind::kCopy;
       continue;
     }
-    Status s = m->Load(i, &buffer);
-    if (s.ok()) s = m->Decode(buffer, &ed);
-    if (s.ok()) s = m->Decode(r.evidence, &er);
+    Status s = m->LoadEvidence(i, &buffer, &ed);
+    if (s.ok()) s = r.Decode(&er);
     if (!s.ok()) return s;
     const SampleOverlap o = CompareSamples(ed.fingerprint, er.fingerprint);
     out.score[i] = static_cast<float>(o.containment());

@@ -3,7 +3,10 @@
 
 #include <mpi.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 
 namespace samestory {
@@ -21,48 +24,72 @@ class MpiCommunicator final : public Communicator {
   MpiCommunicator() {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    // At most 1 GiB a round over all destinations (and under INT_MAX in one count), unless the
+    // environment asks for less (the tests do, to run many rounds on small inputs).
+    piece_ = std::max<uint64_t>(1, (uint64_t{1} << 30) / static_cast<uint64_t>(size_));
+    if (const char* env = std::getenv("SAMESTORY_MPI_PIECE_BYTES"); env != nullptr) {
+      const uint64_t v = std::strtoull(env, nullptr, 10);
+      if (v > 0) piece_ = std::min(piece_, v);
+    }
   }
   int rank() const override { return rank_; }
   int size() const override { return size_; }
 
+  // Messages of any size, in rounds: each round moves at most piece_ bytes between any two
+  // ranks (MPI counts are ints, and a bounded round bounds MPI's own buffers), and every rank
+  // takes part in as many rounds as the largest message needs.
   Result<std::vector<std::string>> AllToAll(std::vector<std::string> send) override {
     if (send.size() != static_cast<size_t>(size_)) {
       return Status::InvalidArgument("AllToAll needs one message per rank");
     }
-    std::vector<int> send_counts(size_), send_offsets(size_), recv_counts(size_),
-        recv_offsets(size_);
-    std::string out;
-    for (int r = 0; r < size_; ++r) {
-      if (send[r].size() > static_cast<size_t>(INT_MAX) ||
-          out.size() + send[r].size() > static_cast<size_t>(INT_MAX)) {
-        return Status::InvalidArgument("a message over 2 GiB (use a smaller batch size)");
-      }
-      send_offsets[r] = static_cast<int>(out.size());
-      send_counts[r] = static_cast<int>(send[r].size());
-      out += send[r];
-    }
-    if (int rc = MPI_Alltoall(send_counts.data(), 1, MPI_INT, recv_counts.data(), 1, MPI_INT,
-                              MPI_COMM_WORLD);
+    const size_t n = static_cast<size_t>(size_);
+    std::vector<uint64_t> send_bytes(n), recv_bytes(n);
+    for (size_t r = 0; r < n; ++r) send_bytes[r] = send[r].size();
+    if (int rc = MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1,
+                              MPI_UINT64_T, MPI_COMM_WORLD);
         rc != MPI_SUCCESS) {
       return MpiError("MPI_Alltoall", rc);
     }
-    size_t total = 0;
-    for (int r = 0; r < size_; ++r) {
-      recv_offsets[r] = static_cast<int>(total);
-      total += static_cast<size_t>(recv_counts[r]);
-      if (total > static_cast<size_t>(INT_MAX)) {
-        return Status::InvalidArgument("over 2 GiB received at once (use a smaller batch size)");
+    uint64_t rounds = 0;
+    for (size_t r = 0; r < n; ++r) {
+      const uint64_t most = std::max(send_bytes[r], recv_bytes[r]);
+      rounds = std::max<uint64_t>(rounds, (most + piece_ - 1) / piece_);
+    }
+    uint64_t all_rounds = 0;
+    if (int rc = MPI_Allreduce(&rounds, &all_rounds, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+        rc != MPI_SUCCESS) {
+      return MpiError("MPI_Allreduce", rc);
+    }
+    std::vector<std::string> got(n);
+    for (size_t r = 0; r < n; ++r) got[r].reserve(recv_bytes[r]);
+    std::vector<int> send_counts(n), send_offsets(n), recv_counts(n), recv_offsets(n);
+    std::string out, in;
+    for (uint64_t round = 0; round < all_rounds; ++round) {
+      const uint64_t from = round * piece_;
+      out.clear();
+      size_t total = 0;
+      for (size_t r = 0; r < n; ++r) {
+        const uint64_t k = from < send_bytes[r] ? std::min(piece_, send_bytes[r] - from) : 0;
+        send_offsets[r] = static_cast<int>(out.size());
+        send_counts[r] = static_cast<int>(k);
+        if (k > 0) out.append(send[r], from, k);
+        const uint64_t m = from < recv_bytes[r] ? std::min(piece_, recv_bytes[r] - from) : 0;
+        recv_offsets[r] = static_cast<int>(total);
+        recv_counts[r] = static_cast<int>(m);
+        total += m;
+      }
+      in.resize(total);
+      if (int rc = MPI_Alltoallv(out.data(), send_counts.data(), send_offsets.data(), MPI_BYTE,
+                                 in.data(), recv_counts.data(), recv_offsets.data(), MPI_BYTE,
+                                 MPI_COMM_WORLD);
+          rc != MPI_SUCCESS) {
+        return MpiError("MPI_Alltoallv", rc);
+      }
+      for (size_t r = 0; r < n; ++r) {
+        got[r].append(in, static_cast<size_t>(recv_offsets[r]), static_cast<size_t>(recv_counts[r]));
+        if (from + piece_ >= send_bytes[r]) std::string().swap(send[r]);  // sent: free it
       }
     }
-    std::string in(total, '\0');
-    if (int rc = MPI_Alltoallv(out.data(), send_counts.data(), send_offsets.data(), MPI_BYTE,
-                               in.data(), recv_counts.data(), recv_offsets.data(), MPI_BYTE,
-                               MPI_COMM_WORLD);
-        rc != MPI_SUCCESS) {
-      return MpiError("MPI_Alltoallv", rc);
-    }
-    std::vector<std::string> got(size_);
-    for (int r = 0; r < size_; ++r) got[r] = in.substr(recv_offsets[r], recv_counts[r]);
     return got;
   }
 
@@ -109,6 +136,7 @@ class MpiCommunicator final : public Communicator {
 
  private:
   int rank_ = 0, size_ = 1;
+  uint64_t piece_ = 1;  // bytes between two ranks in one round of AllToAll
 };
 
 }  // namespace

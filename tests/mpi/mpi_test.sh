@@ -77,11 +77,34 @@ for input in "${inputs[@]}"; do
   echo "mpi_test: $name: 1-4 ranks equal one machine"
 done
 
-# Empty shares: one batch holds the whole sample, ranks 1-3 have nothing.
-"$BIN" dedup -q --threads 1 "$ROOT/datasets/sample/articles.jsonl" -o "$tmp/want.jsonl" 2>/dev/null
-mpirun_ -n 4 "$MPI" dedup -q --threads 1 "$ROOT/datasets/sample/articles.jsonl" -o "$tmp/got.jsonl" \
-  2>/dev/null || fail "empty shares: the run failed"
-cmp -s "$tmp/got.jsonl" "$tmp/want.jsonl" || fail "empty shares: output differs"
+# Empty shares. gzip is read whole by every rank in round-robin batches: one batch holds the
+# whole sample, ranks 1-3 have nothing. A plain file is cut into byte ranges: a 300 KB record
+# covers ranks 1 and 2's whole ranges, so they hold no record.
+gzip -c "$ROOT/datasets/sample/articles.jsonl" >"$tmp/sample.jsonl.gz"
+/usr/bin/python3 - "$ROOT/datasets/sample/articles.jsonl" "$tmp/long.jsonl" <<'PY'
+import json, sys
+sample = open(sys.argv[1]).read()
+with open(sys.argv[2], "w") as f:
+    f.write(sample)
+    f.write(json.dumps({"id": "long", "title": "A long one", "text": "x" * 300000}) + "\n")
+    f.write(sample[:2000] + "\n")
+PY
+for input in "$tmp/sample.jsonl.gz" "$tmp/long.jsonl"; do
+  "$BIN" dedup -q --threads 1 "$input" -o "$tmp/want.jsonl" --pairs "$tmp/want.tsv" 2>/dev/null
+  mpirun_ -n 4 "$MPI" dedup -q --threads 1 "$input" -o "$tmp/got.jsonl" --pairs "$tmp/got.tsv" \
+    2>/dev/null || fail "empty shares ($(basename "$input")): the run failed"
+  cmp -s "$tmp/got.jsonl" "$tmp/want.jsonl" || fail "empty shares ($(basename "$input")): output differs"
+  cmp -s "$tmp/got.tsv" "$tmp/want.tsv" || fail "empty shares ($(basename "$input")): pairs differ"
+done
+
+# Messages cut into many rounds (1,000 bytes between two ranks a round): the same output.
+"$BIN" dedup -q --threads 1 "$tmp/bucket.jsonl" -o "$tmp/want.jsonl" --pairs "$tmp/want.tsv" \
+  2>/dev/null
+SAMESTORY_MPI_PIECE_BYTES=1000 mpirun_ -x SAMESTORY_MPI_PIECE_BYTES -n 3 "$MPI" dedup -q \
+  --threads 1 "$tmp/bucket.jsonl" -o "$tmp/got.jsonl" --pairs "$tmp/got.tsv" 2>/dev/null ||
+  fail "small pieces: the run failed"
+cmp -s "$tmp/got.jsonl" "$tmp/want.jsonl" || fail "small pieces: output differs"
+cmp -s "$tmp/got.tsv" "$tmp/want.tsv" || fail "small pieces: pairs differ"
 grep -q 'duplicate id (first seen on line 4)' <(
   "$BIN" dedup -q --threads 1 "$tmp/bucket.jsonl" 2>/dev/null) ||
   fail "the bucket input has no id repeated across shares"
