@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
+#include <iterator>
 #include <numeric>
 #include <optional>
 #include <tuple>
@@ -42,6 +43,12 @@ double Since(Clock::time_point start) {
 }
 
 constexpr uint8_t kExcluded = 0, kShort = 1, kFull = 2;
+// Candidates judged a round: the other records' evidence in memory at once is at most this many
+// records' (about 1 KB each).
+constexpr size_t kJudgeChunk = size_t{1} << 19;
+// Band entries (24 bytes, held about four times over while they are shuffled) a rank sends in
+// one round at most, when the memory limit allows no more.
+constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 23;
 constexpr int64_t kUndated = kNoBucketTime;
 
 // Fixed-size values in and out of messages (both ends are this build on one architecture).
@@ -324,92 +331,111 @@ struct ShortEntry {
   auto tie() const { return std::tie(hash, date, record); }
 };
 
+// Folds a round's pairs (sorted, distinct) into *all (sorted, distinct).
+void Fold(std::vector<std::pair<uint64_t, uint64_t>>* round,
+          std::vector<std::pair<uint64_t, uint64_t>>* all) {
+  std::sort(round->begin(), round->end());
+  round->erase(std::unique(round->begin(), round->end()), round->end());
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  merged.reserve(all->size() + round->size());
+  std::set_union(all->begin(), all->end(), round->begin(), round->end(),
+                 std::back_inserter(merged));
+  all->swap(merged);
+  round->clear();
+}
+
+// `columns_per_round` key columns a round (short texts in the first), so that a rank's entries
+// in flight stay bounded however many documents it holds.
 Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group,
                                                                   const LshBanding& banding,
+                                                                  size_t columns_per_round,
                                                                   Local* m) {
   const size_t size = static_cast<size_t>(m->size);
-  Status status;  // a local failure is reported after the stage's collectives
-  std::vector<std::string> send(size);
-  for (size_t i = 0; i < m->size_local(); ++i) {
-    const uint64_t k = m->Global(i);
-    if (m->kind[i] == kFull) {
-      for (size_t c = 0; c < m->columns; ++c) {
-        const uint32_t key = m->keys[i * m->columns + c];
-        if (key == 0) continue;
-        const BandEntry e{static_cast<uint32_t>(c), key, m->date[i], k};
-        std::string& to =
-            send[static_cast<size_t>(OwnerOf((uint64_t{e.column} << 32) | key, m->size))];
-        to.push_back('b');
-        Put(&to, e);
-      }
-    } else if (m->kind[i] == kShort) {
-      const ShortEntry e{m->text_hash[i], m->date[i], k};
-      std::string& to = send[static_cast<size_t>(OwnerOf(e.hash, m->size))];
-      to.push_back('s');
-      Put(&to, e);
-    }
-  }
-  std::vector<uint32_t>().swap(m->keys);
-  auto got = group.AllToAll(std::move(send));
-  if (!got.ok()) return got.status();
-  std::vector<BandEntry> bands;
-  std::vector<ShortEntry> shorts;
-  for (std::string& from : got.value()) {
-    Cursor in(from);
-    while (!in.empty()) {
-      const char tag = in.Get<char>();
-      if (tag == 'b') bands.push_back(in.Get<BandEntry>());
-      else if (tag == 's') shorts.push_back(in.Get<ShortEntry>());
-      else break;
-    }
-    if (!in.ok() || !in.empty()) status = Damaged();
-    std::string().swap(from);
-  }
-  std::vector<std::string> pairs(size);
-  auto emit = [&](uint64_t x, uint64_t y) {
-    const uint64_t a = std::min(x, y), b = std::max(x, y);
-    std::string& to = pairs[static_cast<size_t>(m->Holder(a))];
-    Put(&to, a);
-    Put(&to, b);
-  };
-  std::sort(bands.begin(), bands.end(),
-            [](const BandEntry& l, const BandEntry& r) { return l.tie() < r.tie(); });
   const size_t window = static_cast<size_t>(banding.options().bucket_window);
   const int64_t max_gap = banding.options().max_gap;
-  for (size_t i = 0; i < bands.size();) {
-    size_t j = i + 1;
-    while (j < bands.size() && bands[j].column == bands[i].column && bands[j].key == bands[i].key) {
-      ++j;
+  Status status;  // a local failure is reported after the stage's collectives
+  std::vector<std::pair<uint64_t, uint64_t>> out, round_pairs;
+  std::vector<BandEntry> bands;
+  std::vector<ShortEntry> shorts;
+  for (size_t c0 = 0; c0 < std::max<size_t>(m->columns, 1); c0 += columns_per_round) {
+    const size_t c1 = std::min(m->columns, c0 + columns_per_round);
+    std::vector<std::string> send(size);
+    for (size_t i = 0; i < m->size_local(); ++i) {
+      const uint64_t k = m->Global(i);
+      if (m->kind[i] == kFull) {
+        for (size_t c = c0; c < c1; ++c) {
+          const uint32_t key = m->keys[i * m->columns + c];
+          if (key == 0) continue;
+          const BandEntry e{static_cast<uint32_t>(c), key, m->date[i], k};
+          std::string& to =
+              send[static_cast<size_t>(OwnerOf((uint64_t{e.column} << 32) | key, m->size))];
+          to.push_back('b');
+          Put(&to, e);
+        }
+      } else if (m->kind[i] == kShort && c0 == 0) {
+        const ShortEntry e{m->text_hash[i], m->date[i], k};
+        std::string& to = send[static_cast<size_t>(OwnerOf(e.hash, m->size))];
+        to.push_back('s');
+        Put(&to, e);
+      }
     }
-    const BandEntry* b = bands.data() + i;
-    EmitBucketPairs(
-        j - i, window, max_gap, [&](size_t x) { return b[x].record; },
-        [&](size_t x) { return b[x].date; }, emit);
-    i = j;
-  }
-  std::vector<BandEntry>().swap(bands);
-  // Short texts: identical ones, consecutive in date order (as DuplicateFinder pairs them).
-  std::sort(shorts.begin(), shorts.end(),
-            [](const ShortEntry& l, const ShortEntry& r) { return l.tie() < r.tie(); });
-  for (size_t i = 1; i < shorts.size(); ++i) {
-    if (shorts[i].hash == shorts[i - 1].hash) emit(shorts[i - 1].record, shorts[i].record);
-  }
-  std::vector<ShortEntry>().swap(shorts);
-  auto mine = group.AllToAll(std::move(pairs));
-  if (!mine.ok()) return mine.status();
-  std::vector<std::pair<uint64_t, uint64_t>> out;
-  for (std::string& from : mine.value()) {
-    Cursor in(from);
-    while (!in.empty()) {
-      const uint64_t a = in.Get<uint64_t>(), b = in.Get<uint64_t>();
-      out.emplace_back(a, b);
+    auto got = group.AllToAll(std::move(send));
+    if (!got.ok()) return got.status();
+    for (std::string& from : got.value()) {
+      Cursor in(from);
+      while (!in.empty()) {
+        const char tag = in.Get<char>();
+        if (tag == 'b') bands.push_back(in.Get<BandEntry>());
+        else if (tag == 's') shorts.push_back(in.Get<ShortEntry>());
+        else break;
+      }
+      if (!in.ok() || !in.empty()) status = Damaged();
+      std::string().swap(from);
     }
-    if (!in.ok()) status = Damaged();
-    std::string().swap(from);
+    std::vector<std::string> pairs(size);
+    auto emit = [&](uint64_t x, uint64_t y) {
+      const uint64_t a = std::min(x, y), b = std::max(x, y);
+      std::string& to = pairs[static_cast<size_t>(m->Holder(a))];
+      Put(&to, a);
+      Put(&to, b);
+    };
+    std::sort(bands.begin(), bands.end(),
+              [](const BandEntry& l, const BandEntry& r) { return l.tie() < r.tie(); });
+    for (size_t i = 0; i < bands.size();) {
+      size_t j = i + 1;
+      while (j < bands.size() && bands[j].column == bands[i].column &&
+             bands[j].key == bands[i].key) {
+        ++j;
+      }
+      const BandEntry* b = bands.data() + i;
+      EmitBucketPairs(
+          j - i, window, max_gap, [&](size_t x) { return b[x].record; },
+          [&](size_t x) { return b[x].date; }, emit);
+      i = j;
+    }
+    bands.clear();
+    // Short texts: identical ones, consecutive in date order (as DuplicateFinder pairs them).
+    std::sort(shorts.begin(), shorts.end(),
+              [](const ShortEntry& l, const ShortEntry& r) { return l.tie() < r.tie(); });
+    for (size_t i = 1; i < shorts.size(); ++i) {
+      if (shorts[i].hash == shorts[i - 1].hash) emit(shorts[i - 1].record, shorts[i].record);
+    }
+    shorts.clear();
+    auto mine = group.AllToAll(std::move(pairs));
+    if (!mine.ok()) return mine.status();
+    for (std::string& from : mine.value()) {
+      Cursor in(from);
+      while (!in.empty()) {
+        const uint64_t a = in.Get<uint64_t>(), b = in.Get<uint64_t>();
+        round_pairs.emplace_back(a, b);
+      }
+      if (!in.ok()) status = Damaged();
+      std::string().swap(from);
+    }
+    Fold(&round_pairs, &out);
   }
+  std::vector<uint32_t>().swap(m->keys);
   if (!status.ok()) return status;
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -503,18 +529,12 @@ struct Judged {
   std::vector<size_t> rejected = std::vector<size_t>(6, 0);
 };
 
-Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rare, int threads,
-                       const std::vector<std::pair<uint64_t, uint64_t>>& candidates,
-                       const Local& m, Judged* judged) {
-  std::vector<uint64_t> others;
-  for (const auto& c : candidates) others.push_back(c.second);
-  std::sort(others.begin(), others.end());
-  others.erase(std::unique(others.begin(), others.end()), others.end());
-  auto fetched = Fetch(group, m, others);
-  if (!fetched.ok()) return fetched.status();
-  std::unordered_map<uint64_t, Remote>& remote = fetched.value();
-  const size_t count = candidates.size();
-  std::vector<CopyVerdict> verdicts(count);
+// One chunk of candidates [begin, end), with the other records' evidence fetched.
+Status JudgeChunk(const DedupOptions& options, uint32_t rare, int threads,
+                  const std::vector<std::pair<uint64_t, uint64_t>>& candidates, size_t begin,
+                  size_t end, const std::unordered_map<uint64_t, Remote>& remote, const Local& m,
+                  Judged* judged) {
+  std::vector<CopyVerdict> verdicts(end - begin);
   std::vector<Status> errors(static_cast<size_t>(threads));
 #pragma omp parallel num_threads(threads)
   {
@@ -523,8 +543,8 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
     size_t loaded = SIZE_MAX;
     Status& error = errors[static_cast<size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 256)
-    for (int64_t n = 0; n < static_cast<int64_t>(count); ++n) {
-      const auto& [a, b] = candidates[static_cast<size_t>(n)];
+    for (int64_t n = 0; n < static_cast<int64_t>(end - begin); ++n) {
+      const auto& [a, b] = candidates[begin + static_cast<size_t>(n)];
       const size_t i = m.LocalOf(a);
       const auto found = remote.find(b);
       if (found == remote.end()) {  // its holder did not answer for it
@@ -555,9 +575,8 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
   for (const Status& s : errors) {
     if (!s.ok()) return s;
   }
-  judged->candidates = count;
-  for (size_t n = 0; n < count; ++n) {
-    const CopyVerdict& v = verdicts[n];
+  for (size_t n = begin; n < end; ++n) {
+    const CopyVerdict& v = verdicts[n - begin];
     const auto& [a, b] = candidates[n];
     if (v.kind != DupKind::kNone) {
       judged->accepted.push_back({a, m.date[m.LocalOf(a)], b, remote.find(b)->second.date});
@@ -567,9 +586,42 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
     if (options.collect_pairs) judged->pairs.push_back({0, 0, v});
   }
   if (options.collect_pairs) {
-    for (auto& [k, r] : remote) judged->ids.emplace(k, std::move(r.id));
+    for (const auto& [k, r] : remote) judged->ids.emplace(k, r.id);
   }
   return Status::OK();
+}
+
+// Candidates judged in chunks of `chunk` (the other records' evidence is in memory for one chunk
+// at a time); every rank takes part in as many rounds as the rank with the most candidates.
+Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rare, int threads,
+                       const std::vector<std::pair<uint64_t, uint64_t>>& candidates,
+                       size_t chunk, const Local& m, Judged* judged) {
+  const size_t count = candidates.size();
+  auto all = group.AllGather(std::to_string((count + chunk - 1) / chunk));
+  if (!all.ok()) return all.status();
+  uint64_t rounds = 0;
+  for (const std::string& r : all.value()) rounds = std::max<uint64_t>(rounds, std::stoull(r));
+  judged->candidates = count;
+  Status status;  // a local failure is reported after the rounds
+  std::vector<uint64_t> others;
+  for (uint64_t t = 0; t < rounds; ++t) {
+    const size_t begin = std::min(count, static_cast<size_t>(t) * chunk);
+    const size_t end = std::min(count, begin + chunk);
+    others.clear();
+    for (size_t n = begin; n < end; ++n) others.push_back(candidates[n].second);
+    std::sort(others.begin(), others.end());
+    others.erase(std::unique(others.begin(), others.end()), others.end());
+    auto fetched = Fetch(group, m, others);
+    if (!fetched.ok()) {
+      if (status.ok()) status = fetched.status();
+      continue;
+    }
+    if (status.ok()) {
+      status = JudgeChunk(options, rare, threads, candidates, begin, end, fetched.value(), m,
+                          judged);
+    }
+  }
+  return status;
 }
 
 // Stage 6: groups. Each rank's accepted edges become a spanning forest whose roots are the
@@ -923,12 +975,24 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
     }
   }
   if (Status s = group.Agree(SumTitleFrequencies(group, &m)); !s.ok()) return s;
-  auto candidates = FindCandidates(group, *banding, &m);
+  // Key columns a round: a rank's share of the entries within the budget (the same on every
+  // rank: it depends only on the whole input's size).
+  const uint64_t limit = run.memory_limit > 0 ? run.memory_limit : PhysicalMemory() / 2;
+  const uint64_t entries_per_round = std::min<uint64_t>(
+      kBandEntriesPerRound, std::max<uint64_t>(limit / 256, uint64_t{1} << 12));
+  const uint64_t per_rank = m.input_records / static_cast<uint64_t>(m.size) + 1;
+  const size_t columns_per_round =
+      static_cast<size_t>(std::max<uint64_t>(1, entries_per_round / per_rank));
+  auto candidates = FindCandidates(group, *banding, columns_per_round, &m);
   if (Status s = group.Agree(candidates.status()); !s.ok()) return s;
   const uint32_t rare = static_cast<uint32_t>(m.input_records / 1000);  // DuplicateFinder's
   const int threads = std::max(1, m.times.threads);
   Judged judged;
-  status = JudgeCandidates(group, run.dedup, rare, threads, candidates.value(), m, &judged);
+  // Candidates a judging round: their fetched evidence (about 1 KB a record) within the budget.
+  const size_t judge_chunk =
+      static_cast<size_t>(std::min<uint64_t>(kJudgeChunk, std::max<uint64_t>(1024, limit / 4096)));
+  status = JudgeCandidates(group, run.dedup, rare, threads, candidates.value(), judge_chunk, m,
+                           &judged);
   if (Status s = group.Agree(status); !s.ok()) return s;
   std::unordered_map<uint64_t, uint64_t> representative;
   uint64_t groups = 0, in_groups = 0;
@@ -1025,7 +1089,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   s.seconds.write = me.rest_seconds;
   s.seconds.total = Since(start);
   s.memory.band_keys = m.input_records * m.columns * sizeof(uint32_t);
-  s.memory.limit = run.memory_limit;
+  s.memory.limit = limit;
   s.memory.peak_rss = me.peak_rss;
   const size_t skip = (7 + judged.rejected.size()) * sizeof(uint64_t);
   for (const std::string& r : all.value()) {

@@ -27,11 +27,6 @@ size_t StringHeap(const std::string& s) {
   return s.capacity() > 15 ? s.capacity() + 1 : 0;
 }
 
-// Physical RAM in bytes (0 if unknown).
-uint64_t PhysicalMemory() {
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
-}
 
 // Per-worker scratch, reused across documents so the hot loop does not allocate.
 struct Worker {
@@ -265,6 +260,11 @@ Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& option
     return s;
   }
   return builder.Finish(times);
+}
+
+uint64_t PhysicalMemory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : 0;
 }
 
 double ThreadCpuSeconds() {

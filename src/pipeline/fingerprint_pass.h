@@ -73,6 +73,7 @@ Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& option
 // The run's clock and the process's memory, for summaries.
 double ThreadCpuSeconds();
 uint64_t PeakRssBytes();  // the process's peak resident set (VmHWM); 0 where /proc is not there
+uint64_t PhysicalMemory();  // physical RAM in bytes (0 if unknown)
 
 }  // namespace samestory::internal
 
