@@ -15,6 +15,9 @@
 #      ROUNDS_MAX   (1000000)
 #      BASE         the real text the generator draws from
 #                   (../shared/datasets/reuters21578/reuters21578.jsonl.gz, else the sample)
+#      FORMAT       gz (default: every rank reads the whole corpus) or plain (.jsonl: each rank
+#                   reads its byte range)
+#      OUT          the results file (bench/results/mpi_scale.md)
 #      PER_DAY      articles per day (2740, as scale_macro.sh): a corpus spans N / PER_DAY days,
 #                   so every size has the same density in time (gen's default of 365 days at
 #                   any size makes candidate pairs per article grow with N)
@@ -35,6 +38,9 @@ CLUSTER_MAX=${CLUSTER_MAX:-1000000}
 ROUNDS=${ROUNDS:-2}
 ROUNDS_MAX=${ROUNDS_MAX:-1000000}
 PER_DAY=${PER_DAY:-2740}
+# gz: ranks read the whole corpus (round-robin batches); plain: each rank reads its byte range.
+FORMAT=${FORMAT:-gz}
+case $FORMAT in gz) SUFFIX=jsonl.gz ;; plain) SUFFIX=jsonl ;; *) echo "FORMAT: gz or plain" >&2; exit 2 ;; esac
 OUT=${OUT:-$ROOT/bench/results/mpi_scale.md}
 say() { echo "mpi_scale: $*" >&2; }
 
@@ -105,13 +111,13 @@ run() {
 }
 
 for n in $ARTICLES; do
-  corpus=$WORK/gen_$n.jsonl.gz
+  corpus=$WORK/gen_$n.$SUFFIX
   if [[ ! -f $corpus ]]; then
     say "generating $n articles"
     days=$(( (n + PER_DAY - 1) / PER_DAY ))
     /usr/bin/time -f '%e' -o "$WORK/log/gen.$n.wall" "$ONE" gen --articles "$n" --base "$BASE" \
-      --days "$days" -o "$WORK/part.jsonl.gz" 2> "$WORK/log/gen.$n.err"  # .gz: gen compresses
-    mv "$WORK/part.jsonl.gz" "$corpus"
+      --days "$days" -o "$WORK/part.$SUFFIX" 2> "$WORK/log/gen.$n.err"  # .gz: gen compresses
+    mv "$WORK/part.$SUFFIX" "$corpus"
   else
     say "reusing $corpus"
   fi
@@ -265,7 +271,7 @@ done
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), nproc $(nproc), $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) RAM, shared with other work; load average at start $LOAD_START, at end $LOAD_END"
   echo "- git $GIT_START at the start of the run; binaries (copies taken at the start): samestory $BIN_START; samestory-mpi $MPI_START; $(mpirun --version | head -1)"
-  echo "- Corpora: \`samestory gen --articles N --base $(basename "$BASE") --days N/$PER_DAY -o gen_N.jsonl.gz\` (seed 1; $PER_DAY articles a day at every size, as scale_macro.sh); gen seconds:${gens:- none, reused from KEEP_TMP;} whole benchmark $(( $(date +%s) - START )) s"
+  echo "- Corpora: \`samestory gen --articles N --base $(basename "$BASE") --days N/$PER_DAY -o gen_N.$SUFFIX\` (seed 1; $PER_DAY articles a day at every size, as scale_macro.sh); gen seconds:${gens:- none, reused from KEEP_TMP;} whole benchmark $(( $(date +%s) - START )) s"
   echo "- Every run \`--threads 1\`, outputs compared with \`cmp\` against the first single-machine output of the corpus (a later single-machine round is checked too). Wall = the whole command under \`/usr/bin/time\` (for MPI: \`mpirun\`, start-up included); peak RSS = every process's own \`/usr/bin/time\` %M (KiB x 1024 / 10^6; mpirun's launcher not counted); records, MB sent/received and seconds per rank from the per-rank lines of rank 0's summary; rank 0 group s from the \`seconds: ... group\` of the summary (for MPI it is part of rank 0's exchange stage)."
   echo "- Bytes per article exchanged: rank 0 = MB received / articles the other ranks fingerprinted; rank r > 0 = MB sent / articles it fingerprinted (from the summary's MB, one decimal)."
   echo

@@ -46,9 +46,9 @@ constexpr uint8_t kExcluded = 0, kShort = 1, kFull = 2;
 // Candidates judged a round: the other records' evidence in memory at once is at most this many
 // records' (about 1 KB each).
 constexpr size_t kJudgeChunk = size_t{1} << 19;
-// Band entries (24 bytes, held about four times over while they are shuffled) a rank sends in
-// one round at most, when the memory limit allows no more.
-constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 23;
+// Band entries (24 bytes, held about four times over while they are shuffled: about 250 MB) a
+// rank sends in one round at most.
+constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 21;
 constexpr int64_t kUndated = kNoBucketTime;
 
 // Fixed-size values in and out of messages (both ends are this build on one architecture).
@@ -539,21 +539,28 @@ Status JudgeChunk(const DedupOptions& options, uint32_t rare, int threads,
 #pragma omp parallel num_threads(threads)
   {
     Evidence ea, eb;
-    std::string buffer;
+    std::string buffer, buffer_b;
     size_t loaded = SIZE_MAX;
     Status& error = errors[static_cast<size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 256)
     for (int64_t n = 0; n < static_cast<int64_t>(end - begin); ++n) {
       const auto& [a, b] = candidates[begin + static_cast<size_t>(n)];
       const size_t i = m.LocalOf(a);
-      const auto found = remote.find(b);
-      if (found == remote.end()) {  // its holder did not answer for it
-        if (error.ok()) error = Damaged();
-        continue;
+      // The other record: this rank's own (read back from its file), or fetched.
+      const bool own = m.Holder(b) == m.rank;
+      const Remote* rb = nullptr;
+      if (!own) {
+        const auto found = remote.find(b);
+        if (found == remote.end()) {  // its holder did not answer for it
+          if (error.ok()) error = Damaged();
+          continue;
+        }
+        rb = &found->second;
       }
-      const Remote& rb = found->second;
+      const size_t j = own ? m.LocalOf(b) : 0;
+      const std::optional<UnixSeconds> date_b = own ? m.Date(j) : rb->Date();
       CopyVerdict& v = verdicts[static_cast<size_t>(n)];
-      if (TooFarApart(options.rule, m.Date(i), m.words[i], rb.Date(), rb.words)) {
+      if (TooFarApart(options.rule, m.Date(i), m.words[i], date_b, own ? m.words[j] : rb->words)) {
         v.reason = CopyReason::kTooFarApart;
         continue;
       }
@@ -562,13 +569,13 @@ Status JudgeChunk(const DedupOptions& options, uint32_t rare, int threads,
         s = m.LoadEvidence(i, &buffer, &ea);
         loaded = s.ok() ? i : SIZE_MAX;
       }
-      if (s.ok()) s = rb.Decode(&eb);
+      if (s.ok()) s = own ? m.LoadEvidence(j, &buffer_b, &eb) : rb->Decode(&eb);
       if (!s.ok()) {
         if (error.ok()) error = s;
         continue;
       }
       v = JudgeCopy(ea.fingerprint, {m.Date(i), ea.title_df}, eb.fingerprint,
-                    {rb.Date(), eb.title_df}, options.rule, rare,
+                    {date_b, eb.title_df}, options.rule, rare,
                     options.collect_pairs ? CopyScores::kExact : CopyScores::kDecision);
     }
   }
@@ -579,7 +586,8 @@ Status JudgeChunk(const DedupOptions& options, uint32_t rare, int threads,
     const CopyVerdict& v = verdicts[n - begin];
     const auto& [a, b] = candidates[n];
     if (v.kind != DupKind::kNone) {
-      judged->accepted.push_back({a, m.date[m.LocalOf(a)], b, remote.find(b)->second.date});
+      const int64_t date_b = m.Holder(b) == m.rank ? m.date[m.LocalOf(b)] : remote.find(b)->second.date;
+      judged->accepted.push_back({a, m.date[m.LocalOf(a)], b, date_b});
     } else {
       ++judged->rejected[static_cast<size_t>(v.reason)];
     }
@@ -607,8 +615,10 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
   for (uint64_t t = 0; t < rounds; ++t) {
     const size_t begin = std::min(count, static_cast<size_t>(t) * chunk);
     const size_t end = std::min(count, begin + chunk);
-    others.clear();
-    for (size_t n = begin; n < end; ++n) others.push_back(candidates[n].second);
+    others.clear();  // the chunk's other records held by other ranks
+    for (size_t n = begin; n < end; ++n) {
+      if (m.Holder(candidates[n].second) != m.rank) others.push_back(candidates[n].second);
+    }
     std::sort(others.begin(), others.end());
     others.erase(std::unique(others.begin(), others.end()), others.end());
     auto fetched = Fetch(group, m, others);
@@ -759,36 +769,43 @@ Status MeasureMembers(Counted& group, const DedupOptions& options,
   out.kind.assign(n, DupKind::kNone);
   out.score.assign(n, 1.0f);
   for (size_t i = 0; i < n; ++i) out.representative[i] = static_cast<uint32_t>(i);
-  std::vector<uint64_t> wanted;
-  for (const auto& [k, root] : representative) wanted.push_back(root);
+  std::vector<uint64_t> wanted;  // representatives held by other ranks
+  for (const auto& [k, root] : representative) {
+    if (m->Holder(root) != m->rank) wanted.push_back(root);
+  }
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   auto fetched = Fetch(group, *m, wanted);
   if (!fetched.ok()) return fetched.status();
   const std::unordered_map<uint64_t, Remote>& remote = fetched.value();
   auto index_of = [&](uint64_t k, const std::string& id) {
-    if (m->Holder(k) == m->rank) return static_cast<uint32_t>(m->LocalOf(k));
     auto [it, inserted] = id_index->try_emplace(k, static_cast<uint32_t>(out.ids.size()));
     if (inserted) out.ids.push_back(id);
     return it->second;
   };
   Evidence ed, er;
-  std::string buffer;
+  std::string buffer, buffer_r;
   // In input order, so that appended ids do not depend on the map's order.
   std::vector<std::pair<uint64_t, uint64_t>> members(representative.begin(), representative.end());
   std::sort(members.begin(), members.end());
   for (const auto& [k, root] : members) {
     const size_t i = m->LocalOf(k);
-    const auto found = remote.find(root);
-    if (found == remote.end() || i >= n) return Damaged();
-    const Remote& r = found->second;
-    out.representative[i] = index_of(root, r.id);
+    const bool own = m->Holder(root) == m->rank;
+    const Remote* r = nullptr;
+    if (!own) {
+      const auto found = remote.find(root);
+      if (found == remote.end()) return Damaged();
+      r = &found->second;
+    }
+    if (i >= n) return Damaged();
+    out.representative[i] =
+        own ? static_cast<uint32_t>(m->LocalOf(root)) : index_of(root, r->id);
     if (m->kind[i] == kShort) {
       out.kind[i] = DupKind::kCopy;
       continue;
     }
     Status s = m->LoadEvidence(i, &buffer, &ed);
-    if (s.ok()) s = r.Decode(&er);
+    if (s.ok()) s = own ? m->LoadEvidence(m->LocalOf(root), &buffer_r, &er) : r->Decode(&er);
     if (!s.ok()) return s;
     const SampleOverlap o = CompareSamples(ed.fingerprint, er.fingerprint);
     out.score[i] = static_cast<float>(o.containment());

@@ -42,7 +42,10 @@ class MpiCommunicator final : public Communicator {
     if (send.size() != static_cast<size_t>(size_)) {
       return Status::InvalidArgument("AllToAll needs one message per rank");
     }
-    const size_t n = static_cast<size_t>(size_);
+    const size_t n = static_cast<size_t>(size_), self = static_cast<size_t>(rank_);
+    // This rank's message to itself does not go through MPI.
+    std::string own = std::move(send[self]);
+    send[self].clear();
     std::vector<uint64_t> send_bytes(n), recv_bytes(n);
     for (size_t r = 0; r < n; ++r) send_bytes[r] = send[r].size();
     if (int rc = MPI_Alltoall(send_bytes.data(), 1, MPI_UINT64_T, recv_bytes.data(), 1,
@@ -90,6 +93,7 @@ class MpiCommunicator final : public Communicator {
         if (from + piece_ >= send_bytes[r]) std::string().swap(send[r]);  // sent: free it
       }
     }
+    got[self] = std::move(own);
     return got;
   }
 
