@@ -1062,9 +1062,11 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
     });
     if (!status.ok()) return status;
   }
+  // An input that broke off on any rank (a read error in its byte range, a truncated gzip
+  // stream): written, not put in place (as the gathered run).
+  if (Status s = group.Agree(m.times.input_status); !s.ok()) return s;
   if (root) {
-    status = m.times.input_status;  // written; not put in place (as the gathered run)
-    if (status.ok()) status = records.Commit();
+    status = records.Commit();
     if (status.ok() && pairs) status = pairs->Commit();
   }
   if (Status s = group.Agree(status); !s.ok()) return s;
