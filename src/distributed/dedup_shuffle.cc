@@ -27,7 +27,10 @@
 
 #include "dedup/bucket_pairs.h"
 #include "dedup/evidence.h"
+#include "distributed/forest.h"
 #include "distributed/group.h"
+#include "distributed/messages.h"
+#include "distributed/ordered_output.h"
 #include "io/json_writer.h"
 #include "io/temp_file.h"
 #include "pipeline/fingerprint_pass.h"
@@ -51,60 +54,6 @@ constexpr size_t kJudgeChunk = size_t{1} << 19;
 constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 21;
 constexpr int64_t kUndated = kNoBucketTime;
 
-// Fixed-size values in and out of messages (both ends are this build on one architecture).
-template <typename T>
-void Put(std::string* out, const T& v) {
-  out->append(reinterpret_cast<const char*>(&v), sizeof(T));
-}
-void PutBytes(std::string* out, std::string_view bytes) {
-  Put(out, static_cast<uint32_t>(bytes.size()));
-  out->append(bytes);
-}
-
-class Cursor {
- public:
-  explicit Cursor(std::string_view in) : in_(in) {}
-  bool empty() const { return in_.empty(); }
-  bool ok() const { return ok_; }
-  template <typename T>
-  T Get() {
-    T v{};
-    if (in_.size() < sizeof(T)) {
-      ok_ = false;
-      in_ = {};
-      return v;
-    }
-    std::memcpy(&v, in_.data(), sizeof(T));
-    in_.remove_prefix(sizeof(T));
-    return v;
-  }
-  std::string_view Bytes() {
-    const uint32_t n = Get<uint32_t>();
-    if (in_.size() < n) {
-      ok_ = false;
-      in_ = {};
-      return {};
-    }
-    std::string_view out = in_.substr(0, n);
-    in_.remove_prefix(n);
-    return out;
-  }
-
- private:
-  std::string_view in_;
-  bool ok_ = true;
-};
-
-Status Damaged() { return Status::Internal("a rank sent a damaged message"); }
-
-uint64_t Mix(uint64_t x) {  // splitmix64's finalizer: owner ranks by hash
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-int OwnerOf(uint64_t h, int size) { return static_cast<int>(Mix(h) % static_cast<uint64_t>(size)); }
 
 // This rank's share of the run, in input order.
 struct Local {
@@ -634,77 +583,9 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
   return status;
 }
 
-// Stage 6: groups. Each rank's accepted edges become a spanning forest whose roots are the
-// components' earliest members (date, then record: the single machine's union-find rule);
-// forests merge up a binary tree to rank 0, which tells each holder its records'
-// representatives.
-class Forest {
- public:
-  void Unite(uint64_t x, int64_t dx, uint64_t y, int64_t dy) {
-    const uint32_t a = Find(Node(x, dx)), b = Find(Node(y, dy));
-    if (a == b) return;
-    if (Earlier(a, b)) parent_[b] = a;
-    else parent_[a] = b;
-  }
-  // Every node with its root: (record, date, root record, root date).
-  std::string Encode() {
-    std::string out;
-    for (uint32_t n = 0; n < record_.size(); ++n) {
-      const uint32_t r = Find(n);
-      if (r == n) continue;
-      Put(&out, record_[n]);
-      Put(&out, date_[n]);
-      Put(&out, record_[r]);
-      Put(&out, date_[r]);
-    }
-    return out;
-  }
-  bool Decode(std::string_view bytes) {
-    Cursor in(bytes);
-    while (!in.empty()) {
-      const uint64_t x = in.Get<uint64_t>();
-      const int64_t dx = in.Get<int64_t>();
-      const uint64_t y = in.Get<uint64_t>();
-      const int64_t dy = in.Get<int64_t>();
-      if (!in.ok()) return false;
-      Unite(x, dx, y, dy);
-    }
-    return true;
-  }
-  size_t nodes() const { return record_.size(); }
-  template <typename F>
-  void ForEach(const F& f) {  // f(record, root record)
-    for (uint32_t n = 0; n < record_.size(); ++n) f(record_[n], record_[Find(n)]);
-  }
-  uint64_t roots() {
-    uint64_t count = 0;
-    for (uint32_t n = 0; n < record_.size(); ++n) count += Find(n) == n;
-    return count;
-  }
-
- private:
-  uint32_t Node(uint64_t record, int64_t date) {
-    auto [it, inserted] = index_.try_emplace(record, static_cast<uint32_t>(record_.size()));
-    if (inserted) {
-      record_.push_back(record);
-      date_.push_back(date);
-      parent_.push_back(it->second);
-    }
-    return it->second;
-  }
-  uint32_t Find(uint32_t x) {
-    while (parent_[x] != x) x = parent_[x] = parent_[parent_[x]];
-    return x;
-  }
-  bool Earlier(uint32_t a, uint32_t b) const {
-    return std::tie(date_[a], record_[a]) < std::tie(date_[b], record_[b]);
-  }
-  std::unordered_map<uint64_t, uint32_t> index_;
-  std::vector<uint64_t> record_;
-  std::vector<int64_t> date_;
-  std::vector<uint32_t> parent_;
-};
-
+// Stage 6: groups. Each rank's accepted edges become a spanning forest (forest.h); forests
+// merge up a binary tree to rank 0, which tells each holder its records' representatives.
+//
 // Representatives of this rank's grouped records (record -> its group's representative), and
 // on rank 0 the number of groups and of records in them.
 Status MergeGroups(Counted& group, const std::vector<Edge>& accepted, const Local& m,
@@ -814,107 +695,6 @@ Status MeasureMembers(Counted& group, const DedupOptions& options,
   return Status::OK();
 }
 
-// Stage 8: one file written by every rank. Its content is every rank's records in chunks of
-// batch_size, in input order (Layout::ChunkOrder); `format(j, out)` appends this rank's j-th
-// chunk. A file is written at the chunks' offsets (each rank its own, pwrite) under rank 0's
-// temporary name; standard output ("-") gets the chunks through rank 0, in order.
-class OrderedOutput {
- public:
-  OrderedOutput(std::string path, std::string tag, std::string header)
-      : pending_(path, std::move(tag)), path_(std::move(path)), header_(std::move(header)) {}
-
-  template <typename Format>
-  Status Write(Counted& group, const Layout& layout, size_t chunks, const Format& format) {
-    Communicator& comm = group.comm();
-    const size_t size = static_cast<size_t>(comm.size()), rank = static_cast<size_t>(comm.rank());
-    // Every chunk's length, by rank.
-    std::string buf, lengths;
-    for (size_t j = 0; j < chunks; ++j) {
-      buf.clear();
-      format(j, &buf);
-      Put(&lengths, static_cast<uint64_t>(buf.size()));
-    }
-    auto all = group.AllGather(std::move(lengths));
-    if (!all.ok()) return all.status();
-    std::vector<std::vector<uint64_t>> sizes(size);
-    std::vector<size_t> counts(size);
-    for (size_t r = 0; r < size; ++r) {
-      Cursor in(all.value()[r]);
-      while (!in.empty()) sizes[r].push_back(in.Get<uint64_t>());
-      counts[r] = sizes[r].size();
-    }
-    const std::vector<std::pair<int, size_t>> order = layout.ChunkOrder(counts);
-    Status status;
-    if (path_ == "-") {
-      // One round a chunk: its rank sends it to rank 0, which writes it.
-      std::unique_ptr<OutputFile> out;
-      if (rank == 0) {
-        auto opened = OutputFile::Open(path_);
-        if (opened.ok()) out = std::move(opened.value());
-        else status = opened.status();
-        if (status.ok()) status = out->Write(header_);
-      }
-      for (const auto& [r, j] : order) {
-        std::vector<std::string> send(size);
-        if (static_cast<size_t>(r) == rank) format(j, &send[0]);
-        auto got = group.AllToAll(std::move(send));
-        if (!got.ok()) return got.status();
-        if (rank == 0 && status.ok()) status = out->Write(got.value()[static_cast<size_t>(r)]);
-      }
-      if (rank == 0 && status.ok()) status = out->Close();
-      return group.Agree(status);
-    }
-    std::vector<uint64_t> my_offsets(chunks);
-    uint64_t offset = header_.size();
-    for (const auto& [r, j] : order) {
-      if (static_cast<size_t>(r) == rank) my_offsets[j] = offset;
-      offset += sizes[static_cast<size_t>(r)][j];
-    }
-    const std::string& file = pending_.write_path();
-    if (rank == 0) status = Create(file, offset);
-    if (Status s = group.Agree(status); !s.ok()) return s;
-    if (rank != 0) pending_.Disown();  // rank 0 commits or removes it
-    int fd = ::open(file.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) status = Errno("cannot open " + file);
-    if (status.ok() && rank == 0) status = WriteAt(fd, header_, 0, file);
-    for (size_t j = 0; status.ok() && j < chunks; ++j) {
-      buf.clear();
-      format(j, &buf);
-      status = WriteAt(fd, buf, my_offsets[j], file);
-    }
-    if (fd >= 0 && ::close(fd) != 0 && status.ok()) status = Errno("cannot write " + file);
-    return group.Agree(status);
-  }
-  Status Commit() { return pending_.Commit(); }
-
- private:
-  static Status Errno(const std::string& what) {
-    return Status::IOError(what + ": " + std::strerror(errno));
-  }
-  static Status Create(const std::string& file, uint64_t bytes) {
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) return Errno("cannot create " + file);
-    Status s;
-    if (::ftruncate(fd, static_cast<off_t>(bytes)) != 0) s = Errno("cannot size " + file);
-    if (::close(fd) != 0 && s.ok()) s = Errno("cannot create " + file);
-    return s;
-  }
-  static Status WriteAt(int fd, std::string_view bytes, uint64_t offset, const std::string& file) {
-    while (!bytes.empty()) {
-      const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Errno("cannot write " + file);
-      }
-      bytes.remove_prefix(static_cast<size_t>(n));
-      offset += static_cast<uint64_t>(n);
-    }
-    return Status::OK();
-  }
-
-  PendingOutput pending_;
-  std::string path_, header_;
-};
 
 uint64_t Sum(const std::vector<std::string>& all, size_t field) {
   uint64_t total = 0;
