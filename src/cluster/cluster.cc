@@ -8,13 +8,17 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <cstring>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <queue>
 #include <thread>
+#include <unordered_map>
 
 #include "cluster/band_join.h"
+#include "cluster/graph_split.h"
 #include "cluster/knn_index.h"
 #include "cluster/projection.h"
 #include "cluster/story_linkage.h"
@@ -68,6 +72,8 @@ constexpr size_t kTile = 512;
 constexpr size_t kQueryChunk = 2048;
 // Documents loaded from the source at a time.
 constexpr size_t kLoadChunk = 16384;
+// Split runs: documents rank 0 serves the other ranks' windows a round.
+constexpr size_t kServeChunk = 65536;
 
 // The shared projection (cluster/projection.h) of a vector, its terms keyed by the source.
 void ProjectRow(const VectorSource& source, const SparseVector& v, int dim, uint64_t seed,
@@ -99,6 +105,60 @@ class SpanSource final : public VectorSource {
   std::span<const SparseVector> vectors_;
 };
 
+// A vector for another rank's window: doc, term count, then per term its id, weight and key.
+void EncodeWindowVector(uint32_t doc, const SparseVector& v, const VectorSource& source,
+                        std::string* out) {
+  const uint32_t head[2] = {doc, static_cast<uint32_t>(v.ids.size())};
+  out->append(reinterpret_cast<const char*>(head), sizeof(head));
+  out->append(reinterpret_cast<const char*>(v.ids.data()), v.ids.size() * sizeof(uint32_t));
+  out->append(reinterpret_cast<const char*>(v.weights.data()), v.weights.size() * sizeof(float));
+  for (uint32_t id : v.ids) {
+    const uint64_t key = source.TermKey(id);
+    out->append(reinterpret_cast<const char*>(&key), sizeof(key));
+  }
+}
+
+// The vectors of a rank's window in a split run, as rank 0 served them, and their terms' keys.
+class WindowVectors final : public VectorSource {
+ public:
+  Status Load(std::span<const uint32_t>, std::vector<SparseVector>*) override {
+    return Status::Internal("a document outside this rank's window was asked for");
+  }
+  const SparseVector* Resident(uint32_t doc) const override {
+    auto it = vectors_.find(doc);
+    return it == vectors_.end() ? nullptr : &it->second;
+  }
+  uint64_t TermKey(uint32_t id) const override { return id < keys_.size() ? keys_[id] : 0; }
+
+  // Decodes EncodeWindowVector's records.
+  Status Add(std::string_view in) {
+    while (!in.empty()) {
+      uint32_t head[2];
+      if (in.size() < sizeof(head)) break;
+      std::memcpy(head, in.data(), sizeof(head));
+      in.remove_prefix(sizeof(head));
+      const size_t n = head[1];
+      if (in.size() < n * 16) break;
+      SparseVector& v = vectors_[head[0]];
+      v.ids.resize(n);
+      v.weights.resize(n);
+      std::memcpy(v.ids.data(), in.data(), n * 4);
+      std::memcpy(v.weights.data(), in.data() + n * 4, n * 4);
+      for (size_t t = 0; t < n; ++t) {
+        if (v.ids[t] >= keys_.size()) keys_.resize(v.ids[t] + 1, 0);
+        std::memcpy(&keys_[v.ids[t]], in.data() + n * 8 + t * 8, 8);
+      }
+      in.remove_prefix(n * 16);
+    }
+    if (!in.empty()) return Status::Internal("rank 0 sent a damaged vector");
+    return Status::OK();
+  }
+
+ private:
+  std::unordered_map<uint32_t, SparseVector> vectors_;
+  std::vector<uint64_t> keys_;  // by term id
+};
+
 // The k-nearest-neighbour graph, built window by window.
 //
 // Documents get positions: the dated ones in date order, then the undated ones. Dated documents
@@ -114,12 +174,14 @@ class GraphBuilder {
  public:
   GraphBuilder(VectorSource& source, std::span<const std::optional<UnixSeconds>> dates,
                const ClusterOptions& options, const std::string& factory, bool all_pairs,
-               int threads, ClusterStats& stats)
+               int threads, ClusterStats& stats, internal::GraphSplit* split = nullptr,
+               WindowVectors* receive = nullptr)
       : source_(source), dates_(dates), options_(options), factory_(factory),
         all_pairs_(all_pairs), threads_(threads), stats_(stats), n_(dates.size()),
-        dim_(static_cast<size_t>(options.dim)) {}
+        dim_(static_cast<size_t>(options.dim)), split_(split), receive_(receive) {}
 
   // Every document's best `knn` re-scored neighbours, as undirected edges (a < b), sorted, unique.
+  // Split runs (REQUIRES the band join): rank 0 gets every rank's edges; the others, none.
   Result<std::vector<Edge>> Build() {
     order_.resize(n_);
     for (uint32_t i = 0; i < n_; ++i) order_[i] = i;
@@ -146,6 +208,20 @@ class GraphBuilder {
       edges.insert(edges.end(), mine, mine + best_count_[i]);
     }
     std::vector<Edge>().swap(best_);
+    if (split_) {  // the ranks' edges, gathered on rank 0
+      std::vector<std::string> send(static_cast<size_t>(split_->size()));
+      if (split_->rank() != 0) {
+        send[0].assign(reinterpret_cast<const char*>(edges.data()), edges.size() * sizeof(Edge));
+        edges.clear();
+      }
+      auto got = split_->AllToAll(std::move(send));
+      if (!got.ok()) return got.status();
+      for (const std::string& m : got.value()) {
+        const size_t at = edges.size();
+        edges.resize(at + m.size() / sizeof(Edge));
+        std::memcpy(edges.data() + at, m.data(), m.size() / sizeof(Edge) * sizeof(Edge));
+      }
+    }
     std::sort(edges.begin(), edges.end(),
               [](const Edge& l, const Edge& r) { return l.a != r.a ? l.a < r.a : l.b < r.b; });
     edges.erase(std::unique(edges.begin(), edges.end(),
@@ -205,20 +281,42 @@ class GraphBuilder {
       while (j < dated_tiles && date(tile_begin[j]) <= date(tile_end(t) - 1) + reach) ++j;
       partners_end[t] = j;
     }
+    // Split across ranks (cluster/graph_split.h): this rank searches the dated columns [cb, ce)
+    // and offers to the rows of its halo, tiles [h0, cb), whose lists go to their ranks. One
+    // machine: every column, no halo.
+    const int rank = split_ ? split_->rank() : 0;
+    const int ranks = split_ ? split_->size() : 1;
+    auto columns = [&](int q) {
+      return std::pair<size_t, size_t>{dated_tiles * static_cast<size_t>(q) / ranks,
+                                       dated_tiles * static_cast<size_t>(q + 1) / ranks};
+    };
+    auto halo = [&](size_t cb, size_t ce) {
+      size_t h = cb;
+      if (cb < ce) {
+        while (h > 0 && partners_end[h - 1] > cb) --h;
+      }
+      return h;
+    };
+    const auto [cb, ce] = columns(rank);
+    const size_t h0 = halo(cb, ce);
+
     std::vector<internal::TopKLists> lists(static_cast<size_t>(threads_),
                                            internal::TopKLists(static_cast<int>(k)));
     const size_t wave_tiles = std::max<size_t>(1, 4 * static_cast<size_t>(threads_) * kBlock / kTile);
     std::vector<uint32_t> candidates;
-    size_t complete = 0;  // tiles [0, complete) are re-scored
+    size_t complete = h0;  // tiles [h0, complete) are re-scored (or sent to their ranks)
     size_t lo = 0;
-    for (size_t w = 0; w < tiles;) {
-      // A wave: dated columns, or (last) every undated one.
+    auto lo_for = [&](size_t tile) {
+      while (date(lo) < date(tile_begin[tile]) - reach) ++lo;
+      return lo;
+    };
+
+    // Searches the columns [w, e): dated ones, or (last) every undated one.
+    auto search = [&](size_t w, size_t e) -> Status {
       const bool dated = w < dated_tiles;
-      const size_t e = dated ? std::min(dated_tiles, w + wave_tiles) : tiles;
       Block span{0, 0, 0, dated_, dated_, !dated};
       if (dated) {
-        while (date(lo) < date(tile_begin[complete]) - reach) ++lo;
-        span.lo = lo;
+        span.lo = lo_for(complete);
         span.hi = tile_end(e - 1);
       }
       if (Status s = Slide(span); !s.ok()) return s;
@@ -280,6 +378,68 @@ class GraphBuilder {
         worker(0);
         for (std::thread& t : pool) t.join();
       }
+      stats_.search_seconds += Since(t0);
+      return Status::OK();
+    };
+    // The best k of position p's lists, drained from every thread's.
+    auto best = [&](size_t p, std::vector<internal::Scored>* merged) {
+      merged->clear();
+      const int32_t slot = slot_of_[order_[p]];
+      if (slot < 0) return;  // not held: offered nothing
+      for (auto& l : lists) l.Drain(static_cast<uint32_t>(slot), merged);
+      const size_t keep = std::min(k, merged->size());
+      std::partial_sort(merged->begin(), merged->begin() + keep, merged->end(), internal::Better);
+      merged->resize(keep);
+    };
+    // Merges the lists of positions [first, last) and re-scores their candidates.
+    auto rescore = [&](size_t first, size_t last) {
+      if (first >= last) return;
+      const Clock::time_point t0 = Clock::now();
+      candidates.assign((last - first) * k, UINT32_MAX);
+#pragma omp parallel num_threads(threads_)
+      {
+        std::vector<internal::Scored> merged;
+#pragma omp for schedule(static, 256)
+        for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
+          best(static_cast<size_t>(p), &merged);
+          uint32_t* row = candidates.data() + (static_cast<size_t>(p) - first) * k;
+          for (size_t r = 0; r < merged.size(); ++r) row[r] = order_[merged[r].pos];
+        }
+      }
+      stats_.search_seconds += Since(t0);
+      RescoreRange(first, last, candidates.data(), k, nullptr);
+    };
+    // Lists of positions [first, last) for `to`'s ranks (split runs): doc, count, (score, pos)s.
+    std::vector<std::string> outbox(static_cast<size_t>(ranks));
+    auto post = [&](size_t first, size_t last, const std::function<int(size_t)>& to) {
+      std::vector<internal::Scored> merged;
+      for (size_t p = first; p < last; ++p) {
+        best(p, &merged);
+        if (merged.empty()) continue;
+        std::string& out = outbox[static_cast<size_t>(to(p))];
+        const uint32_t head[2] = {order_[p], static_cast<uint32_t>(merged.size())};
+        out.append(reinterpret_cast<const char*>(head), sizeof(head));
+        out.append(reinterpret_cast<const char*>(merged.data()),
+                   merged.size() * sizeof(internal::Scored));
+      }
+    };
+    auto owner = [&](size_t p) {
+      const size_t t = p / kTile;  // a dated position's tile
+      int q = 0;
+      while (columns(q).second <= t) ++q;
+      return q;
+    };
+
+    Status failed;  // a split run goes on to the collectives, its failure agreed on at the end
+    if (split_) failed = DistributeWindows(tile_begin, partners_end, columns, halo);
+    const size_t own_begin = cb < dated_tiles ? tile_begin[cb] : dated_;
+    for (size_t w = split_ ? cb : 0; failed.ok() && w < (split_ ? ce : tiles);) {
+      const bool dated = w < dated_tiles;
+      const size_t e = dated ? std::min(split_ ? ce : dated_tiles, w + wave_tiles) : tiles;
+      if (Status s = search(w, e); !s.ok()) {
+        failed = s;
+        break;
+      }
       // Tiles whose partners all lie in the columns searched so far are complete.
       size_t done = complete;
       if (dated) {
@@ -288,27 +448,128 @@ class GraphBuilder {
         done = tiles;
       }
       const size_t first = tile_begin[complete], last = done < tiles ? tile_begin[done] : n_;
-      candidates.assign((last - first) * k, UINT32_MAX);
-#pragma omp parallel num_threads(threads_)
-      {
-        std::vector<internal::Scored> merged;
-#pragma omp for schedule(static, 256)
-        for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
-          const uint32_t slot = static_cast<uint32_t>(slot_of_[order_[static_cast<size_t>(p)]]);
-          merged.clear();
-          for (auto& l : lists) l.Drain(slot, &merged);
-          const size_t keep = std::min(k, merged.size());
-          std::partial_sort(merged.begin(), merged.begin() + keep, merged.end(), internal::Better);
-          uint32_t* row = candidates.data() + (static_cast<size_t>(p) - first) * k;
-          for (size_t r = 0; r < keep; ++r) row[r] = order_[merged[r].pos];
-        }
-      }
-      stats_.search_seconds += Since(t0);
-      RescoreRange(first, last, candidates.data(), k, nullptr);
+      post(first, std::min(last, own_begin), owner);  // the halo's (split runs)
+      rescore(std::max(first, own_begin), last);
       complete = done;
       w = e;
     }
-    return Status::OK();
+    if (!split_) return failed;
+
+    // Tiles [complete, ce) wait for offers from the next ranks' columns: the halo's lists among
+    // them go to their ranks, as the undated documents' go to rank 0.
+    const size_t own_end = ce < dated_tiles ? tile_begin[ce] : dated_;
+    const size_t rest = complete < ce ? tile_begin[complete] : own_end;
+    post(rest, own_begin, owner);
+    if (rank != 0) post(dated_, n_, [](size_t) { return 0; });
+    auto got = split_->AllToAll(std::move(outbox));
+    if (!got.ok()) return got.status();
+    const bool pending = std::max(rest, own_begin) < own_end;
+    if (failed.ok()) {
+      // The window of this rank's pending tiles, whose candidates reach up to the last partner
+      // of its last tile, and the undated documents.
+      Block span{0, 0, 0, 0, dated_, false};
+      if (pending) {
+        span.lo = lo_for(std::max(complete, cb));
+        span.hi = tile_end(partners_end[ce - 1] - 1);
+      } else {
+        span.lo = span.hi = loaded_hi_;  // nothing dated to add: the undated documents
+      }
+      failed = Slide(span);
+    }
+    if (failed.ok()) {
+      for (auto& l : lists) l.Resize(vectors_.size());
+      for (const std::string& message : got.value()) {
+        std::string_view in(message);
+        while (in.size() >= 8) {
+          uint32_t head[2];
+          std::memcpy(head, in.data(), sizeof(head));
+          in.remove_prefix(sizeof(head));
+          const size_t bytes = head[1] * sizeof(internal::Scored);
+          if (in.size() < bytes || slot_of_[head[0]] < 0) {
+            failed = Status::Internal("a rank sent best-k lists this rank does not hold");
+            break;
+          }
+          const uint32_t slot = static_cast<uint32_t>(slot_of_[head[0]]);
+          for (uint32_t r = 0; r < head[1]; ++r) {
+            internal::Scored e;
+            std::memcpy(&e, in.data() + r * sizeof(e), sizeof(e));
+            lists[0].Offer(slot, e.score, e.pos);
+          }
+          in.remove_prefix(bytes);
+        }
+      }
+    }
+    if (failed.ok() && pending) rescore(std::max(rest, own_begin), own_end);
+    // Rank 0: the undated documents among themselves, then their lists.
+    if (failed.ok() && rank == 0 && dated_tiles < tiles) {
+      failed = search(dated_tiles, tiles);
+      if (failed.ok()) rescore(dated_, n_);
+    }
+    return split_->Agree(failed);
+  }
+
+  // Split runs: rank 0 sends every other rank the vectors of its window (the positions its
+  // columns, halo and pending tiles touch, and the undated documents), with their terms' keys,
+  // in rounds of kServeChunk documents; the others keep them (receive_). Collective.
+  template <typename Columns, typename Halo>
+  Status DistributeWindows(const std::vector<size_t>& tile_begin,
+                           const std::vector<size_t>& partners_end, Columns columns, Halo halo) {
+    const int ranks = split_->size();
+    const size_t dated_tiles = partners_end.size();
+    auto tile_end = [&](size_t t) {
+      return t + 1 == dated_tiles ? dated_ : t + 1 < tile_begin.size() ? tile_begin[t + 1] : n_;
+    };
+    const double reach = Reach();
+    // Rank q's dated window [lo, hi).
+    std::vector<std::pair<size_t, size_t>> window(static_cast<size_t>(ranks), {0, 0});
+    for (int q = 1; q < ranks; ++q) {
+      const auto [cb, ce] = columns(q);
+      if (cb >= ce) continue;
+      const double from = static_cast<double>(*dates_[order_[tile_begin[halo(cb, ce)]]]) - reach;
+      size_t lo = tile_begin[halo(cb, ce)];
+      while (lo > 0 && static_cast<double>(*dates_[order_[lo - 1]]) >= from) --lo;
+      window[static_cast<size_t>(q)] = {lo, tile_end(partners_end[ce - 1] - 1)};
+    }
+    // The positions any rank but 0 needs, in order; windows are ordered as ranks are.
+    std::vector<uint32_t> need;
+    size_t covered = 0;
+    for (int q = 1; q < ranks; ++q) {
+      const auto [lo, hi] = window[static_cast<size_t>(q)];
+      for (size_t p = std::max(lo, covered); p < hi; ++p) need.push_back(static_cast<uint32_t>(p));
+      covered = std::max(covered, hi);
+    }
+    if (ranks > 1) {
+      for (size_t p = dated_; p < n_; ++p) need.push_back(static_cast<uint32_t>(p));
+    }
+    const bool root = split_->rank() == 0;
+    Status status;
+    std::vector<SparseVector> chunk;
+    std::vector<uint32_t> docs;
+    for (size_t from = 0; from < need.size(); from += kServeChunk) {
+      const size_t to = std::min(need.size(), from + kServeChunk);
+      std::vector<std::string> send(static_cast<size_t>(ranks));
+      if (root && status.ok()) {
+        docs.clear();
+        for (size_t r = from; r < to; ++r) docs.push_back(order_[need[r]]);
+        const bool resident = source_.Resident(docs[0]) != nullptr;
+        if (!resident) status = source_.Load(docs, &chunk);
+        for (size_t r = from; r < to && status.ok(); ++r) {
+          const size_t p = need[r];
+          const SparseVector& v = resident ? *source_.Resident(docs[r - from]) : chunk[r - from];
+          std::string encoded;
+          EncodeWindowVector(docs[r - from], v, source_, &encoded);
+          for (int q = 1; q < ranks; ++q) {
+            const auto [lo, hi] = window[static_cast<size_t>(q)];
+            if (p >= dated_ || (p >= lo && p < hi)) send[static_cast<size_t>(q)] += encoded;
+          }
+        }
+        if (!status.ok()) send.assign(static_cast<size_t>(ranks), std::string());
+      }
+      auto got = split_->AllToAll(std::move(send));
+      if (!got.ok()) return got.status();
+      if (!root && status.ok()) status = receive_->Add(got.value()[0]);
+    }
+    return status;
   }
 
   // Copies the projections of positions [begin, end) into *rows, their slots into *slots.
@@ -480,6 +741,7 @@ class GraphBuilder {
         slot_of_[docs[k]] = slot;
         if (resident) {
           vectors_[slot] = source_.Resident(docs[k]);
+          if (vectors_[slot] == nullptr) return source_.Load(docs, &chunk);  // its error
         } else {
           owned_[slot] = std::move(chunk[k]);
           vectors_[slot] = &owned_[slot];
@@ -629,6 +891,8 @@ class GraphBuilder {
   uint32_t vocabulary_ = 0;
   std::vector<Edge> best_;              // n x knn
   std::vector<uint16_t> best_count_;
+  internal::GraphSplit* const split_;   // split runs: the group; else null
+  WindowVectors* const receive_;        // split runs, ranks but 0: where the window arrives
 };
 
 // The join's rows: every document of a graph cluster of join_min_size or more, projected as the
@@ -662,15 +926,91 @@ Status AddJoinRows(VectorSource& source, const ClusterOptions& options,
 
 }  // namespace
 
+namespace {
+
+int Threads(const ClusterOptions& options) {
+  return options.threads > 0 ? options.threads
+                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
+// A split run's start, from rank 0 to the others: whether the graph goes ahead, whether it is
+// split (the band join), and every document's date (the tiles are cut in date order).
+std::string EncodeGraphStart(bool go, bool band,
+                             std::span<const std::optional<UnixSeconds>> dates) {
+  std::string out;
+  out.push_back(go ? 1 : 0);
+  out.push_back(band ? 1 : 0);
+  const uint64_t n = dates.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof(n));
+  for (const auto& d : dates) {
+    out.push_back(d.has_value() ? 1 : 0);
+    const int64_t v = d.value_or(0);
+    out.append(reinterpret_cast<const char*>(&v), sizeof(v));
+  }
+  return out;
+}
+
+Status SendGraphStart(internal::GraphSplit& split, bool go, bool band,
+                      std::span<const std::optional<UnixSeconds>> dates) {
+  split.started = true;
+  const std::string start = EncodeGraphStart(go, band, dates);
+  std::vector<std::string> send(static_cast<size_t>(split.size()));
+  for (size_t q = 1; q < send.size(); ++q) send[q] = start;
+  return split.AllToAll(std::move(send)).status();
+}
+
+}  // namespace
+
 Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
                                              std::span<const std::optional<UnixSeconds>> dates,
                                              const ClusterOptions& options, ClusterStats* stats) {
+  return internal::ClusterStories(source, dates, options, stats, nullptr);
+}
+
+namespace internal {
+
+Status AbandonClusterGraph(GraphSplit& split) {
+  if (split.started) return Status::OK();
+  return SendGraphStart(split, false, false, {});
+}
+
+Status JoinClusterGraph(GraphSplit& split, const ClusterOptions& options) {
+  auto got = split.AllToAll(std::vector<std::string>(static_cast<size_t>(split.size())));
+  if (!got.ok()) return got.status();
+  std::string_view in(got.value()[0]);
+  uint64_t n = 0;
+  if (in.size() < 10) return Status::Internal("rank 0 sent a damaged graph start");
+  const bool go = in[0] != 0, band = in[1] != 0;
+  std::memcpy(&n, in.data() + 2, sizeof(n));
+  in.remove_prefix(10);
+  if (!go || !band) return Status::OK();  // rank 0 failed (its error is agreed on later), or alone
+  if (in.size() != n * 9) return Status::Internal("rank 0 sent a damaged graph start");
+  std::vector<std::optional<UnixSeconds>> dates(n);
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t v;
+    std::memcpy(&v, in.data() + i * 9 + 1, sizeof(v));
+    if (in[i * 9] != 0) dates[i] = v;
+  }
+  try {
+    ClusterStats stats;
+    WindowVectors window;
+    const std::string factory = "Flat";
+    GraphBuilder builder(window, dates, options, factory, false, Threads(options), stats, &split,
+                         &window);
+    return builder.Build().status();
+  } catch (const std::bad_alloc&) {
+    return Status::Internal("out of memory while clustering");
+  }
+}
+
+Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
+                                             std::span<const std::optional<UnixSeconds>> dates,
+                                             const ClusterOptions& options, ClusterStats* stats,
+                                             GraphSplit* split) {
   if (Status s = options.Validate(); !s.ok()) return s;
   const size_t n = dates.size();
   const std::string factory = !options.index.empty() ? options.index : "Flat";
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = Threads(options);
   try {
     ClusterStats local_stats;
     ClusterStats& st = stats ? *stats : local_stats;
@@ -678,7 +1018,13 @@ Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
     // Small corpora, index not forced: every pair is a candidate, so the graph is exact (no
     // projection noise).
     const bool all_pairs = options.index.empty() && n <= kAllPairsBelow;
-    GraphBuilder builder(source, dates, options, factory, all_pairs, threads, st);
+    // A split run splits the band join; other searches run here alone.
+    const bool band = !all_pairs && factory == "Flat";
+    if (split != nullptr) {
+      if (Status s = SendGraphStart(*split, true, band, dates); !s.ok()) return s;
+      if (!band) split = nullptr;
+    }
+    GraphBuilder builder(source, dates, options, factory, all_pairs, threads, st, split);
     auto edges = builder.Build();
     if (!edges.ok()) return edges.status();
     Clock::time_point t0 = Clock::now();
@@ -705,6 +1051,8 @@ Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
     return Status::Internal("out of memory while clustering");
   }
 }
+
+}  // namespace internal
 
 Result<std::vector<uint32_t>> ClusterStories(std::span<const SparseVector> vectors,
                                              std::span<const std::optional<UnixSeconds>> dates,

@@ -12,6 +12,7 @@
 #include <exception>
 #include <new>
 
+#include "cluster/graph_split.h"
 #include "core/guarded.h"
 #include "distributed/group.h"
 #include "distributed/record_codec.h"
@@ -175,12 +176,30 @@ std::string EncodeRank(const RankSummary& r) {
 
 uint64_t PeakRss() { return internal::PeakRssBytes(); }
 
+// The cluster graph's share of the work (cluster/graph_split.h) over the group.
+class GroupSplit final : public internal::GraphSplit {
+ public:
+  explicit GroupSplit(Counted& group) : group_(group) {}
+  int rank() const override { return group_.comm().rank(); }
+  int size() const override { return group_.comm().size(); }
+  Result<std::vector<std::string>> AllToAll(std::vector<std::string> send) override {
+    return group_.AllToAll(std::move(send));
+  }
+  Status Agree(const Status& mine) override { return group_.Agree(mine); }
+
+ private:
+  Counted& group_;
+};
+
+// `graph`: a cluster run's options, whose graph search every rank shares while rank 0 runs
+// `rest`; null for dedup (the other ranks wait).
 template <typename Summary, typename Rest>
 Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
                                const DedupPipelineOptions& options,
                                const TermExtractor* extractor,
                                std::initializer_list<internal::NamedOutput> outputs,
-                               const RecordReporter& reporter, Status pre, Rest&& rest) {
+                               const RecordReporter& reporter, Status pre, Rest&& rest,
+                               const ClusterOptions* graph = nullptr) {
   const Clock::time_point start = Clock::now();
   RankSummary me;
   me.rank = comm.rank();
@@ -210,7 +229,15 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
 
   t0 = Clock::now();
   Summary summary;
-  if (root && status.ok()) status = rest(pass, start, &summary);
+  GroupSplit split(group);
+  if (root) {
+    if (status.ok()) status = rest(pass, start, &summary, graph ? &split : nullptr);
+    if (graph != nullptr) {  // when rank 0 failed before its graph, the others stop waiting
+      if (Status s = internal::AbandonClusterGraph(split); status.ok()) status = s;
+    }
+  } else if (graph != nullptr) {
+    if (Status s = internal::JoinClusterGraph(split, *graph); status.ok()) status = s;
+  }
   if (Status s = group.Agree(status); !s.ok()) return s;
   me.rest_seconds = Since(t0);
   me.peak_rss = PeakRss();
@@ -236,7 +263,8 @@ Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view i
   auto result = RunDistributed<DistributedDedupSummary>(
       comm, input, run, nullptr, {{"output", outputs.output}, {"--pairs", outputs.pairs}},
       reporter, Status::OK(),
-      [&](internal::Pass& pass, Clock::time_point start, DistributedDedupSummary* summary) {
+      [&](internal::Pass& pass, Clock::time_point start, DistributedDedupSummary* summary,
+          internal::GraphSplit*) {
         DedupResult& r = pass.result;
         const Clock::time_point t0 = Clock::now();
         PendingOutput out(outputs.output), pairs(outputs.pairs);
@@ -275,12 +303,15 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
   }
   ClusterPipelineOptions run = options;
   run.summarize_stories = !outputs.stories.empty();
+  ClusterOptions graph = options.cluster;  // the other ranks' share of the graph search
+  if (graph.threads == 0) graph.threads = options.dedup.threads;
   return RunDistributed<DistributedClusterSummary>(
       comm, input, options.dedup, &extractor.value(),
       {{"output", outputs.output}, {"--stories", outputs.stories}, {"--save-model", outputs.model}},
       reporter, pre,
-      [&](internal::Pass& pass, Clock::time_point start, DistributedClusterSummary* summary) {
-        auto result = internal::ClusterFromPass(pass, run, model, RunHooks{}, start);
+      [&](internal::Pass& pass, Clock::time_point start, DistributedClusterSummary* summary,
+          internal::GraphSplit* split) {
+        auto result = internal::ClusterFromPass(pass, run, model, RunHooks{}, start, split);
         if (!result.ok()) return result.status();
         ClusterResult& r = result.value();
         const Clock::time_point t0 = Clock::now();
@@ -300,7 +331,8 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
         r.summary.dedup.memory.peak_rss = PeakRss();
         summary->run = r.summary;
         return Status::OK();
-      });
+      },
+      &graph);
 }
 
 

@@ -7,6 +7,7 @@
 #include <exception>
 #include <new>
 
+#include "cluster/graph_split.h"
 #include "cluster/story_records.h"
 #include "cluster/term_note.h"
 #include "cluster/term_spill.h"
@@ -142,7 +143,8 @@ Result<std::shared_ptr<const TfidfModel>> LoadSavedModel(const ClusterPipelineOp
 Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& options,
                                       std::shared_ptr<const TfidfModel> model,
                                       const RunHooks& hooks,
-                                      std::chrono::steady_clock::time_point start) {
+                                      std::chrono::steady_clock::time_point start,
+                                      GraphSplit* split) {
   if (Status s = CheckCancelled(hooks, "after grouping copies"); !s.ok()) return s;
   ClusterResult out;
   ClusterSummary& summary = out.summary;
@@ -189,7 +191,7 @@ Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& 
   ClusterOptions cluster_options = options.cluster;
   if (cluster_options.threads == 0) cluster_options.threads = records.summary.threads;
   ClusterStats stats;
-  auto labels = ClusterStories(source, dates, cluster_options, &stats);
+  auto labels = internal::ClusterStories(source, dates, cluster_options, &stats, split);
   if (!labels.ok()) return labels.status();
   summary.edges = stats.edges;
   summary.index = stats.index;

@@ -14,12 +14,16 @@ namespace samestory::internal {
 // The saved model of options.model, checked against the run's term options; null when none.
 Result<std::shared_ptr<const TfidfModel>> LoadSavedModel(const ClusterPipelineOptions& options);
 
+class GraphSplit;
+
 // TF-IDF (fitted on the pass's representatives unless `model` is given) -> kNN graph -> story
-// clusters -> each record's story. `start` is the run's start, for the summary.
+// clusters -> each record's story. `start` is the run's start, for the summary. `split`: rank 0
+// of a distributed run, whose graph search the group shares (cluster/graph_split.h); else null.
 Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& options,
                                       std::shared_ptr<const TfidfModel> model,
                                       const RunHooks& hooks,
-                                      std::chrono::steady_clock::time_point start);
+                                      std::chrono::steady_clock::time_point start,
+                                      GraphSplit* split = nullptr);
 
 }  // namespace samestory::internal
 

@@ -203,6 +203,75 @@ TEST(DistributedTest, GeneratedDayOfNewsEqualsOneMachine) {
   ExpectSameAsOneMachine(input, 64, uint64_t{1} << 20);
 }
 
+// Cluster outputs (records and story summaries) of `ranks` ranks equal the single-machine ones.
+void ExpectClusterSameAsOneMachine(const std::string& input, size_t batch,
+                                   std::initializer_list<int> ranks) {
+  ClusterPipelineOptions cluster;
+  cluster.dedup = Options(batch);
+  const std::string want_cluster = TempPath(".cluster.jsonl");
+  const std::string want_stories = TempPath(".stories.jsonl");
+  auto one = RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  for (int size : ranks) {
+    SCOPED_TRACE("ranks " + std::to_string(size));
+    const std::string got_cluster = TempPath(".got.cluster.jsonl");
+    const std::string got_stories = TempPath(".got.stories.jsonl");
+    std::vector<RankSummary> per_rank;
+    for (const Status& s : OnRanks(size, [&](Communicator& comm) {
+           auto r = RunClusterDistributed(comm, input,
+                                          ClusterOutputs{got_cluster, got_stories, ""}, cluster);
+           if (r.ok() && comm.rank() == 0) per_rank = r.value().ranks;
+           return r.status();
+         })) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    EXPECT_EQ(per_rank.size(), static_cast<size_t>(size));
+    EXPECT_EQ(ReadFileBytes(got_cluster), ReadFileBytes(want_cluster));
+    EXPECT_EQ(ReadFileBytes(got_stories), ReadFileBytes(want_stories));
+  }
+}
+
+// `articles` generated over `days`, every ninth one's date removed when `undated`.
+std::string GeneratedCorpus(int articles, int days, bool undated) {
+  auto base = ReadBaseCorpus(kSample, nullptr);
+  EXPECT_TRUE(base.ok()) << base.status().ToString();
+  GeneratorOptions o;
+  o.articles = static_cast<uint64_t>(articles);
+  o.days = days;
+  auto generator = CorpusGenerator::Create(o, base.value());
+  EXPECT_TRUE(generator.ok()) << generator.status().ToString();
+  const std::string input = TempPath(".jsonl");
+  EXPECT_TRUE(WriteCorpus(generator.value(), input, nullptr).ok());
+  if (undated) {
+    std::ifstream in(input);
+    std::string line, out;
+    for (int i = 0; std::getline(in, line); ++i) {
+      if (i % 9 == 4) {
+        const size_t at = line.find("\"date\":\"");
+        const size_t end = at == std::string::npos ? at : line.find('"', at + 8);
+        if (end != std::string::npos) line.erase(at, end + 2 - at);  // the field and its comma
+      }
+      out += line + "\n";
+    }
+    WriteFile(input, out);
+  }
+  return input;
+}
+
+TEST(DistributedTest, ClusterGraphSplitByDateEqualsOneMachine) {
+  // 4,000 articles over 40 days: seven tiles of 512 representatives, each about six days, with a
+  // date reach of about eight days, so each rank's columns reach into the next rank's range and
+  // take rows of the previous one's (lists merged across ranks); every ninth article undated
+  // (paired with everything, merged and searched on rank 0). Ranks 1-4, and 9: more ranks than
+  // tiles, so some search nothing. Splitting every rank's halo lists wrongly, or leaving them
+  // out, changes stories (checked).
+  const std::string input = GeneratedCorpus(4000, 40, true);
+  ExpectClusterSameAsOneMachine(input, 64, {1, 2, 3, 4, 9});
+  // All dated and ten days: a tile is about a day and a half, so a rank's halo tiles reach past
+  // its own columns into the next rank's (their lists wait for the other ranks' offers).
+  ExpectClusterSameAsOneMachine(GeneratedCorpus(4000, 10, false), 64, {2, 3});
+}
+
 TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {
   // Rank 0 cannot write where the output goes: every rank returns the error, naming rank 0.
   const std::string output = TempPath(".no-such-dir") + "/out.jsonl";
