@@ -10,6 +10,7 @@
 # usage: bash bench/mpi_scale.sh
 # env: ARTICLES     corpus sizes ("1000000 10000000"); each `samestory gen --articles N`
 #      RANKS        MPI ranks to run ("1 2")
+#      MODES        the commands to run ("dedup cluster")
 #      CLUSTER_MAX  largest size `cluster` runs on (1000000; above it only dedup)
 #      ROUNDS       rounds of every run at sizes up to ROUNDS_MAX (2); larger sizes run once
 #      ROUNDS_MAX   (1000000)
@@ -34,6 +35,7 @@ SAMESTORY_MPI=${SAMESTORY_MPI:-$ROOT/build/release/tools/samestory/samestory-mpi
 PYTHON=${PYTHON:-/usr/bin/python3}
 ARTICLES=${ARTICLES:-"1000000 10000000"}
 RANKS=${RANKS:-"1 2"}
+MODES=${MODES:-"dedup cluster"}
 CLUSTER_MAX=${CLUSTER_MAX:-1000000}
 ROUNDS=${ROUNDS:-2}
 ROUNDS_MAX=${ROUNDS_MAX:-1000000}
@@ -123,8 +125,11 @@ for n in $ARTICLES; do
   fi
   rounds=$ROUNDS
   (( n > ROUNDS_MAX )) && rounds=1
-  modes=dedup
-  (( n <= CLUSTER_MAX )) && modes="dedup cluster"
+  modes=""
+  for mode in $MODES; do
+    [[ $mode == cluster ]] && (( n > CLUSTER_MAX )) && continue
+    modes+=" $mode"
+  done
   for mode in $modes; do
     for ((r = 1; r <= rounds; r++)); do  # interleaved: single, then every rank count, per round
       for p in 0 $RANKS; do

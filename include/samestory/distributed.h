@@ -16,7 +16,12 @@
 //
 // Cluster (and dedup's exact mode) gathers: rank 0 receives the fingerprints batch by batch in
 // input order and runs the rest of the single-machine pipeline on them (the same GroupBuilder,
-// copy rule, union-find and story clustering: no second copy of any rule), then writes.
+// copy rule, union-find and story clustering: no second copy of any rule), then writes; but
+// cluster's kNN graph search (its exact band join, the costliest stage) is split across every
+// rank by date range: each rank searches a contiguous range of the date-ordered documents
+// against those within the date reach below it, with the vectors of that window served by rank
+// 0; the best-k lists of documents near a range's edge are merged at their rank, and rank 0
+// gathers the edges (src/cluster/graph_split.h).
 // Every rank returns the same Status: a failure on one rank (an unreadable input, a full disk)
 // is named, with its rank, on all of them.
 //
@@ -65,8 +70,8 @@ struct RankSummary {
   // Dedup: the shuffles, judging its candidates and merging the groups. Gathered runs: sending
   // the fingerprints to rank 0; on rank 0, receiving them and grouping the copies.
   double exchange_seconds = 0;
-  // Dedup: writing its lines. Gathered runs: rank 0's clustering (cluster) and writing; others
-  // wait.
+  // Dedup: writing its lines. Gathered runs: rank 0's clustering (cluster) and writing; the
+  // others' share of the graph search (cluster), else waiting.
   double rest_seconds = 0;
   uint64_t peak_rss = 0;
 };

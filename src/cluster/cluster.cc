@@ -21,6 +21,7 @@
 #include "cluster/graph_split.h"
 #include "cluster/knn_index.h"
 #include "cluster/projection.h"
+#include "io/temp_file.h"
 #include "cluster/story_linkage.h"
 
 namespace samestory {
@@ -118,45 +119,65 @@ void EncodeWindowVector(uint32_t doc, const SparseVector& v, const VectorSource&
   }
 }
 
-// The vectors of a rank's window in a split run, as rank 0 served them, and their terms' keys.
+// The vectors of a rank's window in a split run, as rank 0 served them, spilled to a temporary
+// file (as the single machine's terms are) and read back as the window slides; their terms' keys
+// stay in memory.
 class WindowVectors final : public VectorSource {
  public:
-  Status Load(std::span<const uint32_t>, std::vector<SparseVector>*) override {
-    return Status::Internal("a document outside this rank's window was asked for");
-  }
-  const SparseVector* Resident(uint32_t doc) const override {
-    auto it = vectors_.find(doc);
-    return it == vectors_.end() ? nullptr : &it->second;
+  Status Load(std::span<const uint32_t> docs, std::vector<SparseVector>* out) override {
+    out->resize(docs.size());
+    for (size_t k = 0; k < docs.size(); ++k) {
+      auto it = where_.find(docs[k]);
+      if (it == where_.end()) {
+        return Status::Internal("a document outside this rank's window was asked for");
+      }
+      const auto [offset, n] = it->second;
+      SparseVector& v = (*out)[k];
+      buffer_.resize(size_t{n} * 8);
+      if (Status s = file_->Read(offset, buffer_.size(), buffer_.data()); !s.ok()) return s;
+      v.ids.resize(n);
+      v.weights.resize(n);
+      std::memcpy(v.ids.data(), buffer_.data(), size_t{n} * 4);
+      std::memcpy(v.weights.data(), buffer_.data() + size_t{n} * 4, size_t{n} * 4);
+    }
+    return Status::OK();
   }
   uint64_t TermKey(uint32_t id) const override { return id < keys_.size() ? keys_[id] : 0; }
 
-  // Decodes EncodeWindowVector's records.
+  // Keeps EncodeWindowVector's records.
   Status Add(std::string_view in) {
-    while (!in.empty()) {
+    if (file_ == nullptr) {
+      auto file = internal::TempFile::Create("a rank's window of vectors");
+      if (!file.ok()) return file.status();
+      file_ = std::move(file.value());
+    }
+    while (in.size() >= 8) {
       uint32_t head[2];
-      if (in.size() < sizeof(head)) break;
       std::memcpy(head, in.data(), sizeof(head));
-      in.remove_prefix(sizeof(head));
       const size_t n = head[1];
-      if (in.size() < n * 16) break;
-      SparseVector& v = vectors_[head[0]];
-      v.ids.resize(n);
-      v.weights.resize(n);
-      std::memcpy(v.ids.data(), in.data(), n * 4);
-      std::memcpy(v.weights.data(), in.data() + n * 4, n * 4);
+      if (in.size() - 8 < n * 16) break;
+      in.remove_prefix(8);
+      where_[head[0]] = {file_->size(), head[1]};
+      file_->Append(in.data(), n * 8);  // ids, then weights
       for (size_t t = 0; t < n; ++t) {
-        if (v.ids[t] >= keys_.size()) keys_.resize(v.ids[t] + 1, 0);
-        std::memcpy(&keys_[v.ids[t]], in.data() + n * 8 + t * 8, 8);
+        uint32_t id;
+        std::memcpy(&id, in.data() + t * 4, 4);
+        if (id >= keys_.size()) keys_.resize(id + 1, 0);
+        std::memcpy(&keys_[id], in.data() + n * 8 + t * 8, 8);
       }
       in.remove_prefix(n * 16);
     }
     if (!in.empty()) return Status::Internal("rank 0 sent a damaged vector");
     return Status::OK();
   }
+  // After the last Add: reports a write error.
+  Status Finish() { return file_ == nullptr ? Status::OK() : file_->Flush(); }
 
  private:
-  std::unordered_map<uint32_t, SparseVector> vectors_;
+  std::unique_ptr<internal::TempFile> file_;
+  std::unordered_map<uint32_t, std::pair<uint64_t, uint32_t>> where_;  // doc -> offset, terms
   std::vector<uint64_t> keys_;  // by term id
+  std::vector<char> buffer_;
 };
 
 // The k-nearest-neighbour graph, built window by window.
@@ -569,6 +590,7 @@ class GraphBuilder {
       if (!got.ok()) return got.status();
       if (!root && status.ok()) status = receive_->Add(got.value()[0]);
     }
+    if (!root && status.ok()) status = receive_->Finish();
     return status;
   }
 
