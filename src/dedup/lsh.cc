@@ -10,6 +10,7 @@
 #include <queue>
 #include <string>
 
+#include "core/radix_sort.h"
 #include "dedup/bucket_pairs.h"
 #include "io/temp_file.h"
 
@@ -104,26 +105,9 @@ struct Entry {
   bool operator<(const Entry& o) const { return key != o.key ? key < o.key : rank < o.rank; }
 };
 
-// Sorts entries that came in rank order by key, stably (so into (key, rank) order): a least-
-// significant-digit radix sort, four passes of 8 bits (a pass is skipped when every key has the
-// same byte there). About 4x std::sort on a band of 20,000 entries.
+// Sorts entries that came in rank order by key, stably (so into (key, rank) order).
 void SortByKey(std::vector<Entry>* v, std::vector<Entry>* scratch) {
-  const size_t n = v->size();
-  if (n < 2) return;
-  scratch->resize(n);
-  Entry* from = v->data();
-  Entry* to = scratch->data();
-  bool in_scratch = false;
-  for (int shift = 0; shift < 32; shift += 8) {
-    size_t count[257] = {};
-    for (size_t i = 0; i < n; ++i) ++count[((from[i].key >> shift) & 0xFF) + 1];
-    if (count[((from[0].key >> shift) & 0xFF) + 1] == n) continue;
-    for (int b = 0; b < 256; ++b) count[b + 1] += count[b];
-    for (size_t i = 0; i < n; ++i) to[count[(from[i].key >> shift) & 0xFF]++] = from[i];
-    std::swap(from, to);
-    in_scratch = !in_scratch;
-  }
-  if (in_scratch) v->swap(*scratch);
+  internal::RadixSortBy(v, scratch, 32, [](const Entry& e) { return e.key; });
 }
 
 // A pair as one sortable key: (a << 32) | b, a < b.

@@ -25,6 +25,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "core/radix_sort.h"
 #include "dedup/bucket_pairs.h"
 #include "dedup/evidence.h"
 #include "distributed/forest.h"
@@ -304,7 +305,7 @@ Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group
   const int64_t max_gap = banding.options().max_gap;
   Status status;  // a local failure is reported after the stage's collectives
   std::vector<std::pair<uint64_t, uint64_t>> out, round_pairs;
-  std::vector<BandEntry> bands;
+  std::vector<BandEntry> bands, scratch;
   std::vector<ShortEntry> shorts;
   for (size_t c0 = 0; c0 < std::max<size_t>(m->columns, 1); c0 += columns_per_round) {
     const size_t c1 = std::min(m->columns, c0 + columns_per_round);
@@ -348,13 +349,20 @@ Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group
       Put(&to, a);
       Put(&to, b);
     };
-    std::sort(bands.begin(), bands.end(),
-              [](const BandEntry& l, const BandEntry& r) { return l.tie() < r.tie(); });
+    // Buckets by (column, key) with a radix sort, then each bucket's members in the windowing
+    // order (date, then input position).
+    RadixSortBy(&bands, &scratch, 64,
+                [](const BandEntry& e) { return (uint64_t{e.column} << 32) | e.key; });
     for (size_t i = 0; i < bands.size();) {
       size_t j = i + 1;
       while (j < bands.size() && bands[j].column == bands[i].column &&
              bands[j].key == bands[i].key) {
         ++j;
+      }
+      if (j - i > 1) {
+        std::sort(bands.begin() + static_cast<std::ptrdiff_t>(i),
+                  bands.begin() + static_cast<std::ptrdiff_t>(j),
+                  [](const BandEntry& l, const BandEntry& r) { return l.tie() < r.tie(); });
       }
       const BandEntry* b = bands.data() + i;
       EmitBucketPairs(
