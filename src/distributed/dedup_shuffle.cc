@@ -866,7 +866,8 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
                      static_cast<uint64_t>(judged.candidates -
                                            std::accumulate(judged.rejected.begin(),
                                                            judged.rejected.end(), uint64_t{0})),
-                     m.spill->size(), m.times.input_bytes}) {
+                     m.spill->size(), m.times.input_bytes,
+                     RecordBytes(m.out, m.size_local())}) {
     Put(&mine, v);
   }
   for (size_t r : judged.rejected) Put(&mine, static_cast<uint64_t>(r));
@@ -886,7 +887,8 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   s.accepted = Sum(all.value(), 4);
   s.memory.spilled_evidence = Sum(all.value(), 5);
   s.rejected.assign(judged.rejected.size(), 0);
-  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 7 + r);
+  s.memory.records = Sum(all.value(), 7);  // every rank's, summed (each holds its own)
+  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 8 + r);
   s.groups = groups;
   s.articles_in_groups = in_groups;
   s.lsh = banding->params();
@@ -898,7 +900,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   s.memory.band_keys = m.input_records * m.columns * sizeof(uint32_t);
   s.memory.limit = limit;
   s.memory.peak_rss = me.peak_rss;
-  const size_t skip = (7 + judged.rejected.size()) * sizeof(uint64_t);
+  const size_t skip = (8 + judged.rejected.size()) * sizeof(uint64_t);
   for (const std::string& r : all.value()) {
     RankSummary& out = summary.ranks.emplace_back();
     if (r.size() >= skip) std::memcpy(&out, r.data() + skip, std::min(r.size() - skip, sizeof(out)));

@@ -226,20 +226,25 @@ Status GroupBuilder::Finish(const PassTimes& times) {
   result.kind = std::move(groups.kind);
   result.score = std::move(groups.score);
   result.pairs = std::move(groups.pairs);
-  // What the output needs of each record once its text is gone.
-  constexpr size_t kPerRecord = 3 * sizeof(std::string) + sizeof(uint64_t) + sizeof(uint32_t) +
-                                sizeof(DupKind) + sizeof(float) + sizeof(uint8_t);
-  summary.memory.records += result.size() * kPerRecord;
-  for (size_t i = 0; i < result.size(); ++i) {
-    summary.memory.records += StringHeap(result.ids[i]) + StringHeap(result.errors[i]) +
-                              StringHeap(result.warnings[i]);
-  }
+  summary.memory.records += RecordBytes(result, result.size());
   for (const std::string& title : pass_->titles) {
     summary.memory.records += sizeof(std::string) + sizeof(std::optional<UnixSeconds>) +
                               StringHeap(title);
   }
   result.input_status = times.input_status;
   return Status::OK();
+}
+
+uint64_t RecordBytes(const DedupResult& result, size_t records) {
+  // What the output needs of each record once its text is gone.
+  constexpr size_t kPerRecord = 3 * sizeof(std::string) + sizeof(uint64_t) + sizeof(uint32_t) +
+                                sizeof(DupKind) + sizeof(float) + sizeof(uint8_t);
+  uint64_t bytes = records * kPerRecord;
+  for (size_t i = 0; i < records; ++i) {
+    bytes += StringHeap(result.ids[i]) + StringHeap(result.errors[i]) +
+             StringHeap(result.warnings[i]);
+  }
+  return bytes;
 }
 
 Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& options,

@@ -70,6 +70,10 @@ class GroupBuilder {
 Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& options,
                           const TermExtractor* extractor, const RunHooks& hooks, Pass* pass);
 
+// What the output needs of records [0, records) once their texts are gone (the summary's
+// memory.records): their ids, errors, warnings and groups.
+uint64_t RecordBytes(const DedupResult& result, size_t records);
+
 // The run's clock and the process's memory, for summaries.
 double ThreadCpuSeconds();
 uint64_t PeakRssBytes();  // the process's peak resident set (VmHWM); 0 where /proc is not there

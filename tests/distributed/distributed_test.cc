@@ -56,11 +56,12 @@ DedupPipelineOptions Options(size_t batch) {
   return o;
 }
 
-// What a dedup summary says of the groups: equal on one machine and on any number of ranks.
+// What a dedup summary says of the groups (and of the records' memory, summed over the ranks):
+// equal on one machine and on any number of ranks.
 std::vector<uint64_t> GroupCounts(const DedupSummary& s) {
   std::vector<uint64_t> v = {s.articles,   s.bad_records, s.warnings, s.short_articles,
                              s.groups,     s.articles_in_groups,    s.candidates,
-                             s.accepted};
+                             s.accepted,   s.memory.records};
   v.insert(v.end(), s.rejected.begin(), s.rejected.end());
   return v;
 }
