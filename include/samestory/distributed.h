@@ -55,6 +55,11 @@ class Communicator {
   // Collective: the sum over ranks.
   virtual Result<uint64_t> AllReduceSum(uint64_t value) = 0;
   virtual Status Barrier() = 0;
+  // Not collective: this rank failed where it cannot agree with the others on it (an exception,
+  // such as memory running out, in the middle of a stage), so the group ends instead of waiting
+  // for it: under MPI the job ends (MPI_Abort) with `why`; in process, every rank's collectives
+  // fail with it. The distributed runs call it themselves.
+  virtual void Abort(const Status& why) = 0;
 };
 
 // `size` ranks of one process, to be used from `size` threads (one each). REQUIRES: size >= 1.

@@ -1013,16 +1013,14 @@ Status JoinClusterGraph(GraphSplit& split, const ClusterOptions& options) {
     std::memcpy(&v, in.data() + i * 9 + 1, sizeof(v));
     if (in[i * 9] != 0) dates[i] = v;
   }
-  try {
-    ClusterStats stats;
-    WindowVectors window;
-    const std::string factory = "Flat";
-    GraphBuilder builder(window, dates, options, factory, false, Threads(options), stats, &split,
-                         &window);
-    return builder.Build().status();
-  } catch (const std::bad_alloc&) {
-    return Status::Internal("out of memory while clustering");
-  }
+  // An exception (memory running out) is not caught here: this rank may be in the middle of
+  // the graph's collectives, so the caller ends the group (Communicator::Abort).
+  ClusterStats stats;
+  WindowVectors window;
+  const std::string factory = "Flat";
+  GraphBuilder builder(window, dates, options, factory, false, Threads(options), stats, &split,
+                       &window);
+  return builder.Build().status();
 }
 
 Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
@@ -1070,6 +1068,7 @@ Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
         std::count_if(count.begin(), count.end(), [](uint32_t c) { return c >= 2; }));
     return labels;
   } catch (const std::bad_alloc&) {
+    if (split != nullptr) throw;  // maybe amid the graph's collectives: the caller ends the group
     return Status::Internal("out of memory while clustering");
   }
 }

@@ -11,9 +11,9 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <string>
 
 #include "cluster/graph_split.h"
-#include "core/guarded.h"
 #include "distributed/group.h"
 #include "distributed/record_codec.h"
 #include "io/json_writer.h"
@@ -336,13 +336,29 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
 }
 
 
+// Guarded (core/guarded.h) for a rank: an exception can leave the rank in the middle of a stage,
+// where the others wait for it in a collective, so the group is ended (Communicator::Abort).
+template <typename F>
+auto GuardedRank(Communicator& comm, F&& f) -> decltype(f()) {
+  Status failed;
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    failed = Status::Internal("out of memory");
+  } catch (const std::exception& e) {
+    failed = Status::Internal(e.what());
+  }
+  comm.Abort(failed);
+  return Status::Internal("rank " + std::to_string(comm.rank()) + ": " + failed.message());
+}
+
 }  // namespace
 
 Result<DistributedDedupSummary> RunDedupDistributed(Communicator& comm, std::string_view input,
                                                     const DedupOutputs& outputs,
                                                     const DedupPipelineOptions& options,
                                                     const RecordReporter& reporter) {
-  return internal::Guarded([&] { return DedupImpl(comm, input, outputs, options, reporter); });
+  return GuardedRank(comm, [&] { return DedupImpl(comm, input, outputs, options, reporter); });
 }
 
 Result<DistributedClusterSummary> RunClusterDistributed(Communicator& comm,
@@ -350,7 +366,7 @@ Result<DistributedClusterSummary> RunClusterDistributed(Communicator& comm,
                                                         const ClusterOutputs& outputs,
                                                         const ClusterPipelineOptions& options,
                                                         const RecordReporter& reporter) {
-  return internal::Guarded([&] { return ClusterImpl(comm, input, outputs, options, reporter); });
+  return GuardedRank(comm, [&] { return ClusterImpl(comm, input, outputs, options, reporter); });
 }
 
 }  // namespace samestory

@@ -2,6 +2,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <string>
 
 #include "samestory/distributed.h"
 
@@ -14,9 +15,10 @@ class Hub {
  public:
   explicit Hub(int size) : size_(size), rows_(size) {}
 
-  std::vector<std::string> Exchange(int rank, std::vector<std::string> row) {
+  Result<std::vector<std::string>> Exchange(int rank, std::vector<std::string> row) {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return !draining_; });
+    cv_.wait(lock, [&] { return !draining_ || !broken_.ok(); });
+    if (!broken_.ok()) return broken_;
     rows_[rank] = std::move(row);
     if (++arrived_ == size_) {
       draining_ = true;
@@ -24,7 +26,8 @@ class Hub {
       cv_.notify_all();
     } else {
       const uint64_t gen = generation_;
-      cv_.wait(lock, [&] { return generation_ != gen; });
+      cv_.wait(lock, [&] { return generation_ != gen || !broken_.ok(); });
+      if (generation_ == gen) return broken_;  // a rank left: this round never completes
     }
     std::vector<std::string> column(size_);
     for (int s = 0; s < size_; ++s) column[s] = std::move(rows_[s][rank]);
@@ -36,7 +39,18 @@ class Hub {
   }
   int size() const { return size_; }
 
+  // Every rank's waiting and later collectives fail with `why`.
+  void Break(int rank, const Status& why) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (broken_.ok()) {
+      broken_ = Status::IOError("rank " + std::to_string(rank) + " left the group: " +
+                                why.ToString());
+    }
+    cv_.notify_all();
+  }
+
  private:
+  Status broken_;
   const int size_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -73,6 +87,7 @@ class InProcessCommunicator final : public Communicator {
     return sum;
   }
   Status Barrier() override { return AllGather(std::string()).status(); }
+  void Abort(const Status& why) override { hub_->Break(rank_, why); }
 
  private:
   std::shared_ptr<Hub> hub_;

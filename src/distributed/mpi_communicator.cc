@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -136,6 +137,13 @@ class MpiCommunicator final : public Communicator {
   Status Barrier() override {
     if (int rc = MPI_Barrier(MPI_COMM_WORLD); rc != MPI_SUCCESS) return MpiError("MPI_Barrier", rc);
     return Status::OK();
+  }
+
+  void Abort(const Status& why) override {
+    std::fprintf(stderr, "samestory-mpi: rank %d: %s; ending the job\n", rank_,
+                 why.ToString().c_str());
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, 1);
   }
 
  private:

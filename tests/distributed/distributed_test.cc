@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <new>
 #include <string>
 #include <thread>
 #include <vector>
@@ -293,6 +294,91 @@ TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {
   });
   for (const Status& s : status) EXPECT_EQ(s.code(), Status::Code::kNotFound) << s.ToString();
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// A rank's communicator that throws std::bad_alloc (memory running out in the middle of a stage)
+// at its `at`-th collective; the others pass through.
+class ThrowingCommunicator final : public Communicator {
+ public:
+  ThrowingCommunicator(Communicator& inner, int at) : inner_(inner), left_(at) {}
+  int calls() const { return calls_; }
+  int rank() const override { return inner_.rank(); }
+  int size() const override { return inner_.size(); }
+  Result<std::vector<std::string>> AllToAll(std::vector<std::string> send) override {
+    Tick();
+    return inner_.AllToAll(std::move(send));
+  }
+  Result<std::vector<std::string>> AllGather(std::string mine) override {
+    Tick();
+    return inner_.AllGather(std::move(mine));
+  }
+  Result<uint64_t> AllReduceSum(uint64_t value) override {
+    Tick();
+    return inner_.AllReduceSum(value);
+  }
+  Status Barrier() override {
+    Tick();
+    return inner_.Barrier();
+  }
+  void Abort(const Status& why) override { inner_.Abort(why); }
+
+ private:
+  void Tick() {
+    ++calls_;
+    if (left_-- == 0) throw std::bad_alloc();
+  }
+  Communicator& inner_;
+  int left_;
+  int calls_ = 0;
+};
+
+TEST(DistributedTest, ARankRunningOutOfMemoryMidStageEndsEveryRank) {
+  // Rank 1 throws at its first collective, at a quarter, half and three quarters of them, in the
+  // middle of a stage where the others wait for it: it ends the group (Communicator::Abort), so
+  // every rank returns an error naming it instead of waiting for ever (without Abort this test
+  // hangs until ctest's timeout: checked).
+  const std::string input = GeneratedCorpus(2000, 20, true);
+  const std::string out = TempPath(".out.jsonl");
+  // Runs dedup or cluster on 3 ranks, rank 1 throwing at its `at`-th collective (-1: never);
+  // returns every rank's status and rank 1's number of collectives.
+  auto run = [&](bool cluster, int at, int* calls) {
+    auto comms = InProcessCommunicators(3);
+    std::vector<Status> status(3);
+    std::vector<std::thread> threads;
+    for (int r = 0; r < 3; ++r) {
+      threads.emplace_back([&, r] {
+        ThrowingCommunicator throwing(*comms[r], r == 1 ? at : -1);
+        Communicator& comm = r == 1 ? static_cast<Communicator&>(throwing) : *comms[r];
+        ClusterPipelineOptions options;
+        options.dedup = Options(64);
+        status[static_cast<size_t>(r)] =
+            cluster
+                ? RunClusterDistributed(comm, input, ClusterOutputs{out, "", ""}, options).status()
+                : RunDedupDistributed(comm, input, DedupOutputs{out, ""}, options.dedup).status();
+        if (r == 1) *calls = throwing.calls();
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    return status;
+  };
+  for (bool cluster : {false, true}) {
+    int total = 0;
+    for (const Status& s : run(cluster, -1, &total)) ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_GT(total, 8);
+    for (int at : {0, total / 4, total / 2, 3 * total / 4}) {
+      SCOPED_TRACE(std::string(cluster ? "cluster" : "dedup") + ", collective " +
+                   std::to_string(at) + " of " + std::to_string(total));
+      std::filesystem::remove(out);
+      int calls = 0;
+      const std::vector<Status> status = run(cluster, at, &calls);
+      for (const Status& s : status) {
+        EXPECT_FALSE(s.ok());
+        EXPECT_NE(s.message().find("rank 1"), std::string::npos) << s.ToString();
+        EXPECT_NE(s.message().find("out of memory"), std::string::npos) << s.ToString();
+      }
+      EXPECT_FALSE(std::filesystem::exists(out));
+    }
+  }
 }
 
 TEST(DistributedTest, StandardInputIsRefusedOnEveryRank) {
