@@ -15,9 +15,14 @@
 #ifndef SAMESTORY_CLUSTER_GRAPH_SPLIT_H_
 #define SAMESTORY_CLUSTER_GRAPH_SPLIT_H_
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "samestory/cluster.h"
@@ -25,6 +30,8 @@
 #include "samestory/status.h"
 
 namespace samestory::internal {
+
+class TempFile;
 
 class GraphSplit {
  public:
@@ -38,6 +45,41 @@ class GraphSplit {
 
   bool started = false;  // rank 0: the graph's start was sent
 };
+
+// The vectors of a rank's window in a split run, as rank 0 served them, spilled to a temporary
+// file (as the single machine's terms are) and read back as the window slides; their terms' keys
+// stay in memory.
+class WindowVectors final : public VectorSource {
+ public:
+  WindowVectors();
+  ~WindowVectors() override;
+  Status Load(std::span<const uint32_t> docs, std::vector<SparseVector>* out) override;
+  uint64_t TermKey(uint32_t id) const override { return id < keys_.size() ? keys_[id] : 0; }
+
+  // Keeps the vectors of one of ServeWindows's messages.
+  Status Add(std::string_view in);
+  // After the last Add: reports a write error.
+  Status Finish();
+
+ private:
+  std::unique_ptr<TempFile> file_;
+  std::unordered_map<uint32_t, std::pair<uint64_t, uint32_t>> where_;  // doc -> offset, terms
+  std::vector<uint64_t> keys_;  // by term id
+  std::vector<char> buffer_;
+};
+
+// Collective: rank 0 serves every rank q > 0 the vectors of positions [window[q].first,
+// window[q].second) and of every position from `undated` on (position p is document order[p])
+// from `source`, with their terms' keys, in rounds; the others keep them in *receive. A failure
+// of rank 0's source is returned on rank 0 (the rounds still run); others return theirs.
+Status ServeWindows(GraphSplit& split, VectorSource& source, std::span<const uint32_t> order,
+                    size_t undated, std::span<const std::pair<size_t, size_t>> window,
+                    WindowVectors* receive);
+
+// A split run's start, from rank 0 to the others (collective with JoinClusterGraph): whether the
+// graph goes ahead, whether it is split (the band join), and every document's date.
+Status SendGraphStart(GraphSplit& split, bool go, bool band,
+                      std::span<const std::optional<UnixSeconds>> dates);
 
 // Rank 0's side is ClusterStories(source, dates, options, stats, split) (samestory/cluster.h's,
 // with the graph split); every other rank calls JoinClusterGraph with the same options, which
