@@ -1,4 +1,4 @@
-// GraphSplit: how the kNN graph's exact band join (cluster.cc) is split across a group of ranks,
+// GraphSplit: how the kNN graph's exact band join (knn_graph.cc) is split across a group of ranks,
 // so that a distributed cluster run (src/distributed/) builds the single machine's graph with
 // the same code. Internal.
 //

@@ -1,4 +1,4 @@
-// Tests for story clustering (include/samestory/cluster.h, src/cluster/cluster.cc and the FAISS
+// Tests for story clustering (include/samestory/cluster.h, src/cluster/cluster.cc, knn_graph.cc and the FAISS
 // wrapper src/cluster/knn_index.cc), on synthetic sparse vectors built here with fixed seeds.
 //
 // 1. Planted groups: 10 groups x 8 near-parallel documents (a group topic vector plus small noise)
