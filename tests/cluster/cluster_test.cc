@@ -1,5 +1,6 @@
-// Tests for story clustering (include/samestory/cluster.h, src/cluster/cluster.cc, knn_graph.cc and the FAISS
-// wrapper src/cluster/knn_index.cc), on synthetic sparse vectors built here with fixed seeds.
+// Tests for story clustering (include/samestory/cluster.h, src/cluster/cluster.cc and
+// knn_graph.cc, the FAISS wrapper src/cluster/knn_index.cc), on synthetic sparse vectors built
+// here with fixed seeds.
 //
 // 1. Planted groups: 10 groups x 8 near-parallel documents (a group topic vector plus small noise)
 //    mixed with 20 unrelated documents, in a shuffled order, are recovered exactly; labels are the

@@ -33,7 +33,9 @@ TEST(RadixSortTest, MatchesStableSort) {
                         uint64_t{0x3F} << 32}) {
     SCOPED_TRACE(mask);
     std::vector<Item> items;
-    for (uint32_t i = 0; i < 5000; ++i) items.push_back({rng() & mask & (rng() | ~uint64_t{0x0F}), i});
+    for (uint32_t i = 0; i < 5000; ++i) {
+      items.push_back({rng() & mask & (rng() | ~uint64_t{0x0F}), i});
+    }
     ExpectSortedLikeStableSort(items, 64);
   }
   // 32-bit keys sorted in 32 bits.
