@@ -10,16 +10,24 @@
 
 namespace samestory::internal {
 
-// `f` returns a Status or a Result<T>.
-template <typename F>
-auto Guarded(F&& f) -> decltype(f()) {
+// `f` returns a Status or a Result<T>. An escaping exception becomes a Status, given to
+// `on_exception`, whose Status is returned.
+template <typename F, typename OnException>
+auto Guarded(F&& f, OnException&& on_exception) -> decltype(f()) {
+  Status failed;
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    return Status::Internal("out of memory");
+    failed = Status::Internal("out of memory");
   } catch (const std::exception& e) {
-    return Status::Internal(e.what());
+    failed = Status::Internal(e.what());
   }
+  return on_exception(failed);
+}
+
+template <typename F>
+auto Guarded(F&& f) -> decltype(f()) {
+  return Guarded(f, [](const Status& s) { return s; });
 }
 
 }  // namespace samestory::internal

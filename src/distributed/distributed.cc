@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cluster/graph_split.h"
+#include "core/guarded.h"
 #include "distributed/group.h"
 #include "distributed/record_codec.h"
 #include "io/json_writer.h"
@@ -340,16 +341,10 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
 // where the others wait for it in a collective, so the group is ended (Communicator::Abort).
 template <typename F>
 auto GuardedRank(Communicator& comm, F&& f) -> decltype(f()) {
-  Status failed;
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    failed = Status::Internal("out of memory");
-  } catch (const std::exception& e) {
-    failed = Status::Internal(e.what());
-  }
-  comm.Abort(failed);
-  return Status::Internal("rank " + std::to_string(comm.rank()) + ": " + failed.message());
+  return internal::Guarded(f, [&](const Status& failed) {
+    comm.Abort(failed);
+    return Status::Internal("rank " + std::to_string(comm.rank()) + ": " + failed.message());
+  });
 }
 
 }  // namespace
