@@ -9,6 +9,8 @@
 // rule and the copy rule (TooFarApart, JudgeCopy, with the run's title frequencies and rare
 // threshold), the representative (a group's earliest member in that order: the union-find root),
 // the member's kind (MemberKind) and the record lines (AppendRecordLines, AppendPairLines).
+// A rank's state is ShuffleShare (shuffle_share.h); stage 4, the candidates, is
+// shuffle_candidates.cc.
 #include <fcntl.h>
 #include <omp.h>
 #include <sys/stat.h>
@@ -19,19 +21,17 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
-#include <iterator>
 #include <numeric>
 #include <optional>
-#include <tuple>
 #include <unordered_map>
 
-#include "core/radix_sort.h"
 #include "dedup/bucket_pairs.h"
 #include "dedup/evidence.h"
 #include "distributed/forest.h"
 #include "distributed/group.h"
 #include "distributed/messages.h"
 #include "distributed/ordered_output.h"
+#include "distributed/shuffle_share.h"
 #include "io/json_writer.h"
 #include "io/temp_file.h"
 #include "pipeline/fingerprint_pass.h"
@@ -46,70 +46,18 @@ double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-constexpr uint8_t kExcluded = 0, kShort = 1, kFull = 2;
 // Candidates judged a round: the other records' evidence in memory at once is at most this many
 // records' (about 1 KB each).
 constexpr size_t kJudgeChunk = size_t{1} << 19;
 // Band entries (24 bytes, held about four times over while they are shuffled: about 250 MB) a
 // rank sends in one round at most.
 constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 21;
-constexpr int64_t kUndated = kNoBucketTime;
 
 
-// This rank's share of the run, in input order.
-struct Local {
-  std::optional<Layout> layout;  // which rank holds which record
-  int size = 1, rank = 0;
-  size_t columns = 0;
-  DedupResult out;  // ids, lines, errors, warnings, is_short; the groups once known
-  std::vector<uint8_t> kind;
-  std::vector<int64_t> date;  // kUndated when undated
-  std::vector<uint32_t> words;
-  std::vector<uint64_t> text_hash;  // short documents' identity
-  std::vector<uint32_t> keys;       // (records, columns): band keys then anchors; 0 = no key
-  std::vector<uint32_t> title;      // title words (token & kTitleWord) of record i:
-  std::vector<uint64_t> title_end;  //   [title_end[i - 1], title_end[i])
-  std::vector<uint64_t> offset;     // evidence in `spill`
-  std::vector<uint32_t> bytes;
-  std::unique_ptr<TempFile> spill;
-  std::unordered_map<uint32_t, uint32_t> title_df;  // the run's, for this rank's title words
-
-  // The run's document frequency of each of record i's title words (what JudgeCopy reads).
-  void TitleDf(size_t i, std::vector<uint32_t>* out) const {
-    out->clear();
-    for (uint64_t t = i == 0 ? 0 : title_end[i - 1]; t < title_end[i]; ++t) {
-      const auto it = title_df.find(title[t]);
-      out->push_back(it == title_df.end() ? 0 : it->second);
-    }
-  }
-  uint64_t input_records = 0;                       // the whole input's
-  PassTimes times;
-
-  size_t size_local() const { return kind.size(); }
-  uint64_t Global(size_t i) const { return layout->Global(i); }
-  size_t LocalOf(uint64_t k) const { return static_cast<size_t>(layout->LocalOf(k)); }
-  int Holder(uint64_t k) const { return layout->Holder(k); }
-  std::optional<UnixSeconds> Date(size_t i) const {
-    return date[i] == kUndated ? std::nullopt : std::optional<UnixSeconds>(date[i]);
-  }
-  Status Load(size_t i, std::string* buffer) const {
-    buffer->resize(bytes[i]);
-    return spill->Read(offset[i], bytes[i], buffer->data());
-  }
-  // Record i's evidence (read back from the spill file) into *e.
-  Status LoadEvidence(size_t i, std::string* buffer, Evidence* e) const {
-    if (Status s = Load(i, buffer); !s.ok()) return s;
-    if (!DecodeEvidence(*buffer, &e->fingerprint)) {
-      return Status::Internal("a fingerprint read back from the temporary file is damaged");
-    }
-    TitleDf(i, &e->title_df);
-    return Status::OK();
-  }
-};
 
 // Stage 1: this rank's share read, fingerprinted and kept (evidence spilled to a temporary file).
 Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& options,
-                        const LshBanding& banding, Local* local) {
+                        const LshBanding& banding, ShuffleShare* local) {
   auto spill = TempFile::Create("distributed evidence");
   if (!spill.ok()) return spill.status();
   local->spill = std::move(spill.value());
@@ -121,7 +69,7 @@ Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& o
   if (!records.ok()) return records.status();
   std::string scratch;
   auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>*) {
-    Local& m = *local;
+    ShuffleShare& m = *local;
     m.out.ids.push_back(std::move(doc.id));
     m.out.lines.push_back(doc.line);
     m.out.errors.push_back(std::move(doc.error));
@@ -159,7 +107,7 @@ Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& o
 // Stage 2: ids checked across the ranks. Each id's hash goes to its owner, which keeps the
 // first record (input order) and tells the holders of the later ones (the reader's rule and
 // message, IdRegistry).
-Status CheckIds(Counted& group, Local* m) {
+Status CheckIds(Counted& group, ShuffleShare* m) {
   const int size = m->size;
   Status status;  // a local failure is reported after the stage's collectives
   std::vector<std::string> send(static_cast<size_t>(size));
@@ -216,7 +164,7 @@ Status CheckIds(Counted& group, Local* m) {
 
 // Stage 3: the run's document frequency of every title word this rank's records hold: counts
 // summed at the words' owners, then asked back.
-Status SumTitleFrequencies(Counted& group, Local* m) {
+Status SumTitleFrequencies(Counted& group, ShuffleShare* m) {
   const size_t size = static_cast<size_t>(m->size);
   Status status;  // a local failure is reported after the stage's collectives
   std::unordered_map<uint32_t, uint32_t> mine;
@@ -265,137 +213,6 @@ Status SumTitleFrequencies(Counted& group, Local* m) {
   return status;
 }
 
-// Stage 4: candidates. Band keys (and short texts' identities) go to owner ranks by hash; each
-// owner applies the bucket rule to its buckets in the windowing order; each pair goes to the
-// holder of its first record, which keeps it once.
-struct BandEntry {
-  uint32_t column, key;
-  int64_t date;
-  uint64_t record;
-  auto tie() const { return std::tie(column, key, date, record); }
-};
-struct ShortEntry {
-  uint64_t hash;
-  int64_t date;
-  uint64_t record;
-  auto tie() const { return std::tie(hash, date, record); }
-};
-
-// Folds a round's pairs (sorted, distinct) into *all (sorted, distinct).
-void Fold(std::vector<std::pair<uint64_t, uint64_t>>* round,
-          std::vector<std::pair<uint64_t, uint64_t>>* all) {
-  std::sort(round->begin(), round->end());
-  round->erase(std::unique(round->begin(), round->end()), round->end());
-  std::vector<std::pair<uint64_t, uint64_t>> merged;
-  merged.reserve(all->size() + round->size());
-  std::set_union(all->begin(), all->end(), round->begin(), round->end(),
-                 std::back_inserter(merged));
-  all->swap(merged);
-  round->clear();
-}
-
-// `columns_per_round` key columns a round (short texts in the first), so that a rank's entries
-// in flight stay bounded however many documents it holds.
-Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group,
-                                                                  const LshBanding& banding,
-                                                                  size_t columns_per_round,
-                                                                  Local* m) {
-  const size_t size = static_cast<size_t>(m->size);
-  const size_t window = static_cast<size_t>(banding.options().bucket_window);
-  const int64_t max_gap = banding.options().max_gap;
-  Status status;  // a local failure is reported after the stage's collectives
-  std::vector<std::pair<uint64_t, uint64_t>> out, round_pairs;
-  std::vector<BandEntry> bands, scratch;
-  std::vector<ShortEntry> shorts;
-  for (size_t c0 = 0; c0 < std::max<size_t>(m->columns, 1); c0 += columns_per_round) {
-    const size_t c1 = std::min(m->columns, c0 + columns_per_round);
-    std::vector<std::string> send(size);
-    for (size_t i = 0; i < m->size_local(); ++i) {
-      const uint64_t k = m->Global(i);
-      if (m->kind[i] == kFull) {
-        for (size_t c = c0; c < c1; ++c) {
-          const uint32_t key = m->keys[i * m->columns + c];
-          if (key == 0) continue;
-          const BandEntry e{static_cast<uint32_t>(c), key, m->date[i], k};
-          std::string& to =
-              send[static_cast<size_t>(OwnerOf((uint64_t{e.column} << 32) | key, m->size))];
-          to.push_back('b');
-          Put(&to, e);
-        }
-      } else if (m->kind[i] == kShort && c0 == 0) {
-        const ShortEntry e{m->text_hash[i], m->date[i], k};
-        std::string& to = send[static_cast<size_t>(OwnerOf(e.hash, m->size))];
-        to.push_back('s');
-        Put(&to, e);
-      }
-    }
-    auto got = group.AllToAll(std::move(send));
-    if (!got.ok()) return got.status();
-    for (std::string& from : got.value()) {
-      Cursor in(from);
-      while (!in.empty()) {
-        const char tag = in.Get<char>();
-        if (tag == 'b') bands.push_back(in.Get<BandEntry>());
-        else if (tag == 's') shorts.push_back(in.Get<ShortEntry>());
-        else break;
-      }
-      if (!in.ok() || !in.empty()) status = Damaged();
-      std::string().swap(from);
-    }
-    std::vector<std::string> pairs(size);
-    auto emit = [&](uint64_t x, uint64_t y) {
-      const uint64_t a = std::min(x, y), b = std::max(x, y);
-      std::string& to = pairs[static_cast<size_t>(m->Holder(a))];
-      Put(&to, a);
-      Put(&to, b);
-    };
-    // Buckets by (column, key) with a radix sort, then each bucket's members in the windowing
-    // order (date, then input position).
-    RadixSortBy(&bands, &scratch, 64,
-                [](const BandEntry& e) { return (uint64_t{e.column} << 32) | e.key; });
-    for (size_t i = 0; i < bands.size();) {
-      size_t j = i + 1;
-      while (j < bands.size() && bands[j].column == bands[i].column &&
-             bands[j].key == bands[i].key) {
-        ++j;
-      }
-      if (j - i > 1) {
-        std::sort(bands.begin() + static_cast<std::ptrdiff_t>(i),
-                  bands.begin() + static_cast<std::ptrdiff_t>(j),
-                  [](const BandEntry& l, const BandEntry& r) { return l.tie() < r.tie(); });
-      }
-      const BandEntry* b = bands.data() + i;
-      EmitBucketPairs(
-          j - i, window, max_gap, [&](size_t x) { return b[x].record; },
-          [&](size_t x) { return b[x].date; }, emit);
-      i = j;
-    }
-    bands.clear();
-    // Short texts: identical ones, consecutive in date order (as DuplicateFinder pairs them).
-    std::sort(shorts.begin(), shorts.end(),
-              [](const ShortEntry& l, const ShortEntry& r) { return l.tie() < r.tie(); });
-    for (size_t i = 1; i < shorts.size(); ++i) {
-      if (shorts[i].hash == shorts[i - 1].hash) emit(shorts[i - 1].record, shorts[i].record);
-    }
-    shorts.clear();
-    auto mine = group.AllToAll(std::move(pairs));
-    if (!mine.ok()) return mine.status();
-    for (std::string& from : mine.value()) {
-      Cursor in(from);
-      while (!in.empty()) {
-        const uint64_t a = in.Get<uint64_t>(), b = in.Get<uint64_t>();
-        round_pairs.emplace_back(a, b);
-      }
-      if (!in.ok()) status = Damaged();
-      std::string().swap(from);
-    }
-    Fold(&round_pairs, &out);
-  }
-  std::vector<uint32_t>().swap(m->keys);
-  if (!status.ok()) return status;
-  return out;
-}
-
 // What a rank needs of another's record: its date, word count, id and evidence.
 struct Remote {
   int64_t date = kUndated;
@@ -417,7 +234,7 @@ struct Remote {
 };
 
 // Fetches `wanted` (records, any rank's, sorted and distinct) from their holders.
-Result<std::unordered_map<uint64_t, Remote>> Fetch(Counted& group, const Local& m,
+Result<std::unordered_map<uint64_t, Remote>> Fetch(Counted& group, const ShuffleShare& m,
                                                    const std::vector<uint64_t>& wanted) {
   const size_t size = static_cast<size_t>(m.size);
   std::vector<std::string> ask(size);
@@ -489,7 +306,7 @@ struct Judged {
 // One chunk of candidates [begin, end), with the other records' evidence fetched.
 Status JudgeChunk(const DedupOptions& options, uint32_t rare, int threads,
                   const std::vector<std::pair<uint64_t, uint64_t>>& candidates, size_t begin,
-                  size_t end, const std::unordered_map<uint64_t, Remote>& remote, const Local& m,
+                  size_t end, const std::unordered_map<uint64_t, Remote>& remote, const ShuffleShare& m,
                   Judged* judged) {
   std::vector<CopyVerdict> verdicts(end - begin);
   std::vector<Status> errors(static_cast<size_t>(threads));
@@ -560,7 +377,7 @@ Status JudgeChunk(const DedupOptions& options, uint32_t rare, int threads,
 // at a time); every rank takes part in as many rounds as the rank with the most candidates.
 Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rare, int threads,
                        const std::vector<std::pair<uint64_t, uint64_t>>& candidates,
-                       size_t chunk, const Local& m, Judged* judged) {
+                       size_t chunk, const ShuffleShare& m, Judged* judged) {
   const size_t count = candidates.size();
   auto all = group.AllGather(std::to_string((count + chunk - 1) / chunk));
   if (!all.ok()) return all.status();
@@ -596,7 +413,7 @@ Status JudgeCandidates(Counted& group, const DedupOptions& options, uint32_t rar
 //
 // Representatives of this rank's grouped records (record -> its group's representative), and
 // on rank 0 the number of groups and of records in them.
-Status MergeGroups(Counted& group, const std::vector<Edge>& accepted, const Local& m,
+Status MergeGroups(Counted& group, const std::vector<Edge>& accepted, const ShuffleShare& m,
                    std::unordered_map<uint64_t, uint64_t>* representative, uint64_t* groups,
                    uint64_t* in_groups) {
   const int size = m.size, rank = m.rank;
@@ -650,7 +467,7 @@ Status MergeGroups(Counted& group, const std::vector<Edge>& accepted, const Loca
 // representative (an index into m->out.ids: the rank's records, then the representatives'
 // ids appended), kind and score.
 Status MeasureMembers(Counted& group, const DedupOptions& options,
-                      const std::unordered_map<uint64_t, uint64_t>& representative, Local* m,
+                      const std::unordered_map<uint64_t, uint64_t>& representative, ShuffleShare* m,
                       std::unordered_map<uint64_t, uint32_t>* id_index) {
   const size_t n = m->size_local();
   DedupResult& out = m->out;
@@ -750,7 +567,7 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
       !s.ok()) {
     return s;
   }
-  Local m;
+  ShuffleShare m;
   m.layout = opened.layout;
   m.size = comm.size();
   m.rank = comm.rank();

@@ -1,0 +1,93 @@
+// The distributed LSH dedup's state on a rank (dedup_shuffle.cc) and its candidate stage
+// (shuffle_candidates.cc). Internal.
+#ifndef SAMESTORY_DISTRIBUTED_SHUFFLE_SHARE_H_
+#define SAMESTORY_DISTRIBUTED_SHUFFLE_SHARE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "dedup/bucket_pairs.h"
+#include "dedup/evidence.h"
+#include "distributed/group.h"
+#include "io/temp_file.h"
+#include "pipeline/fingerprint_pass.h"
+#include "samestory/dedup.h"
+#include "samestory/lsh.h"
+
+namespace samestory::internal {
+
+// A record's kind in the shuffle: excluded (no evidence), a short text (paired by identity), or
+// banded.
+constexpr uint8_t kExcluded = 0, kShort = 1, kFull = 2;
+constexpr int64_t kUndated = kNoBucketTime;
+
+// This rank's share of the run, in input order: what the stages of DedupShuffled keep.
+struct ShuffleShare {
+  std::optional<Layout> layout;  // which rank holds which record
+  int size = 1, rank = 0;
+  size_t columns = 0;
+  DedupResult out;  // ids, lines, errors, warnings, is_short; the groups once known
+  std::vector<uint8_t> kind;
+  std::vector<int64_t> date;  // kUndated when undated
+  std::vector<uint32_t> words;
+  std::vector<uint64_t> text_hash;  // short documents' identity
+  std::vector<uint32_t> keys;       // (records, columns): band keys then anchors; 0 = no key
+  std::vector<uint32_t> title;      // title words (token & kTitleWord) of record i:
+  std::vector<uint64_t> title_end;  //   [title_end[i - 1], title_end[i])
+  std::vector<uint64_t> offset;     // evidence in `spill`
+  std::vector<uint32_t> bytes;
+  std::unique_ptr<TempFile> spill;
+  std::unordered_map<uint32_t, uint32_t> title_df;  // the run's, for this rank's title words
+
+  // The run's document frequency of each of record i's title words (what JudgeCopy reads).
+  void TitleDf(size_t i, std::vector<uint32_t>* out) const {
+    out->clear();
+    for (uint64_t t = i == 0 ? 0 : title_end[i - 1]; t < title_end[i]; ++t) {
+      const auto it = title_df.find(title[t]);
+      out->push_back(it == title_df.end() ? 0 : it->second);
+    }
+  }
+  uint64_t input_records = 0;                       // the whole input's
+  PassTimes times;
+
+  size_t size_local() const { return kind.size(); }
+  uint64_t Global(size_t i) const { return layout->Global(i); }
+  size_t LocalOf(uint64_t k) const { return static_cast<size_t>(layout->LocalOf(k)); }
+  int Holder(uint64_t k) const { return layout->Holder(k); }
+  std::optional<UnixSeconds> Date(size_t i) const {
+    return date[i] == kUndated ? std::nullopt : std::optional<UnixSeconds>(date[i]);
+  }
+  Status Load(size_t i, std::string* buffer) const {
+    buffer->resize(bytes[i]);
+    return spill->Read(offset[i], bytes[i], buffer->data());
+  }
+  // Record i's evidence (read back from the spill file) into *e.
+  Status LoadEvidence(size_t i, std::string* buffer, Evidence* e) const {
+    if (Status s = Load(i, buffer); !s.ok()) return s;
+    if (!DecodeEvidence(*buffer, &e->fingerprint)) {
+      return Status::Internal("a fingerprint read back from the temporary file is damaged");
+    }
+    TitleDf(i, &e->title_df);
+    return Status::OK();
+  }
+};
+
+// Stage 4: candidates. Band keys (and short texts' identities) go to owner ranks by hash; each
+// owner applies the bucket rule to its buckets in the windowing order; each pair (a < b, global
+// input positions) goes to the holder of a, which keeps it once. Sorted, distinct. Takes
+// `columns_per_round` key columns a round (short texts in the first), so that a rank's entries
+// in flight stay bounded however many documents it holds; frees m->keys. Collective.
+Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group,
+                                                                  const LshBanding& banding,
+                                                                  size_t columns_per_round,
+                                                                  ShuffleShare* m);
+
+}  // namespace samestory::internal
+
+#endif  // SAMESTORY_DISTRIBUTED_SHUFFLE_SHARE_H_
