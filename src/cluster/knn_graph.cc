@@ -93,8 +93,6 @@ class GraphBuilder {
     dated_ = 0;
     while (dated_ < n_ && dates_[order_[dated_]]) ++dated_;
     slot_of_.assign(n_, -1);
-    best_.resize(n_ * static_cast<size_t>(options_.knn));
-    best_count_.assign(n_, 0);
 
     SingleThreadedBlas blas_guard(true);  // our threads parallelise; BLAS must not too
     if (!all_pairs_ && factory_ == "Flat") {
@@ -103,12 +101,7 @@ class GraphBuilder {
       return s;
     }
     omp_set_num_threads(threads_);
-    std::vector<Edge> edges;
-    for (size_t i = 0; i < n_; ++i) {
-      const Edge* mine = best_.data() + i * static_cast<size_t>(options_.knn);
-      edges.insert(edges.end(), mine, mine + best_count_[i]);
-    }
-    std::vector<Edge>().swap(best_);
+    std::vector<Edge> edges = std::move(edges_);
     if (split_) {  // the ranks' edges, gathered on rank 0
       std::vector<std::string> send(static_cast<size_t>(split_->size()));
       if (split_->rank() != 0) {
@@ -456,8 +449,8 @@ class GraphBuilder {
     {
       std::vector<float> dense(vocabulary_, 0.0f);
       std::vector<uint32_t> mine;
-      std::vector<Edge> found;
-#pragma omp for schedule(dynamic, 64)
+      std::vector<Edge> found, kept;
+#pragma omp for schedule(dynamic, 64) nowait
       for (int64_t p = static_cast<int64_t>(first); p < static_cast<int64_t>(last); ++p) {
         mine.clear();
         if (candidates == nullptr) {
@@ -468,7 +461,10 @@ class GraphBuilder {
           for (size_t r = 0; r < row_width && row[r] != UINT32_MAX; ++r) mine.push_back(row[r]);
         }
         Rescore(order_[static_cast<size_t>(p)], mine, &dense, &found);
+        kept.insert(kept.end(), found.begin(), found.end());
       }
+#pragma omp critical
+      edges_.insert(edges_.end(), kept.begin(), kept.end());
     }
     stats_.rescore_seconds += Since(t0);
   }
@@ -695,7 +691,8 @@ class GraphBuilder {
     return error;
   }
 
-  // Re-scores document i's candidates exactly and keeps its best `knn` (ties: smaller index). The
+  // Re-scores document i's candidates exactly; its best `knn` (ties: smaller index) are left in
+  // *found. The
   // document is scattered into `dense` over the vocabulary, so a candidate costs one lookup per
   // term it holds; the sum runs over common terms in id order, as SparseDot does.
   void Rescore(uint32_t i, const std::vector<uint32_t>& candidates, std::vector<float>* dense,
@@ -729,8 +726,7 @@ class GraphBuilder {
                         if (l.sim != r.sim) return l.sim > r.sim;
                         return (l.a == i ? l.b : l.a) < (r.a == i ? r.b : r.a);
                       });
-    std::copy_n(local.begin(), keep, best_.begin() + static_cast<size_t>(i) * options_.knn);
-    best_count_[i] = static_cast<uint16_t>(keep);
+    local.resize(keep);
   }
 
   VectorSource& source_;
@@ -751,8 +747,9 @@ class GraphBuilder {
   size_t held_ = 0;
   size_t loaded_lo_ = 0, loaded_hi_ = 0;
   uint32_t vocabulary_ = 0;
-  std::vector<Edge> best_;              // n x knn
-  std::vector<uint16_t> best_count_;
+  // Every re-scored document's best `knn` (in any order: Build sorts them), a copy of an edge
+  // found from both ends included.
+  std::vector<Edge> edges_;
   GraphSplit* const split_;   // split runs: the group; else null
   WindowVectors* const receive_;        // split runs, ranks but 0: where the window arrives
 };
