@@ -57,7 +57,8 @@ constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 21;
 
 // Stage 1: this rank's share read, fingerprinted and kept (evidence spilled to a temporary file).
 Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& options,
-                        const LshBanding& banding, ShuffleShare* local) {
+                        const LshBanding& banding, const TermExtractor* extractor,
+                        ShuffleShare* local) {
   auto spill = TempFile::Create("distributed evidence");
   if (!spill.ok()) return spill.status();
   local->spill = std::move(spill.value());
@@ -67,9 +68,18 @@ Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& o
   auto records = JsonlReader::FromRecords(
       [source](SuppliedRecord* r, bool* done) { return source->Next(r, done); }, reader);
   if (!records.ok()) return records.status();
+  if (extractor != nullptr) {
+    if (Status s = local->terms.Open(); !s.ok()) return s;
+  }
   std::string scratch;
-  auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>*) {
+  auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>* terms) {
     ShuffleShare& m = *local;
+    if (extractor != nullptr) {  // as GroupBuilder::Add keeps them
+      m.titles.push_back(std::move(doc.title));
+      m.dates.push_back(doc.date);
+      static const std::vector<TermCount> kNone;
+      m.terms.Add(fp != nullptr && terms != nullptr ? *terms : kNone);
+    }
     m.out.ids.push_back(std::move(doc.id));
     m.out.lines.push_back(doc.line);
     m.out.errors.push_back(std::move(doc.error));
@@ -95,12 +105,15 @@ Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& o
     m.title_end.push_back(m.title.size());
     return Status::OK();
   };
-  if (Status s = FingerprintRecords(*records.value(), options, nullptr, RunHooks{}, sink,
-                                    &local->times, nullptr);
+  if (Status s = FingerprintRecords(*records.value(), options, extractor, RunHooks{}, sink,
+                                    &local->times, extractor ? &local->spellings : nullptr);
       !s.ok()) {
     return s;
   }
   local->input_records = opened.InputRecords();
+  if (extractor != nullptr) {
+    if (Status s = local->terms.Finish(); !s.ok()) return s;
+  }
   return local->spill->Flush();
 }
 
@@ -535,6 +548,140 @@ uint64_t Sum(const std::vector<std::string>& all, size_t field) {
 
 }  // namespace
 
+Status FindCopies(Counted& group, std::string_view input, const DedupPipelineOptions& run,
+                  const TermExtractor* extractor, const RecordReporter& reporter,
+                  FoundCopies* found) {
+  const Clock::time_point start = Clock::now();
+  RankSummary& me = group.me();
+  ShuffleShare& m = found->m;
+  Status status;
+  std::optional<LshBanding> banding;
+  auto b = DedupBanding(run.dedup, run.fingerprint);
+  if (b.ok()) banding.emplace(std::move(b.value()));
+  else status = b.status();
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  found->lsh = banding->params();
+
+  OpenedShare opened;
+  if (Status s = OpenShare(group, input, run.batch_size, run.reader.max_record_bytes, &opened);
+      !s.ok()) {
+    return s;
+  }
+  m.layout = opened.layout;
+  m.size = group.comm().size();
+  m.rank = group.comm().rank();
+  m.columns = CandidateKeyCount(*banding, run.fingerprint);
+  status = FingerprintLocal(opened, run, *banding, extractor, &m);
+  me.records = m.size_local();
+  me.fingerprint_seconds = Since(start);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  if (Status s = group.SameInput(m.input_records); !s.ok()) return s;
+
+  const Clock::time_point t0 = Clock::now();
+  if (run.reader.reject_duplicate_ids) status = CheckIds(group, &m);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  for (size_t i = 0; i < m.size_local(); ++i) {
+    const bool error = !m.out.errors[i].empty(), warning = !m.out.warnings[i].empty();
+    found->bad += error;
+    found->warnings += warning;
+    found->shorts += m.kind[i] == kShort;
+    if ((error || warning) && reporter) {
+      Document d;
+      d.id = m.out.ids[i];
+      d.line = m.out.lines[i];
+      d.error = m.out.errors[i];
+      d.warning = m.out.warnings[i];
+      reporter(d);
+    }
+  }
+  if (Status s = group.Agree(SumTitleFrequencies(group, &m)); !s.ok()) return s;
+  // Key columns a round: a rank's share of the entries within the budget (the same on every
+  // rank: it depends only on the whole input's size).
+  const uint64_t limit = run.memory_limit > 0 ? run.memory_limit : PhysicalMemory() / 2;
+  found->limit = limit;
+  const uint64_t entries_per_round = std::min<uint64_t>(
+      kBandEntriesPerRound, std::max<uint64_t>(limit / 256, uint64_t{1} << 12));
+  const uint64_t per_rank = m.input_records / static_cast<uint64_t>(m.size) + 1;
+  const size_t columns_per_round =
+      static_cast<size_t>(std::max<uint64_t>(1, entries_per_round / per_rank));
+  auto candidates = FindCandidates(group, *banding, columns_per_round, &m);
+  if (Status s = group.Agree(candidates.status()); !s.ok()) return s;
+  const uint32_t rare = static_cast<uint32_t>(m.input_records / 1000);  // DuplicateFinder's
+  found->threads = std::max(1, m.times.threads);
+  Judged judged;
+  // Candidates a judging round: their fetched evidence (about 1 KB a record) within the budget.
+  const size_t judge_chunk =
+      static_cast<size_t>(std::min<uint64_t>(kJudgeChunk, std::max<uint64_t>(1024, limit / 4096)));
+  status = JudgeCandidates(group, run.dedup, rare, found->threads, candidates.value(),
+                           judge_chunk, m, &judged);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  std::unordered_map<uint64_t, uint64_t> representative;
+  status = MergeGroups(group, judged.accepted, m, &representative, &found->groups,
+                       &found->in_groups);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  std::vector<Edge>().swap(judged.accepted);
+  std::unordered_map<uint64_t, uint32_t> id_index;
+  status = MeasureMembers(group, run.dedup, representative, &m, &id_index);
+  if (Status s = group.Agree(status); !s.ok()) return s;
+  found->representative = std::move(representative);
+  found->candidates = judged.candidates;
+  found->accepted = judged.candidates - std::accumulate(judged.rejected.begin(),
+                                                        judged.rejected.end(), uint64_t{0});
+  found->rejected = judged.rejected;
+  if (run.dedup.collect_pairs) {
+    const auto& pairs = candidates.value();
+    for (size_t n = 0; n < pairs.size(); ++n) {
+      const auto& [a, b] = pairs[n];
+      judged.pairs[n].a = static_cast<uint32_t>(m.LocalOf(a));
+      if (m.Holder(b) == m.rank) {
+        judged.pairs[n].b = static_cast<uint32_t>(m.LocalOf(b));
+      } else {
+        auto [it, inserted] = id_index.try_emplace(b, static_cast<uint32_t>(m.out.ids.size()));
+        if (inserted) m.out.ids.push_back(judged.ids.at(b));
+        judged.pairs[n].b = it->second;
+      }
+    }
+    m.out.pairs = std::move(judged.pairs);
+  }
+  found->group_seconds = Since(t0);
+  me.exchange_seconds = found->group_seconds;
+  return Status::OK();
+}
+
+Result<DedupSummary> SumCopies(Counted& group, const FoundCopies& found) {
+  const ShuffleShare& m = found.m;
+  std::string mine;
+  for (uint64_t v : {found.bad, found.warnings, found.shorts, found.candidates, found.accepted,
+                     m.spill->size(), m.times.input_bytes, RecordBytes(m.out, m.size_local())}) {
+    Put(&mine, v);
+  }
+  for (size_t r : found.rejected) Put(&mine, static_cast<uint64_t>(r));
+  auto all = group.AllGather(std::move(mine));
+  if (!all.ok()) return all.status();
+  DedupSummary s;
+  s.articles = m.input_records;
+  // Byte ranges: each rank read its own; else every rank read all of it.
+  s.input_bytes = m.layout->contiguous() ? Sum(all.value(), 6) : m.times.input_bytes;
+  s.bad_records = Sum(all.value(), 0);
+  s.warnings = Sum(all.value(), 1);
+  s.short_articles = Sum(all.value(), 2);
+  s.candidates = Sum(all.value(), 3);
+  s.accepted = Sum(all.value(), 4);
+  s.memory.spilled_evidence = Sum(all.value(), 5);
+  s.rejected.assign(found.rejected.size(), 0);
+  s.memory.records = Sum(all.value(), 7);  // every rank's, summed (each holds its own)
+  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 8 + r);
+  s.groups = found.groups;
+  s.articles_in_groups = found.in_groups;
+  s.lsh = found.lsh;
+  s.threads = found.threads;
+  s.seconds = m.times.seconds;
+  s.seconds.group = found.group_seconds;
+  s.memory.band_keys = m.input_records * m.columns * sizeof(uint32_t);
+  s.memory.limit = found.limit;
+  return s;
+}
+
 Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_view input,
                                               const DedupOutputs& outputs,
                                               const DedupPipelineOptions& options,
@@ -554,93 +701,10 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
     // mpirun gives standard input to rank 0 alone: the ranks would read different inputs.
     status = Status::InvalidArgument("a distributed run reads a file, not standard input");
   }
-  std::optional<LshBanding> banding;
-  if (status.ok()) {
-    auto b = DedupBanding(run.dedup, run.fingerprint);
-    if (b.ok()) banding.emplace(std::move(b.value()));
-    else status = b.status();
-  }
   if (Status s = group.Agree(status); !s.ok()) return s;
-
-  OpenedShare opened;
-  if (Status s = OpenShare(group, input, run.batch_size, run.reader.max_record_bytes, &opened);
-      !s.ok()) {
-    return s;
-  }
-  ShuffleShare m;
-  m.layout = opened.layout;
-  m.size = comm.size();
-  m.rank = comm.rank();
-  m.columns = CandidateKeyCount(*banding, run.fingerprint);
-  status = FingerprintLocal(opened, run, *banding, &m);
-  me.records = m.size_local();
-  me.fingerprint_seconds = Since(start);
-  if (Status s = group.Agree(status); !s.ok()) return s;
-  if (Status s = group.SameInput(m.input_records); !s.ok()) return s;
-
-  const Clock::time_point t0 = Clock::now();
-  if (run.reader.reject_duplicate_ids) status = CheckIds(group, &m);
-  if (Status s = group.Agree(status); !s.ok()) return s;
-  uint64_t bad = 0, warnings = 0, shorts = 0;
-  for (size_t i = 0; i < m.size_local(); ++i) {
-    const bool error = !m.out.errors[i].empty(), warning = !m.out.warnings[i].empty();
-    bad += error;
-    warnings += warning;
-    shorts += m.kind[i] == kShort;
-    if ((error || warning) && reporter) {
-      Document d;
-      d.id = m.out.ids[i];
-      d.line = m.out.lines[i];
-      d.error = m.out.errors[i];
-      d.warning = m.out.warnings[i];
-      reporter(d);
-    }
-  }
-  if (Status s = group.Agree(SumTitleFrequencies(group, &m)); !s.ok()) return s;
-  // Key columns a round: a rank's share of the entries within the budget (the same on every
-  // rank: it depends only on the whole input's size).
-  const uint64_t limit = run.memory_limit > 0 ? run.memory_limit : PhysicalMemory() / 2;
-  const uint64_t entries_per_round = std::min<uint64_t>(
-      kBandEntriesPerRound, std::max<uint64_t>(limit / 256, uint64_t{1} << 12));
-  const uint64_t per_rank = m.input_records / static_cast<uint64_t>(m.size) + 1;
-  const size_t columns_per_round =
-      static_cast<size_t>(std::max<uint64_t>(1, entries_per_round / per_rank));
-  auto candidates = FindCandidates(group, *banding, columns_per_round, &m);
-  if (Status s = group.Agree(candidates.status()); !s.ok()) return s;
-  const uint32_t rare = static_cast<uint32_t>(m.input_records / 1000);  // DuplicateFinder's
-  const int threads = std::max(1, m.times.threads);
-  Judged judged;
-  // Candidates a judging round: their fetched evidence (about 1 KB a record) within the budget.
-  const size_t judge_chunk =
-      static_cast<size_t>(std::min<uint64_t>(kJudgeChunk, std::max<uint64_t>(1024, limit / 4096)));
-  status = JudgeCandidates(group, run.dedup, rare, threads, candidates.value(), judge_chunk, m,
-                           &judged);
-  if (Status s = group.Agree(status); !s.ok()) return s;
-  std::unordered_map<uint64_t, uint64_t> representative;
-  uint64_t groups = 0, in_groups = 0;
-  status = MergeGroups(group, judged.accepted, m, &representative, &groups, &in_groups);
-  if (Status s = group.Agree(status); !s.ok()) return s;
-  std::vector<Edge>().swap(judged.accepted);
-  std::unordered_map<uint64_t, uint32_t> id_index;
-  status = MeasureMembers(group, run.dedup, representative, &m, &id_index);
-  if (Status s = group.Agree(status); !s.ok()) return s;
-  if (run.dedup.collect_pairs) {
-    const auto& pairs = candidates.value();
-    for (size_t n = 0; n < pairs.size(); ++n) {
-      const auto& [a, b] = pairs[n];
-      judged.pairs[n].a = static_cast<uint32_t>(m.LocalOf(a));
-      if (m.Holder(b) == m.rank) {
-        judged.pairs[n].b = static_cast<uint32_t>(m.LocalOf(b));
-      } else {
-        auto [it, inserted] = id_index.try_emplace(b, static_cast<uint32_t>(m.out.ids.size()));
-        if (inserted) m.out.ids.push_back(judged.ids.at(b));
-        judged.pairs[n].b = it->second;
-      }
-    }
-    m.out.pairs = std::move(judged.pairs);
-  }
-  const double group_seconds = Since(t0);
-  me.exchange_seconds = group_seconds;
+  FoundCopies found;
+  if (Status s = FindCopies(group, input, run, nullptr, reporter, &found); !s.ok()) return s;
+  ShuffleShare& m = found.m;
 
   // The output: the rank's records (and pairs) batch by batch, at their places in the files.
   const Clock::time_point t1 = Clock::now();
@@ -678,49 +742,20 @@ Result<DistributedDedupSummary> DedupShuffled(Communicator& comm, std::string_vi
   me.rest_seconds = Since(t1);
 
   // The summary: rank 0's, with every rank's counts summed.
-  std::string mine;
-  for (uint64_t v : {uint64_t{bad}, warnings, shorts, judged.candidates,
-                     static_cast<uint64_t>(judged.candidates -
-                                           std::accumulate(judged.rejected.begin(),
-                                                           judged.rejected.end(), uint64_t{0})),
-                     m.spill->size(), m.times.input_bytes,
-                     RecordBytes(m.out, m.size_local())}) {
-    Put(&mine, v);
-  }
-  for (size_t r : judged.rejected) Put(&mine, static_cast<uint64_t>(r));
-  me.peak_rss = PeakRssBytes();
-  Put(&mine, me);
-  auto all = group.AllGather(std::move(mine));
-  if (!all.ok()) return all.status();
+  auto sum = SumCopies(group, found);
+  if (!sum.ok()) return sum.status();
   DistributedDedupSummary summary;
   DedupSummary& s = summary.run;
-  s.articles = m.input_records;
-  // Byte ranges: each rank read its own; else every rank read all of it.
-  s.input_bytes = m.layout->contiguous() ? Sum(all.value(), 6) : m.times.input_bytes;
-  s.bad_records = Sum(all.value(), 0);
-  s.warnings = Sum(all.value(), 1);
-  s.short_articles = Sum(all.value(), 2);
-  s.candidates = Sum(all.value(), 3);
-  s.accepted = Sum(all.value(), 4);
-  s.memory.spilled_evidence = Sum(all.value(), 5);
-  s.rejected.assign(judged.rejected.size(), 0);
-  s.memory.records = Sum(all.value(), 7);  // every rank's, summed (each holds its own)
-  for (size_t r = 0; r < s.rejected.size(); ++r) s.rejected[r] = Sum(all.value(), 8 + r);
-  s.groups = groups;
-  s.articles_in_groups = in_groups;
-  s.lsh = banding->params();
-  s.threads = threads;
-  s.seconds = m.times.seconds;
-  s.seconds.group = group_seconds;
+  s = std::move(sum.value());
   s.seconds.write = me.rest_seconds;
   s.seconds.total = Since(start);
-  s.memory.band_keys = m.input_records * m.columns * sizeof(uint32_t);
-  s.memory.limit = limit;
+  me.peak_rss = PeakRssBytes();
   s.memory.peak_rss = me.peak_rss;
-  const size_t skip = (8 + judged.rejected.size()) * sizeof(uint64_t);
-  for (const std::string& r : all.value()) {
+  auto ranks = group.AllGather(std::string(reinterpret_cast<const char*>(&me), sizeof(me)));
+  if (!ranks.ok()) return ranks.status();
+  for (const std::string& r : ranks.value()) {
     RankSummary& out = summary.ranks.emplace_back();
-    if (r.size() >= skip) std::memcpy(&out, r.data() + skip, std::min(r.size() - skip, sizeof(out)));
+    std::memcpy(&out, r.data(), std::min(r.size(), sizeof(out)));
   }
   return summary;
 }

@@ -17,6 +17,7 @@
 #include "core/guarded.h"
 #include "distributed/group.h"
 #include "distributed/record_codec.h"
+#include "distributed/shuffle_share.h"
 #include "io/json_writer.h"
 #include "io/temp_file.h"
 #include "pipeline/fingerprint_pass.h"
@@ -89,30 +90,6 @@ Status FingerprintShare(Communicator& comm, std::string_view input,
   return share->file->Flush();
 }
 
-std::string EncodeSpellings(const std::unordered_map<uint64_t, std::string>& spellings) {
-  std::string out;
-  for (const auto& [hash, text] : spellings) {
-    const uint32_t n = static_cast<uint32_t>(text.size());
-    out.append(reinterpret_cast<const char*>(&hash), sizeof(hash));
-    out.append(reinterpret_cast<const char*>(&n), sizeof(n));
-    out.append(text);
-  }
-  return out;
-}
-
-void DecodeSpellings(std::string_view in, std::unordered_map<uint64_t, std::string>* out) {
-  while (in.size() >= 12) {
-    uint64_t hash;
-    uint32_t n;
-    std::memcpy(&hash, in.data(), 8);
-    std::memcpy(&n, in.data() + 8, 4);
-    in.remove_prefix(12);
-    if (in.size() < n) return;
-    out->try_emplace(hash, std::string(in.substr(0, n)));
-    in.remove_prefix(n);
-  }
-}
-
 // Rank 0's pass over every rank's chunks, in input order, into *pass; other ranks send theirs.
 Status GatherPass(Counted& group, const EncodedShare& share, const DedupPipelineOptions& options,
                   bool terms, const RecordReporter& reporter, internal::Pass* pass) {
@@ -160,11 +137,11 @@ Status GatherPass(Counted& group, const EncodedShare& share, const DedupPipeline
   if (Status s = group.Agree(status); !s.ok()) return s;
   if (terms) {  // term spellings, for story summaries
     std::vector<std::string> send(static_cast<size_t>(size));
-    send[0] = EncodeSpellings(share.spellings);
+    send[0] = internal::EncodeSpellings(share.spellings);
     auto got = group.AllToAll(std::move(send));
     if (!got.ok()) return got.status();
     if (root) {
-      for (const std::string& s : got.value()) DecodeSpellings(s, &pass->spellings);
+      for (const std::string& s : got.value()) internal::DecodeSpellings(s, &pass->spellings);
     }
   }
   if (root) status = builder.Finish(share.times);
@@ -215,20 +192,27 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   }
   if (Status s = group.Agree(status); !s.ok()) return s;
 
-  EncodedShare share;
-  status = FingerprintShare(comm, input, options, extractor, &share);
-  me.records = share.records;
-  me.fingerprint_seconds = Since(start);
-  if (Status s = group.Agree(status); !s.ok()) return s;
-  if (Status s = group.SameInput(share.input_records); !s.ok()) return s;
-
-  Clock::time_point t0 = Clock::now();
   internal::Pass pass;
-  status = GatherPass(group, share, options, extractor != nullptr, reporter, &pass);
-  me.exchange_seconds = Since(t0);
-  share.file.reset();
+  if (extractor != nullptr && options.dedup.mode == DedupMode::kLsh) {
+    // Clustering's copies from the shuffled dedup: no fingerprint goes to rank 0.
+    if (Status s = internal::ShuffledPass(group, input, options, extractor, reporter, &pass);
+        !s.ok()) {
+      return s;
+    }
+    me.exchange_seconds = Since(start) - me.fingerprint_seconds;
+  } else {
+    EncodedShare share;
+    status = FingerprintShare(comm, input, options, extractor, &share);
+    me.records = share.records;
+    me.fingerprint_seconds = Since(start);
+    if (Status s = group.Agree(status); !s.ok()) return s;
+    if (Status s = group.SameInput(share.input_records); !s.ok()) return s;
+    Clock::time_point t0 = Clock::now();
+    status = GatherPass(group, share, options, extractor != nullptr, reporter, &pass);
+    me.exchange_seconds = Since(t0);
+  }
 
-  t0 = Clock::now();
+  const Clock::time_point t0 = Clock::now();
   Summary summary;
   GroupSplit split(group);
   if (root) {

@@ -26,6 +26,7 @@ class Counted {
  public:
   Counted(Communicator& comm, RankSummary* me) : comm_(comm), me_(me) {}
   Communicator& comm() { return comm_; }
+  RankSummary& me() { return *me_; }
 
   // Bytes to and from other ranks (a rank's message to itself is not traffic).
   Result<std::vector<std::string>> AllToAll(std::vector<std::string> send) {

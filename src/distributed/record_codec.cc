@@ -108,4 +108,28 @@ bool DecodeRecord(std::string_view* in, DecodedRecord* out) {
   return true;
 }
 
+std::string EncodeSpellings(const std::unordered_map<uint64_t, std::string>& spellings) {
+  std::string out;
+  for (const auto& [hash, text] : spellings) {
+    const uint32_t n = static_cast<uint32_t>(text.size());
+    out.append(reinterpret_cast<const char*>(&hash), sizeof(hash));
+    out.append(reinterpret_cast<const char*>(&n), sizeof(n));
+    out.append(text);
+  }
+  return out;
+}
+
+void DecodeSpellings(std::string_view in, std::unordered_map<uint64_t, std::string>* out) {
+  while (in.size() >= 12) {
+    uint64_t hash;
+    uint32_t n;
+    std::memcpy(&hash, in.data(), 8);
+    std::memcpy(&n, in.data() + 8, 4);
+    in.remove_prefix(12);
+    if (in.size() < n) return;
+    out->try_emplace(hash, std::string(in.substr(0, n)));
+    in.remove_prefix(n);
+  }
+}
+
 }  // namespace samestory::internal

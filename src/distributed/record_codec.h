@@ -4,8 +4,10 @@
 #ifndef SAMESTORY_DISTRIBUTED_RECORD_CODEC_H_
 #define SAMESTORY_DISTRIBUTED_RECORD_CODEC_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "samestory/document.h"
@@ -28,6 +30,11 @@ struct DecodedRecord {
 
 // Reads the record at the front of *in and advances it; false when the bytes are not a record.
 bool DecodeRecord(std::string_view* in, DecodedRecord* out);
+
+// Term spellings (term hash -> a stem's spelling, for story summaries) in a message, and back
+// (the first spelling of a hash is kept).
+std::string EncodeSpellings(const std::unordered_map<uint64_t, std::string>& spellings);
+void DecodeSpellings(std::string_view in, std::unordered_map<uint64_t, std::string>* out);
 
 }  // namespace samestory::internal
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dedup/bucket_pairs.h"
+#include "cluster/term_spill.h"
 #include "dedup/evidence.h"
 #include "distributed/group.h"
 #include "io/temp_file.h"
@@ -55,6 +56,11 @@ struct ShuffleShare {
   }
   uint64_t input_records = 0;                       // the whole input's
   PassTimes times;
+  // When terms are extracted (clustering), per record: its terms (spilled), title and date.
+  TermSpill terms;
+  std::vector<std::string> titles;
+  std::vector<std::optional<UnixSeconds>> dates;
+  std::unordered_map<uint64_t, std::string> spellings;  // term hash -> a stem's spelling
 
   size_t size_local() const { return kind.size(); }
   uint64_t Global(size_t i) const { return layout->Global(i); }
@@ -87,6 +93,42 @@ Result<std::vector<std::pair<uint64_t, uint64_t>>> FindCandidates(Counted& group
                                                                   const LshBanding& banding,
                                                                   size_t columns_per_round,
                                                                   ShuffleShare* m);
+
+// What stages 1-7 leave on a rank: its share with each record's duplicate group (m.out's
+// representative: a local index, or one of the ids appended for representatives held elsewhere;
+// kind, score), and what the summary sums.
+struct FoundCopies {
+  ShuffleShare m;
+  std::unordered_map<uint64_t, uint64_t> representative;  // grouped record -> its representative
+  uint64_t bad = 0, warnings = 0, shorts = 0;  // this rank's records'
+  uint64_t candidates = 0, accepted = 0;       // this rank's judged candidates
+  std::vector<size_t> rejected;                // by reason, this rank's
+  uint64_t groups = 0, in_groups = 0;          // the run's (rank 0)
+  LshParams lsh;
+  uint64_t limit = 0;  // the memory budget
+  int threads = 1;
+  double group_seconds = 0;
+};
+
+// Stages 1-7 of the distributed LSH dedup over `input`: each rank fingerprints its share (and,
+// with `extractor`, extracts its records' terms into m.terms, titles and dates), then ids, title
+// frequencies, candidates, judging, groups and members. Errors and warnings go to `reporter` on
+// the rank that holds the record. Sets group.me()'s records and seconds. Collective.
+Status FindCopies(Counted& group, std::string_view input, const DedupPipelineOptions& options,
+                  const TermExtractor* extractor, const RecordReporter& reporter,
+                  FoundCopies* found);
+
+// Rank 0's DedupSummary of a run FindCopies grouped, every rank's counts summed (no write or total
+// seconds, no peak RSS). Collective.
+Result<DedupSummary> SumCopies(Counted& group, const FoundCopies& found);
+
+// A cluster run's pass (pipeline/fingerprint_pass.h) on rank 0 from the shuffled dedup
+// (copies_pass.cc): FindCopies groups the copies across the ranks; rank 0 then receives, in
+// input order, every record's outcome, title, date and, when it gets a vector (a representative
+// or a partial copy), its terms. Returns a failure every rank shares (the first by rank).
+// REQUIRES: extractor. Collective.
+Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
+                    const TermExtractor* extractor, const RecordReporter& reporter, Pass* pass);
 
 }  // namespace samestory::internal
 

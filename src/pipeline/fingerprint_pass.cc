@@ -226,13 +226,17 @@ Status GroupBuilder::Finish(const PassTimes& times) {
   result.kind = std::move(groups.kind);
   result.score = std::move(groups.score);
   result.pairs = std::move(groups.pairs);
-  summary.memory.records += RecordBytes(result, result.size());
-  for (const std::string& title : pass_->titles) {
-    summary.memory.records += sizeof(std::string) + sizeof(std::optional<UnixSeconds>) +
-                              StringHeap(title);
-  }
+  summary.memory.records += PassRecordBytes(*pass_);
   result.input_status = times.input_status;
   return Status::OK();
+}
+
+uint64_t PassRecordBytes(const Pass& pass) {
+  uint64_t bytes = RecordBytes(pass.result, pass.result.size());
+  for (const std::string& title : pass.titles) {
+    bytes += sizeof(std::string) + sizeof(std::optional<UnixSeconds>) + StringHeap(title);
+  }
+  return bytes;
 }
 
 uint64_t RecordBytes(const DedupResult& result, size_t records) {

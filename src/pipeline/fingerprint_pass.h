@@ -73,6 +73,8 @@ Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& option
 // What the output needs of records [0, records) once their texts are gone (the summary's
 // memory.records): their ids, errors, warnings and groups.
 uint64_t RecordBytes(const DedupResult& result, size_t records);
+// What a pass holds of its records: RecordBytes, and the titles and dates kept for clustering.
+uint64_t PassRecordBytes(const Pass& pass);
 
 // The run's clock and the process's memory, for summaries.
 double ThreadCpuSeconds();

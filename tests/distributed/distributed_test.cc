@@ -37,6 +37,15 @@ void WriteFile(const std::string& path, const std::string& bytes) {
   f << bytes;
 }
 
+// Writes `bytes` gzip-compressed; false on a failure.
+bool WriteGzip(const std::string& path, const std::string& bytes) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  const bool wrote = gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())) ==
+                     static_cast<int>(bytes.size());
+  return gzclose(f) == Z_OK && wrote;
+}
+
 // Runs `run(comm)` on `ranks` threads; returns every rank's status.
 template <typename Run>
 std::vector<Status> OnRanks(int ranks, Run run) {
@@ -57,12 +66,12 @@ DedupPipelineOptions Options(size_t batch) {
   return o;
 }
 
-// What a dedup summary says of the groups (and of the records' memory, summed over the ranks):
-// equal on one machine and on any number of ranks.
-std::vector<uint64_t> GroupCounts(const DedupSummary& s) {
-  std::vector<uint64_t> v = {s.articles,   s.bad_records, s.warnings, s.short_articles,
-                             s.groups,     s.articles_in_groups,    s.candidates,
-                             s.accepted,   s.memory.records};
+// What a dedup summary says of the groups (and, with `memory`, of the records' memory, summed
+// over the ranks): equal on one machine and on any number of ranks.
+std::vector<uint64_t> GroupCounts(const DedupSummary& s, bool memory = true) {
+  std::vector<uint64_t> v = {s.articles,   s.bad_records,        s.warnings, s.short_articles,
+                             s.groups,     s.articles_in_groups, s.candidates, s.accepted};
+  if (memory) v.push_back(s.memory.records);
   v.insert(v.end(), s.rejected.begin(), s.rejected.end());
   return v;
 }
@@ -81,7 +90,8 @@ void ExpectSameAsOneMachine(const std::string& input, size_t batch, uint64_t ded
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   ClusterPipelineOptions cluster;
   cluster.dedup = Options(batch);
-  ASSERT_TRUE(RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster).ok());
+  auto one_cluster = RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster);
+  ASSERT_TRUE(one_cluster.ok()) << one_cluster.status().ToString();
   for (int ranks = 1; ranks <= 4; ++ranks) {
     SCOPED_TRACE("ranks " + std::to_string(ranks));
     const std::string got_dedup = TempPath(".got.dedup.jsonl");
@@ -99,13 +109,20 @@ void ExpectSameAsOneMachine(const std::string& input, size_t batch, uint64_t ded
     EXPECT_EQ(GroupCounts(summary), GroupCounts(one.value()));
     EXPECT_EQ(ReadFileBytes(got_pairs), ReadFileBytes(want_pairs));
     EXPECT_EQ(ReadFileBytes(got_dedup), ReadFileBytes(want_dedup));
+    ClusterSummary cluster_summary;
     for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
-           return RunClusterDistributed(comm, input,
-                                        ClusterOutputs{got_cluster, got_stories, ""}, cluster)
-               .status();
+           auto r = RunClusterDistributed(comm, input,
+                                          ClusterOutputs{got_cluster, got_stories, ""}, cluster);
+           if (r.ok() && comm.rank() == 0) cluster_summary = r.value().run;
+           return r.status();
          })) {
       EXPECT_TRUE(s.ok()) << s.ToString();
     }
+    // The copies were grouped across the ranks (the shuffled dedup), as one machine counts them
+    // (the records' memory on rank 0 is its strings' capacities: not compared).
+    EXPECT_EQ(GroupCounts(cluster_summary.dedup, false),
+              GroupCounts(one_cluster.value().dedup, false));
+    EXPECT_EQ(cluster_summary.stories, one_cluster.value().stories);
     EXPECT_EQ(ReadFileBytes(got_cluster), ReadFileBytes(want_cluster));
     EXPECT_EQ(ReadFileBytes(got_stories), ReadFileBytes(want_stories));
   }
@@ -176,12 +193,7 @@ TEST(DistributedTest, ALineLongerThanARanksRangeEqualsOneMachine) {
 TEST(DistributedTest, GzipInputEqualsOneMachine) {
   // gzip cannot be cut into byte ranges: every rank reads it and takes its round-robin batches.
   const std::string input = TempPath(".jsonl.gz");
-  gzFile f = gzopen(input.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  const std::string bytes = ReadFileBytes(kSample);
-  ASSERT_EQ(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())),
-            static_cast<int>(bytes.size()));
-  ASSERT_EQ(gzclose(f), Z_OK);
+  ASSERT_TRUE(WriteGzip(input, ReadFileBytes(kSample)));
   ExpectSameAsOneMachine(input, 5);
 }
 
@@ -296,6 +308,41 @@ TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
+TEST(DistributedTest, ABrokenGzipStreamFailsEveryRankAndLeavesNoOutput) {
+  // The sample compressed and cut in the middle of its stream: one machine reads the records
+  // before the break and fails with the gzip error; so does every rank, dedup and cluster, and
+  // nothing is put under the output's name.
+  const std::string whole = TempPath(".whole.jsonl.gz");
+  ASSERT_TRUE(WriteGzip(whole, ReadFileBytes(kSample)));
+  const std::string compressed = ReadFileBytes(whole);
+  const std::string input = TempPath(".jsonl.gz");
+  WriteFile(input, compressed.substr(0, compressed.size() / 2));
+  ClusterPipelineOptions cluster;
+  cluster.dedup = Options(5);
+  const std::string one_out = TempPath(".one.jsonl");
+  auto one = RunCluster(input, ClusterOutputs{one_out, "", ""}, cluster);
+  ASSERT_FALSE(one.ok());
+  const std::string out = TempPath(".jsonl");
+  for (int ranks = 1; ranks <= 3; ++ranks) {
+    SCOPED_TRACE("ranks " + std::to_string(ranks));
+    std::filesystem::remove(out);
+    for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
+           return RunDedupDistributed(comm, input, DedupOutputs{out, ""}, Options(5)).status();
+         })) {
+      EXPECT_EQ(s.code(), one.status().code()) << s.ToString();
+    }
+    EXPECT_FALSE(std::filesystem::exists(out));
+    for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
+           return RunClusterDistributed(comm, input, ClusterOutputs{out, "", ""}, cluster)
+               .status();
+         })) {
+      EXPECT_EQ(s.code(), one.status().code()) << s.ToString();
+      EXPECT_NE(s.message().find(one.status().message()), std::string::npos) << s.ToString();
+    }
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
+}
+
 // A rank's communicator that throws std::bad_alloc (memory running out in the middle of a stage)
 // at its `at`-th collective; the others pass through.
 class ThrowingCommunicator final : public Communicator {
@@ -389,6 +436,29 @@ TEST(DistributedTest, StandardInputIsRefusedOnEveryRank) {
   });
   for (const Status& s : status) {
     EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
+  }
+}
+
+// The exact dedup mode gathers every fingerprint on rank 0 (no shuffle): its cluster and dedup
+// outputs equal one machine's too.
+TEST(DistributedTest, ExactModeGathersAndEqualsOneMachine) {
+  const std::string input = GeneratedCorpus(600, 3, false);
+  ClusterPipelineOptions cluster;
+  cluster.dedup = Options(64);
+  cluster.dedup.dedup.mode = DedupMode::kExact;
+  const std::string want = TempPath(".cluster.jsonl"), got = TempPath(".got.cluster.jsonl");
+  auto one = RunCluster(input, ClusterOutputs{want, "", ""}, cluster);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_GT(one.value().dedup.groups, 0u);
+  for (int ranks = 1; ranks <= 3; ++ranks) {
+    SCOPED_TRACE("ranks " + std::to_string(ranks));
+    for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
+           return RunClusterDistributed(comm, input, ClusterOutputs{got, "", ""}, cluster)
+               .status();
+         })) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    EXPECT_EQ(ReadFileBytes(got), ReadFileBytes(want));
   }
 }
 

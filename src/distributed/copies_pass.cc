@@ -1,0 +1,180 @@
+// A cluster run's pass from the shuffled dedup (shuffle_share.h's ShuffledPass): the copies are
+// grouped across the ranks by FindCopies, and rank 0 receives only what the clustering needs of
+// each record, in input order: no fingerprint travels and rank 0 groups nothing.
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+#include <cstring>
+
+#include "distributed/messages.h"
+#include "distributed/record_codec.h"
+#include "distributed/shuffle_share.h"
+
+namespace samestory::internal {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Record i of the rank's share for rank 0: id, line, error, warning, representative (a global
+// record index), kind, score, is_short, title, date and its terms (none when it gets no vector).
+void EncodeOutcome(const FoundCopies& found, size_t i, uint64_t representative,
+                   const std::vector<TermCount>* terms, std::string* out) {
+  const DedupResult& r = found.m.out;
+  PutBytes(out, r.ids[i]);
+  Put(out, r.lines[i]);
+  PutBytes(out, r.errors[i]);
+  PutBytes(out, r.warnings[i]);
+  Put(out, representative);
+  Put(out, static_cast<uint8_t>(r.kind[i]));
+  Put(out, r.score[i]);
+  Put(out, r.is_short[i]);
+  PutBytes(out, found.m.titles[i]);
+  const std::optional<UnixSeconds>& date = found.m.dates[i];
+  Put(out, static_cast<uint8_t>(date.has_value()));
+  Put(out, date.value_or(0));
+  Put(out, static_cast<uint32_t>(terms ? terms->size() : 0));
+  if (terms != nullptr) {
+    for (const TermCount& t : *terms) {
+      Put(out, t.term);
+      Put(out, t.count);
+    }
+  }
+}
+
+// Appends the record at the cursor to rank 0's pass (as GroupBuilder::Add keeps a record).
+bool DecodeOutcome(Cursor& in, std::vector<TermCount>* terms, Pass* pass) {
+  DedupResult& r = pass->result;
+  r.ids.emplace_back(in.Bytes());
+  r.lines.push_back(in.Get<uint64_t>());
+  r.errors.emplace_back(in.Bytes());
+  r.warnings.emplace_back(in.Bytes());
+  r.representative.push_back(static_cast<uint32_t>(in.Get<uint64_t>()));
+  r.kind.push_back(static_cast<DupKind>(in.Get<uint8_t>()));
+  r.score.push_back(in.Get<float>());
+  r.is_short.push_back(in.Get<uint8_t>());
+  pass->titles.emplace_back(in.Bytes());
+  const bool dated = in.Get<uint8_t>() != 0;
+  const int64_t date = in.Get<int64_t>();
+  pass->dates.push_back(dated ? std::optional<UnixSeconds>(date) : std::nullopt);
+  const uint32_t count = in.Get<uint32_t>();
+  terms->resize(count);
+  for (TermCount& t : *terms) {
+    t.term = in.Get<uint64_t>();
+    t.count = in.Get<float>();
+  }
+  if (!in.ok()) return false;
+  pass->terms.Add(*terms);
+  return true;
+}
+
+}  // namespace
+
+Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
+                    const TermExtractor* extractor, const RecordReporter& reporter, Pass* pass) {
+  FoundCopies found;
+  if (Status s = FindCopies(group, input, options, extractor, reporter, &found); !s.ok()) {
+    return s;
+  }
+  const Clock::time_point t0 = Clock::now();
+  auto summary = SumCopies(group, found);
+  if (!summary.ok()) return summary.status();
+  // An input that broke off on any rank: the records read are clustered and written, the run
+  // then fails with it (as one machine's).
+  const Status input_status = group.Agree(found.m.times.input_status);
+
+  // Chunks of batch_size records, in input order, P a round (a rank sends those it holds).
+  const ShuffleShare& m = found.m;
+  const int size = m.size;
+  const bool root = m.rank == 0;
+  const size_t batch = options.batch_size;
+  auto counts = group.AllGather(std::to_string(m.size_local()));
+  if (!counts.ok()) return counts.status();
+  std::vector<size_t> held, chunks;  // every rank's records and chunks
+  for (const std::string& c : counts.value()) {
+    held.push_back(static_cast<size_t>(std::stoull(c)));
+    chunks.push_back((held.back() + batch - 1) / batch);
+  }
+  const std::vector<std::pair<int, size_t>> order = m.layout->ChunkOrder(chunks);
+  // A rank's failure (its terms' file, or rank 0's) is agreed on after the rounds; a rank that
+  // failed sends its flag, so that rank 0 stops reading rather than report damaged messages.
+  Status mine = root ? pass->terms.Open() : Status::OK();
+  bool stopped = !mine.ok();  // rank 0: a rank failed
+  std::vector<std::vector<TermCount>> read;
+  std::vector<uint32_t> wanted;
+  std::vector<TermCount> terms;
+  for (size_t from = 0; from < order.size(); from += static_cast<size_t>(size)) {
+    const size_t to = std::min(order.size(), from + static_cast<size_t>(size));
+    std::vector<std::string> send(static_cast<size_t>(size));
+    for (size_t c = from; c < to && mine.ok(); ++c) {
+      if (order[c].first != m.rank) continue;
+      const size_t begin = order[c].second * batch;
+      const size_t end = std::min(m.size_local(), begin + batch);
+      // Records that get a vector: representatives and partial copies (ClusterFromPass's rule).
+      std::vector<uint64_t> rep(end - begin);
+      wanted.clear();
+      for (size_t i = begin; i < end; ++i) {
+        const uint64_t k = m.Global(i);
+        const auto it = found.representative.find(k);
+        rep[i - begin] = it == found.representative.end() ? k : it->second;
+        if (m.out.errors[i].empty() &&
+            (rep[i - begin] == k || m.out.kind[i] == DupKind::kPartial)) {
+          wanted.push_back(static_cast<uint32_t>(i));
+        }
+      }
+      if (Status s = m.terms.Read(wanted, &read); !s.ok()) {
+        mine = s;
+        break;
+      }
+      std::string& out = send[0];
+      for (size_t i = begin, w = 0; i < end; ++i) {
+        const bool vector = w < wanted.size() && wanted[w] == i;
+        EncodeOutcome(found, i, rep[i - begin], vector ? &read[w] : nullptr, &out);
+        w += vector;
+      }
+    }
+    if (!mine.ok()) send.assign(static_cast<size_t>(size), std::string());
+    send[0].insert(send[0].begin(), mine.ok() ? '\0' : '\1');
+    auto got = group.AllToAll(std::move(send));
+    if (!got.ok()) return got.status();
+    if (!root || stopped) continue;
+    std::vector<Cursor> from_rank;
+    for (const std::string& message : got.value()) {
+      from_rank.emplace_back(message);
+      if (from_rank.back().Get<char>() != 0) stopped = true;
+    }
+    for (size_t c = from; c < to && !stopped; ++c) {
+      const auto [rank, chunk] = order[c];
+      const size_t records = std::min(batch, held[static_cast<size_t>(rank)] - chunk * batch);
+      Cursor& in = from_rank[static_cast<size_t>(rank)];
+      for (size_t i = 0; i < records; ++i) {
+        if (!DecodeOutcome(in, &terms, pass)) {
+          mine = Damaged();
+          stopped = true;
+          break;
+        }
+      }
+    }
+  }
+  // Term spellings, for story summaries.
+  std::vector<std::string> send(static_cast<size_t>(size));
+  send[0] = EncodeSpellings(m.spellings);
+  auto got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  if (root && !stopped) {
+    for (const std::string& s : got.value()) DecodeSpellings(s, &pass->spellings);
+    mine = pass->terms.Finish();
+    DedupSummary& s = pass->result.summary;
+    s = std::move(summary.value());
+    s.memory.records = PassRecordBytes(*pass);  // what rank 0 holds, as one machine's pass
+    s.seconds.group += Since(t0);
+    pass->result.input_status = input_status;
+  }
+  return group.Agree(mine);
+}
+
+}  // namespace samestory::internal
