@@ -14,14 +14,17 @@
 // their offsets in the output (computed from every rank's batch sizes), under a temporary name
 // renamed into place once every rank succeeded.
 //
-// Cluster (and dedup's exact mode) gathers: rank 0 receives the fingerprints batch by batch in
-// input order and runs the rest of the single-machine pipeline on them (the same GroupBuilder,
-// copy rule, union-find and story clustering: no second copy of any rule), then writes; but
-// cluster's kNN graph search (its exact band join, the costliest stage) is split across every
-// rank by date range: each rank searches a contiguous range of the date-ordered documents
-// against those within the date reach below it, with the vectors of that window served by rank
-// 0; the best-k lists of documents near a range's edge are merged at their rank, and rank 0
-// gathers the edges (src/cluster/graph_split.h).
+// Cluster groups the copies as dedup does (the same stages, every rank extracting its records'
+// TF-IDF terms too); rank 0 then receives, batch by batch in input order, each record's outcome
+// (id, errors, its group) with its title and date, and the terms of the records that get a
+// vector (representatives and partial copies): no fingerprint. Rank 0 runs the rest of the
+// single-machine pipeline on them (TF-IDF fit, story clustering, output: the same code), but
+// the kNN graph search (its exact band join, the costliest stage) is split across every rank by
+// date range: each rank searches a contiguous range of the date-ordered documents against those
+// within the date reach below it, with the vectors of that window served by rank 0; the best-k
+// lists of documents near a range's edge are merged at their rank, and rank 0 gathers the edges
+// (src/cluster/graph_split.h). Dedup's exact mode (and cluster with it) gathers: rank 0 receives
+// every fingerprint and runs the single-machine grouping (GroupBuilder) on them.
 // Every rank returns the same Status: a failure on one rank (an unreadable input, a full disk)
 // is named, with its rank, on all of them.
 //
@@ -72,10 +75,11 @@ struct RankSummary {
   uint64_t bytes_sent = 0;      // through the communicator
   uint64_t bytes_received = 0;
   double fingerprint_seconds = 0;  // reading its share and the per-document stages (wall)
-  // Dedup: the shuffles, judging its candidates and merging the groups. Gathered runs: sending
-  // the fingerprints to rank 0; on rank 0, receiving them and grouping the copies.
+  // The shuffles, judging its candidates and merging the groups (cluster: then sending rank 0
+  // its records' outcomes and terms). Exact mode (gathered): sending the fingerprints to rank 0;
+  // on rank 0, receiving them and grouping the copies.
   double exchange_seconds = 0;
-  // Dedup: writing its lines. Gathered runs: rank 0's clustering (cluster) and writing; the
+  // Dedup: writing its lines. Cluster (and exact mode): rank 0's clustering and writing; the
   // others' share of the graph search (cluster), else waiting.
   double rest_seconds = 0;
   uint64_t peak_rss = 0;

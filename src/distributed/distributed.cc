@@ -1,5 +1,7 @@
-// The distributed runs (see samestory/distributed.h): shares fingerprinted on every rank, the
-// rest of the single-machine pipeline on rank 0 over what the ranks send, in input order.
+// The distributed runs (see samestory/distributed.h) but the shuffled dedup (dedup_shuffle.cc):
+// rank 0's pass over what the ranks send in input order (cluster: the copies grouped by the
+// shuffle, copies_pass.cc; exact mode: every fingerprint, grouped on rank 0), then the rest of
+// the single-machine pipeline on rank 0, the graph search shared by every rank.
 #include "samestory/distributed.h"
 
 #include <unistd.h>
