@@ -10,6 +10,7 @@
 #include "distributed/messages.h"
 #include "distributed/record_codec.h"
 #include "distributed/shuffle_share.h"
+#include "pipeline/stages.h"
 
 namespace samestory::internal {
 namespace {
@@ -114,15 +115,14 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
       if (order[c].first != m.rank) continue;
       const size_t begin = order[c].second * batch;
       const size_t end = std::min(m.size_local(), begin + batch);
-      // Records that get a vector: representatives and partial copies (ClusterFromPass's rule).
+      // Records that get a vector (the pipeline's rule) send their terms.
       std::vector<uint64_t> rep(end - begin);
       wanted.clear();
       for (size_t i = begin; i < end; ++i) {
         const uint64_t k = m.Global(i);
         const auto it = found.representative.find(k);
         rep[i - begin] = it == found.representative.end() ? k : it->second;
-        if (m.out.errors[i].empty() &&
-            (rep[i - begin] == k || m.out.kind[i] == DupKind::kPartial)) {
+        if (GetsVector(!m.out.errors[i].empty(), rep[i - begin] == k, m.out.kind[i])) {
           wanted.push_back(static_cast<uint32_t>(i));
         }
       }

@@ -160,8 +160,8 @@ Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& 
   std::vector<uint32_t> reps;
   std::vector<uint32_t> vector_of_record(n, UINT32_MAX);
   for (uint32_t i = 0; i < n; ++i) {
-    if (records.errors[i].empty() &&
-        (records.representative[i] == i || records.kind[i] == DupKind::kPartial)) {
+    if (GetsVector(!records.errors[i].empty(), records.representative[i] == i,
+                   records.kind[i])) {
       vector_of_record[i] = static_cast<uint32_t>(reps.size());
       reps.push_back(i);
     }

@@ -16,6 +16,13 @@ Result<std::shared_ptr<const TfidfModel>> LoadSavedModel(const ClusterPipelineOp
 
 class GraphSplit;
 
+// Whether a record gets its own TF-IDF vector (and so a place in the graph): a record without an
+// error that is its duplicate group's representative, or a partial copy (a cut or an extension,
+// whose words differ from its representative's). The others take their representative's story.
+inline bool GetsVector(bool error, bool representative, DupKind kind) {
+  return !error && (representative || kind == DupKind::kPartial);
+}
+
 // TF-IDF (fitted on the pass's representatives unless `model` is given) -> kNN graph -> story
 // clusters -> each record's story. `start` is the run's start, for the summary. `split`: rank 0
 // of a distributed run, whose graph search the group shares (cluster/graph_split.h); else null.
