@@ -21,6 +21,10 @@ double Since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// Records a round: rank 0 holds a round's messages at once (about 1.5 KB a record), so one record
+// per 64 KB of the memory budget (about 2% of it), at least 1,024.
+constexpr uint64_t kBudgetPerRoundRecord = 65536;
+
 // Record i of the rank's share for rank 0: id, line, error, warning, representative (a global
 // record index), kind, score, is_short, title, date and its terms (none when it gets no vector).
 void EncodeOutcome(const FoundCopies& found, size_t i, uint64_t representative,
@@ -88,7 +92,8 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   // then fails with it (as one machine's).
   const Status input_status = group.Agree(found.m.times.input_status);
 
-  // Chunks of batch_size records, in input order, P a round (a rank sends those it holds).
+  // Chunks of batch_size records in input order, a round's chunks within the budget (rank 0
+  // receives them at once; a rank sends those it holds).
   const ShuffleShare& m = found.m;
   const int size = m.size;
   const bool root = m.rank == 0;
@@ -101,6 +106,9 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
     chunks.push_back((held.back() + batch - 1) / batch);
   }
   const std::vector<std::pair<int, size_t>> order = m.layout->ChunkOrder(chunks);
+  const size_t round_records = static_cast<size_t>(
+      std::max<uint64_t>(found.limit / kBudgetPerRoundRecord, 1024));
+  const size_t per_round = std::max<size_t>(1, round_records / batch);
   // A rank's failure (its terms' file, or rank 0's) is agreed on after the rounds; a rank that
   // failed sends its flag, so that rank 0 stops reading rather than report damaged messages.
   Status mine = root ? pass->terms.Open() : Status::OK();
@@ -108,8 +116,8 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   std::vector<std::vector<TermCount>> read;
   std::vector<uint32_t> wanted;
   std::vector<TermCount> terms;
-  for (size_t from = 0; from < order.size(); from += static_cast<size_t>(size)) {
-    const size_t to = std::min(order.size(), from + static_cast<size_t>(size));
+  for (size_t from = 0; from < order.size(); from += per_round) {
+    const size_t to = std::min(order.size(), from + per_round);
     std::vector<std::string> send(static_cast<size_t>(size));
     for (size_t c = from; c < to && mine.ok(); ++c) {
       if (order[c].first != m.rank) continue;

@@ -218,10 +218,12 @@ TEST(DistributedTest, GeneratedDayOfNewsEqualsOneMachine) {
 }
 
 // Cluster outputs (records and story summaries) of `ranks` ranks equal the single-machine ones.
+// `memory` (when not 0): the runs' memory limit.
 void ExpectClusterSameAsOneMachine(const std::string& input, size_t batch,
-                                   std::initializer_list<int> ranks) {
+                                   std::initializer_list<int> ranks, uint64_t memory = 0) {
   ClusterPipelineOptions cluster;
   cluster.dedup = Options(batch);
+  cluster.dedup.memory_limit = memory;
   const std::string want_cluster = TempPath(".cluster.jsonl");
   const std::string want_stories = TempPath(".stories.jsonl");
   auto one = RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster);
@@ -284,6 +286,9 @@ TEST(DistributedTest, ClusterGraphSplitByDateEqualsOneMachine) {
   // All dated and ten days: a tile is about a day and a half, so a rank's halo tiles reach past
   // its own columns into the next rank's (their lists wait for the other ranks' offers).
   ExpectClusterSameAsOneMachine(GeneratedCorpus(4000, 10, false), 64, {2, 3});
+  // A memory limit of 64 MB: rank 0 receives the records' outcomes 1,024 a round (16 chunks of
+  // 64), so a round holds chunks of several ranks, or of one rank only; with 1 or 3 ranks.
+  ExpectClusterSameAsOneMachine(GeneratedCorpus(4000, 10, false), 64, {1, 3}, uint64_t{64} << 20);
 }
 
 TEST(DistributedTest, AFailingRankFailsEveryRankAndLeavesNoOutput) {
