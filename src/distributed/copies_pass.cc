@@ -22,8 +22,10 @@ double Since(Clock::time_point start) {
 }
 
 // Records a round: rank 0 holds a round's messages at once (about 1.5 KB a record), so one record
-// per 64 KB of the memory budget (about 2% of it), at least 1,024.
-constexpr uint64_t kBudgetPerRoundRecord = 65536;
+// per MB of the memory budget, 1,024 to 65,536 (1.5 to 100 MB on the wire; 12k records, 3
+// default batches, with the default budget on a 24 GB machine).
+constexpr uint64_t kBudgetPerRoundRecord = uint64_t{1} << 20;
+constexpr uint64_t kMinRoundRecords = 1024, kMaxRoundRecords = 65536;
 
 // Record i of the rank's share for rank 0: id, line, error, warning, representative (a global
 // record index), kind, score, is_short, title, date and its terms (none when it gets no vector).
@@ -107,7 +109,7 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   }
   const std::vector<std::pair<int, size_t>> order = m.layout->ChunkOrder(chunks);
   const size_t round_records = static_cast<size_t>(
-      std::max<uint64_t>(found.limit / kBudgetPerRoundRecord, 1024));
+      std::clamp(found.limit / kBudgetPerRoundRecord, kMinRoundRecords, kMaxRoundRecords));
   const size_t per_round = std::max<size_t>(1, round_records / batch);
   // A rank's failure (its terms' file, or rank 0's) is agreed on after the rounds; a rank that
   // failed sends its flag, so that rank 0 stops reading rather than report damaged messages.
