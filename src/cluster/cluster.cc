@@ -3,13 +3,13 @@
 #include "samestory/cluster.h"
 
 #include <algorithm>
-#include <chrono>
 #include <new>
 #include <string>
 
 #include "cluster/graph_split.h"
 #include "cluster/knn_graph.h"
 #include "cluster/story_linkage.h"
+#include "core/clock.h"
 
 namespace samestory {
 
@@ -36,11 +36,8 @@ Status ClusterOptions::Validate() const {
 }
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using internal::Clock;
+using internal::Since;
 
 // Corpora up to this size skip the projection and the index: all pairs are re-scored exactly.
 constexpr size_t kAllPairsBelow = 1024;

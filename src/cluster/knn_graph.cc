@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -20,6 +19,7 @@
 #include "cluster/graph_split.h"
 #include "cluster/knn_index.h"
 #include "cluster/projection.h"
+#include "core/clock.h"
 
 namespace samestory::internal {
 
@@ -38,12 +38,6 @@ void ProjectRow(const VectorSource& source, const SparseVector& v, int dim, uint
 }
 
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 double ThreadCpu() {
   timespec ts;

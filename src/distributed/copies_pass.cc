@@ -2,11 +2,11 @@
 // grouped across the ranks by FindCopies, and rank 0 receives only what the clustering needs of
 // each record, in input order: no fingerprint travels and rank 0 groups nothing.
 #include <algorithm>
-#include <chrono>
 #include <string>
 #include <vector>
 #include <cstring>
 
+#include "core/clock.h"
 #include "distributed/messages.h"
 #include "distributed/record_codec.h"
 #include "distributed/shuffle_share.h"
@@ -14,12 +14,6 @@
 
 namespace samestory::internal {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Records a round: rank 0 holds a round's messages at once (about 1.5 KB a record), so one record
 // per MB of the memory budget, 1,024 to 65,536 (1.5 to 100 MB on the wire; 12k records, 3

@@ -18,13 +18,13 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstring>
 #include <limits>
 #include <numeric>
 #include <optional>
 #include <unordered_map>
 
+#include "core/clock.h"
 #include "dedup/bucket_pairs.h"
 #include "dedup/evidence.h"
 #include "distributed/forest.h"
@@ -40,20 +40,12 @@
 namespace samestory::internal {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 // Candidates judged a round: the other records' evidence in memory at once is at most this many
 // records' (about 1 KB each).
 constexpr size_t kJudgeChunk = size_t{1} << 19;
 // Band entries (24 bytes, held about four times over while they are shuffled: about 250 MB) a
 // rank sends in one round at most.
 constexpr uint64_t kBandEntriesPerRound = uint64_t{1} << 21;
-
-
 
 // Stage 1: this rank's share read, fingerprinted and kept (evidence spilled to a temporary file).
 Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& options,
@@ -532,7 +524,6 @@ Status MeasureMembers(Counted& group, const DedupOptions& options,
   }
   return Status::OK();
 }
-
 
 uint64_t Sum(const std::vector<std::string>& all, size_t field) {
   uint64_t total = 0;

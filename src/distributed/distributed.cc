@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -16,6 +15,7 @@
 #include <string>
 
 #include "cluster/graph_split.h"
+#include "core/clock.h"
 #include "core/guarded.h"
 #include "distributed/group.h"
 #include "distributed/record_codec.h"
@@ -29,11 +29,8 @@
 namespace samestory {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using internal::Clock;
+using internal::Since;
 
 using internal::Counted;
 using internal::PendingOutput;
@@ -321,7 +318,6 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
       },
       &graph);
 }
-
 
 // Guarded (core/guarded.h) for a rank: an exception can leave the rank in the middle of a stage,
 // where the others wait for it in a collective, so the group is ended (Communicator::Abort).

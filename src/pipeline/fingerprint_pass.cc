@@ -6,27 +6,21 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <future>
 #include <thread>
 
+#include "core/clock.h"
+
 namespace samestory::internal {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 // Heap bytes a string holds beyond its own object (0 when it fits the small-string buffer).
 size_t StringHeap(const std::string& s) {
   return s.capacity() > 15 ? s.capacity() + 1 : 0;
 }
-
 
 // Per-worker scratch, reused across documents so the hot loop does not allocate.
 struct Worker {

@@ -3,7 +3,6 @@
 #include "samestory/pipeline.h"
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
 #include <new>
 
@@ -11,6 +10,7 @@
 #include "cluster/story_records.h"
 #include "cluster/term_note.h"
 #include "cluster/term_spill.h"
+#include "core/clock.h"
 #include "core/guarded.h"
 #include "io/json_writer.h"
 #include "pipeline/fingerprint_pass.h"
@@ -39,11 +39,8 @@ Status ClusterPipelineOptions::Validate() const {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using internal::Clock;
+using internal::Since;
 
 Status CheckCancelled(const RunHooks& hooks, const char* where) {
   if (hooks.cancelled && hooks.cancelled()) {
@@ -285,7 +282,6 @@ Result<ClusterSummary> RunClusterImpl(std::string_view input, const ClusterOutpu
   if (!r.records.input_status.ok()) return r.records.input_status;
   return summary;
 }
-
 
 }  // namespace
 
