@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "samestory/status.h"
@@ -130,6 +131,10 @@ class TfidfBuilder {
  public:
   explicit TfidfBuilder(const TfidfOptions& options) : options_(options) {}
   void Add(std::span<const TermCount> terms);
+  // Counts `documents` documents whose terms had these document frequencies (term hash, df):
+  // another builder's counts (a shard's, summed across machines) added to this one's. Finish then
+  // fits as if every document had been added here.
+  void AddFrequencies(size_t documents, std::span<const std::pair<uint64_t, uint32_t>> df);
   // REQUIRES: called once, after the last Add.
   TfidfModel Finish();
 

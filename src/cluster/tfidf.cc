@@ -206,6 +206,12 @@ void TfidfBuilder::Add(std::span<const TermCount> terms) {
   for (const TermCount& t : terms) ++df_[t.term];
 }
 
+void TfidfBuilder::AddFrequencies(size_t documents,
+                                  std::span<const std::pair<uint64_t, uint32_t>> df) {
+  documents_ += documents;
+  for (const auto& [hash, count] : df) df_[hash] += count;
+}
+
 TfidfModel TfidfBuilder::Finish() {
   TfidfModel model;
   model.options_ = options_;

@@ -2,10 +2,14 @@
 // grouped across the ranks by FindCopies, and rank 0 receives only what the clustering needs of
 // each record, in input order: no fingerprint travels and rank 0 groups nothing.
 #include <algorithm>
-#include <string>
-#include <vector>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
+#include "cluster/document_frequencies.h"
 #include "core/clock.h"
 #include "distributed/messages.h"
 #include "distributed/record_codec.h"
@@ -73,10 +77,85 @@ bool DecodeOutcome(Cursor& in, std::vector<TermCount>* terms, Pass* pass) {
   return true;
 }
 
+// A rank's document frequencies of the terms of the records it sends a vector's terms for.
+struct LocalFrequencies {
+  uint64_t documents = 0;
+  std::unordered_map<uint64_t, uint32_t> df;  // term hash -> documents
+
+  void Add(const std::vector<TermCount>& terms) {  // as TfidfBuilder::Add counts a document
+    ++documents;
+    for (const TermCount& t : terms) ++df[t.term];
+  }
+};
+
+// The TF-IDF model of the run's representatives from every rank's counts, into *model on rank 0
+// (unless `stopped`): each term's counts are summed at its owner rank (by hash), which sends rank
+// 0 the terms the model keeps; every owner hears every rank's documents. Rank 0 fits what one
+// machine fits (the model's term ids follow the hashes, not the order of the counts). A damaged
+// message goes to *mine (when OK); a failed exchange is returned. Collective.
+Status FitAcrossRanks(Counted& group, const TfidfOptions& options, LocalFrequencies local,
+                      bool stopped, Status* mine, std::shared_ptr<const TfidfModel>* model) {
+  const int size = group.comm().size();
+  const bool root = group.comm().rank() == 0;
+  std::vector<std::string> send(static_cast<size_t>(size));
+  for (std::string& to : send) Put(&to, local.documents);
+  for (const auto& [term, df] : local.df) {
+    std::string& to = send[static_cast<size_t>(OwnerOf(term, size))];
+    Put(&to, term);
+    Put(&to, df);
+  }
+  local.df = {};
+  auto got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  bool damaged = false;
+  uint64_t documents = 0;
+  std::unordered_map<uint64_t, uint32_t> summed;  // this rank's terms
+  for (const std::string& message : got.value()) {
+    Cursor in(message);
+    documents += in.Get<uint64_t>();
+    while (!in.empty()) {
+      const uint64_t term = in.Get<uint64_t>();
+      summed[term] += in.Get<uint32_t>();
+    }
+    damaged = damaged || !in.ok();
+  }
+  got.value().clear();
+  send.assign(static_cast<size_t>(size), std::string());
+  for (const auto& [term, df] : summed) {
+    if (DroppedTerm(options, documents, df)) continue;  // as Finish drops it
+    Put(&send[0], term);
+    Put(&send[0], df);
+  }
+  summed = {};
+  got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  std::vector<std::pair<uint64_t, uint32_t>> kept;
+  if (root) {
+    for (const std::string& message : got.value()) {
+      Cursor in(message);
+      while (!in.empty()) {
+        const uint64_t term = in.Get<uint64_t>();
+        kept.emplace_back(term, in.Get<uint32_t>());
+      }
+      damaged = damaged || !in.ok();
+    }
+  }
+  got.value().clear();
+  if (damaged) {
+    if (mine->ok()) *mine = Damaged();
+  } else if (root && !stopped) {
+    TfidfBuilder builder(options);
+    builder.AddFrequencies(static_cast<size_t>(documents), kept);
+    *model = std::make_shared<const TfidfModel>(builder.Finish());
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
-                    const TermExtractor* extractor, const RecordReporter& reporter, Pass* pass) {
+                    const TermExtractor* extractor, const TfidfOptions* fit,
+                    const RecordReporter& reporter, Pass* pass) {
   FoundCopies found;
   if (Status s = FindCopies(group, input, options, extractor, reporter, &found); !s.ok()) {
     return s;
@@ -112,6 +191,7 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   std::vector<std::vector<TermCount>> read;
   std::vector<uint32_t> wanted;
   std::vector<TermCount> terms;
+  LocalFrequencies frequencies;  // of the terms this rank sends
   for (size_t from = 0; from < order.size(); from += per_round) {
     const size_t to = std::min(order.size(), from + per_round);
     std::vector<std::string> send(static_cast<size_t>(size));
@@ -133,6 +213,9 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
       if (Status s = m.terms.Read(wanted, &read); !s.ok()) {
         mine = s;
         break;
+      }
+      if (fit != nullptr) {
+        for (const std::vector<TermCount>& t : read) frequencies.Add(t);
       }
       std::string& out = send[0];
       for (size_t i = begin, w = 0; i < end; ++i) {
@@ -169,6 +252,17 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   send[0] = EncodeSpellings(m.spellings);
   auto got = group.AllToAll(std::move(send));
   if (!got.ok()) return got.status();
+  if (fit != nullptr) {  // document frequencies summed across the ranks
+    const Clock::time_point f0 = Clock::now();
+    if (!mine.ok()) frequencies = {};  // a failed rank's counts are not a share of the run's
+    if (Status s = FitAcrossRanks(group, *fit, std::move(frequencies), stopped, &mine,
+                                  &pass->model);
+        !s.ok()) {
+      return s;
+    }
+    stopped = stopped || !mine.ok();
+    pass->model_seconds = Since(f0);
+  }
   if (root && !stopped) {
     for (const std::string& s : got.value()) DecodeSpellings(s, &pass->spellings);
     mine = pass->terms.Finish();

@@ -168,12 +168,13 @@ class GroupSplit final : public internal::GraphSplit {
   Counted& group_;
 };
 
-// `graph`: a cluster run's options, whose graph search every rank shares while rank 0 runs
-// `rest`; null for dedup (the other ranks wait).
+// `extractor`: a cluster run's terms (null for dedup); `fit`: its TF-IDF options when the ranks
+// fit the model (null with a saved model). `graph`: a cluster run's options, whose graph search
+// every rank shares while rank 0 runs `rest`; null for dedup (the other ranks wait).
 template <typename Summary, typename Rest>
 Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
                                const DedupPipelineOptions& options,
-                               const TermExtractor* extractor,
+                               const TermExtractor* extractor, const TfidfOptions* fit,
                                std::initializer_list<internal::NamedOutput> outputs,
                                const RecordReporter& reporter, Status pre, Rest&& rest,
                                const ClusterOptions* graph = nullptr) {
@@ -194,7 +195,8 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   internal::Pass pass;
   if (extractor != nullptr && options.dedup.mode == DedupMode::kLsh) {
     // Clustering's copies from the shuffled dedup: no fingerprint goes to rank 0.
-    if (Status s = internal::ShuffledPass(group, input, options, extractor, reporter, &pass);
+    if (Status s = internal::ShuffledPass(group, input, options, extractor, fit, reporter,
+                                          &pass);
         !s.ok()) {
       return s;
     }
@@ -245,7 +247,8 @@ Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view i
   DedupPipelineOptions run = options;
   run.dedup.collect_pairs = !outputs.pairs.empty();
   auto result = RunDistributed<DistributedDedupSummary>(
-      comm, input, run, nullptr, {{"output", outputs.output}, {"--pairs", outputs.pairs}},
+      comm, input, run, nullptr, nullptr,
+      {{"output", outputs.output}, {"--pairs", outputs.pairs}},
       reporter, Status::OK(),
       [&](internal::Pass& pass, Clock::time_point start, DistributedDedupSummary* summary,
           internal::GraphSplit*) {
@@ -291,6 +294,7 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
   if (graph.threads == 0) graph.threads = options.dedup.threads;
   return RunDistributed<DistributedClusterSummary>(
       comm, input, options.dedup, &extractor.value(),
+      options.model.empty() ? &options.tfidf : nullptr,  // else the saved model's
       {{"output", outputs.output}, {"--stories", outputs.stories}, {"--save-model", outputs.model}},
       reporter, pre,
       [&](internal::Pass& pass, Clock::time_point start, DistributedClusterSummary* summary,

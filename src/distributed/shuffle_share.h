@@ -125,10 +125,12 @@ Result<DedupSummary> SumCopies(Counted& group, const FoundCopies& found);
 // A cluster run's pass (pipeline/fingerprint_pass.h) on rank 0 from the shuffled dedup
 // (copies_pass.cc): FindCopies groups the copies across the ranks; rank 0 then receives, in
 // input order, every record's outcome, title, date and, when it gets a vector (a representative
-// or a partial copy), its terms. Returns a failure every rank shares (the first by rank).
-// REQUIRES: extractor. Collective.
+// or a partial copy), its terms. With `fit` (no saved model), the document frequencies of those
+// terms are summed across the ranks and rank 0's pass->model is fitted on them with `fit`.
+// Returns a failure every rank shares (the first by rank). REQUIRES: extractor. Collective.
 Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
-                    const TermExtractor* extractor, const RecordReporter& reporter, Pass* pass);
+                    const TermExtractor* extractor, const TfidfOptions* fit,
+                    const RecordReporter& reporter, Pass* pass);
 
 }  // namespace samestory::internal
 

@@ -6,6 +6,7 @@
 #define SAMESTORY_PIPELINE_FINGERPRINT_PASS_H_
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -23,6 +24,10 @@ struct Pass {
   std::vector<std::optional<UnixSeconds>> dates;     // for story naming and date reach
   TermSpill terms;
   std::unordered_map<uint64_t, std::string> spellings;  // term hash -> a stem's spelling
+  // A distributed run's TF-IDF model, fitted on the representatives' document frequencies summed
+  // across its ranks, and the seconds that took; null when the cluster stage fits it from `terms`.
+  std::shared_ptr<const TfidfModel> model;
+  double model_seconds = 0;
 };
 
 // What the per-document pass measured, for the summary.

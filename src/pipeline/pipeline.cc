@@ -163,8 +163,13 @@ Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& 
       reps.push_back(i);
     }
   }
-  // Document frequencies, streamed from the term file in chunks (or a saved model's).
-  if (model == nullptr) {
+  // Document frequencies, streamed from the term file in chunks (or a saved model's, or those
+  // a distributed run's ranks summed).
+  if (model != nullptr) {
+    summary.model_loaded = true;
+  } else if (pass.model != nullptr) {
+    model = pass.model;
+  } else {
     TfidfBuilder builder(options.tfidf);
     std::vector<std::vector<TermCount>> chunk;
     for (size_t from = 0; from < reps.size(); from += internal::kTermChunk) {
@@ -173,14 +178,12 @@ Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& 
       for (const auto& terms : chunk) builder.Add(terms);
     }
     model = std::make_shared<const TfidfModel>(builder.Finish());
-  } else {
-    summary.model_loaded = true;
   }
   summary.model_documents = model->num_documents();
   std::vector<std::optional<UnixSeconds>> dates(reps.size());
   for (size_t v = 0; v < reps.size(); ++v) dates[v] = pass.dates[reps[v]];
   summary.terms = model->num_terms();
-  summary.tfidf_seconds = Since(t0);
+  summary.tfidf_seconds = pass.model_seconds + Since(t0);
   const int threads = records.summary.threads > 0 ? records.summary.threads : 1;
   internal::SpilledVectors source(pass.terms, *model, reps, threads);
 

@@ -23,9 +23,10 @@ inline bool GetsVector(bool error, bool representative, DupKind kind) {
   return !error && (representative || kind == DupKind::kPartial);
 }
 
-// TF-IDF (fitted on the pass's representatives unless `model` is given) -> kNN graph -> story
-// clusters -> each record's story. `start` is the run's start, for the summary. `split`: rank 0
-// of a distributed run, whose graph search the group shares (cluster/graph_split.h); else null.
+// TF-IDF -> kNN graph -> story clusters -> each record's story. The model: `model` (a saved one)
+// when given, else the pass's (fitted by a distributed run's ranks), else fitted here on the
+// pass's representatives. `start` is the run's start, for the summary. `split`: rank 0 of a
+// distributed run, whose graph search the group shares (cluster/graph_split.h); else null.
 Result<ClusterResult> ClusterFromPass(Pass& pass, const ClusterPipelineOptions& options,
                                       std::shared_ptr<const TfidfModel> model,
                                       const RunHooks& hooks,

@@ -86,11 +86,13 @@ void ExpectSameAsOneMachine(const std::string& input, size_t batch, uint64_t ded
   const std::string want_pairs = TempPath(".pairs.tsv");
   const std::string want_cluster = TempPath(".cluster.jsonl");
   const std::string want_stories = TempPath(".stories.jsonl");
+  const std::string want_model = TempPath(".model");
   auto one = RunDedup(input, DedupOutputs{want_dedup, want_pairs}, dedup);
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   ClusterPipelineOptions cluster;
   cluster.dedup = Options(batch);
-  auto one_cluster = RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster);
+  auto one_cluster =
+      RunCluster(input, ClusterOutputs{want_cluster, want_stories, want_model}, cluster);
   ASSERT_TRUE(one_cluster.ok()) << one_cluster.status().ToString();
   for (int ranks = 1; ranks <= 4; ++ranks) {
     SCOPED_TRACE("ranks " + std::to_string(ranks));
@@ -98,6 +100,7 @@ void ExpectSameAsOneMachine(const std::string& input, size_t batch, uint64_t ded
     const std::string got_pairs = TempPath(".got.pairs.tsv");
     const std::string got_cluster = TempPath(".got.cluster.jsonl");
     const std::string got_stories = TempPath(".got.stories.jsonl");
+    const std::string got_model = TempPath(".got.model");
     DedupSummary summary;
     for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
            auto r = RunDedupDistributed(comm, input, DedupOutputs{got_dedup, got_pairs}, dedup);
@@ -112,7 +115,8 @@ void ExpectSameAsOneMachine(const std::string& input, size_t batch, uint64_t ded
     ClusterSummary cluster_summary;
     for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
            auto r = RunClusterDistributed(comm, input,
-                                          ClusterOutputs{got_cluster, got_stories, ""}, cluster);
+                                          ClusterOutputs{got_cluster, got_stories, got_model},
+                                          cluster);
            if (r.ok() && comm.rank() == 0) cluster_summary = r.value().run;
            return r.status();
          })) {
@@ -125,6 +129,11 @@ void ExpectSameAsOneMachine(const std::string& input, size_t batch, uint64_t ded
     EXPECT_EQ(cluster_summary.stories, one_cluster.value().stories);
     EXPECT_EQ(ReadFileBytes(got_cluster), ReadFileBytes(want_cluster));
     EXPECT_EQ(ReadFileBytes(got_stories), ReadFileBytes(want_stories));
+    // The model fitted on document frequencies summed across the ranks is one machine's.
+    EXPECT_FALSE(cluster_summary.model_loaded);
+    EXPECT_EQ(cluster_summary.model_documents, one_cluster.value().model_documents);
+    EXPECT_EQ(cluster_summary.terms, one_cluster.value().terms);
+    EXPECT_EQ(ReadFileBytes(got_model), ReadFileBytes(want_model));
   }
 }
 
@@ -226,17 +235,24 @@ void ExpectClusterSameAsOneMachine(const std::string& input, size_t batch,
   cluster.dedup.memory_limit = memory;
   const std::string want_cluster = TempPath(".cluster.jsonl");
   const std::string want_stories = TempPath(".stories.jsonl");
-  auto one = RunCluster(input, ClusterOutputs{want_cluster, want_stories, ""}, cluster);
+  const std::string want_model = TempPath(".model");
+  auto one = RunCluster(input, ClusterOutputs{want_cluster, want_stories, want_model}, cluster);
   ASSERT_TRUE(one.ok()) << one.status().ToString();
   for (int size : ranks) {
     SCOPED_TRACE("ranks " + std::to_string(size));
     const std::string got_cluster = TempPath(".got.cluster.jsonl");
     const std::string got_stories = TempPath(".got.stories.jsonl");
+    const std::string got_model = TempPath(".got.model");
     std::vector<RankSummary> per_rank;
+    ClusterSummary cluster_summary;
     for (const Status& s : OnRanks(size, [&](Communicator& comm) {
            auto r = RunClusterDistributed(comm, input,
-                                          ClusterOutputs{got_cluster, got_stories, ""}, cluster);
-           if (r.ok() && comm.rank() == 0) per_rank = r.value().ranks;
+                                          ClusterOutputs{got_cluster, got_stories, got_model},
+                                          cluster);
+           if (r.ok() && comm.rank() == 0) {
+             per_rank = r.value().ranks;
+             cluster_summary = r.value().run;
+           }
            return r.status();
          })) {
       EXPECT_TRUE(s.ok()) << s.ToString();
@@ -244,6 +260,11 @@ void ExpectClusterSameAsOneMachine(const std::string& input, size_t batch,
     EXPECT_EQ(per_rank.size(), static_cast<size_t>(size));
     EXPECT_EQ(ReadFileBytes(got_cluster), ReadFileBytes(want_cluster));
     EXPECT_EQ(ReadFileBytes(got_stories), ReadFileBytes(want_stories));
+    // The model fitted on document frequencies summed across the ranks is one machine's.
+    EXPECT_FALSE(cluster_summary.model_loaded);
+    EXPECT_EQ(cluster_summary.model_documents, one.value().model_documents);
+    EXPECT_EQ(cluster_summary.terms, one.value().terms);
+    EXPECT_EQ(ReadFileBytes(got_model), ReadFileBytes(want_model));
   }
 }
 
@@ -463,6 +484,41 @@ TEST(DistributedTest, ExactModeGathersAndEqualsOneMachine) {
          })) {
       EXPECT_TRUE(s.ok()) << s.ToString();
     }
+    EXPECT_EQ(ReadFileBytes(got), ReadFileBytes(want));
+  }
+}
+
+// With a saved model the ranks fit nothing: every rank's run uses the model rank 0 read, as one
+// machine uses it (a model fitted on other articles: its documents are not this run's).
+TEST(DistributedTest, ASavedModelIsUsedAsOneMachineUsesIt) {
+  const std::string model = TempPath(".model");
+  ClusterPipelineOptions fit;
+  fit.dedup = Options(64);
+  auto fitted =
+      RunCluster(GeneratedCorpus(300, 2, false), ClusterOutputs{TempPath(".fit.jsonl"), "", model},
+                 fit);
+  ASSERT_TRUE(fitted.ok()) << fitted.status().ToString();
+  const std::string input = GeneratedCorpus(600, 3, false);
+  ClusterPipelineOptions cluster;
+  cluster.dedup = Options(64);
+  cluster.model = model;
+  const std::string want = TempPath(".cluster.jsonl");
+  auto one = RunCluster(input, ClusterOutputs{want, "", ""}, cluster);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  ASSERT_TRUE(one.value().model_loaded);
+  for (int ranks = 1; ranks <= 3; ++ranks) {
+    SCOPED_TRACE("ranks " + std::to_string(ranks));
+    const std::string got = TempPath(".got.cluster.jsonl");
+    ClusterSummary summary;
+    for (const Status& s : OnRanks(ranks, [&](Communicator& comm) {
+           auto r = RunClusterDistributed(comm, input, ClusterOutputs{got, "", ""}, cluster);
+           if (r.ok() && comm.rank() == 0) summary = r.value().run;
+           return r.status();
+         })) {
+      EXPECT_TRUE(s.ok()) << s.ToString();
+    }
+    EXPECT_TRUE(summary.model_loaded);
+    EXPECT_EQ(summary.model_documents, fitted.value().model_documents);
     EXPECT_EQ(ReadFileBytes(got), ReadFileBytes(want));
   }
 }

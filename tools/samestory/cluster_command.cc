@@ -17,40 +17,9 @@ struct ClusterArgs {
   Communicator* comm = nullptr;
 };
 
-int RunDistributedCluster(ClusterArgs& a) {
-  const bool root = a.comm->rank() == 0;
-  BadRecordPrinter bad("cluster");
-  auto result = RunClusterDistributed(*a.comm, a.pipeline.input, a.outputs, a.options,
-                                      [&](const Document& d) { bad(d); });
-  if (!result.ok()) {
-    return root ? ReportFailure("cluster", result.status()) : ExitCode(result.status());
-  }
-  if (root) {
-    bad.Finish();
-    const ClusterSummary& s = result.value().run;
-    PrintDedupSummary("cluster", s.dedup, a.pipeline.exact, stderr);
-    std::fprintf(stderr, "  stories: %llu of two or more articles holding %llu articles\n",
-                 static_cast<unsigned long long>(s.stories),
-                 static_cast<unsigned long long>(s.articles_in_stories));
-    PrintRankSummaries("cluster", result.value().ranks, stderr);
-  }
-  return 0;
-}
-
-int RunClusterCommand(ClusterArgs& a) {
-  a.pipeline.Apply();
-  a.options.dedup = a.pipeline.options;
-  a.options.tfidf.stemming = a.no_stemming ? Stemming::kNone : Stemming::kByLanguage;
-  if (a.comm != nullptr) return RunDistributedCluster(a);
-  BadRecordPrinter bad("cluster");
-  ProgressLine progress("cluster", a.pipeline.quiet);
-  auto result = RunCluster(a.pipeline.input, a.outputs, a.options,
-                           [&](const Document& d) { bad(d); },
-                           [&](uint64_t records, uint64_t bytes) { progress.Update(records, bytes); });
-  progress.Done();
-  bad.Finish();
-  if (!result.ok()) return ReportFailure("cluster", result.status());
-  const ClusterSummary& s = result.value();
+// The cluster summary after the dedup one's lines (one machine's, or rank 0's of a distributed
+// run, whose graph search the ranks shared).
+void PrintClusterSummary(const ClusterArgs& a, const ClusterSummary& s) {
   PrintDedupSummary("cluster", s.dedup, a.pipeline.exact, stderr);
   if (s.model_loaded) {
     std::fprintf(stderr, "  tfidf: document frequencies from %s (%llu documents)\n",
@@ -73,6 +42,39 @@ int RunClusterCommand(ClusterArgs& a) {
                s.index.c_str(), s.tfidf_seconds, s.cluster_seconds, s.cluster.project_seconds,
                s.cluster.search_seconds, s.cluster.rescore_seconds, s.cluster.link_seconds,
                static_cast<unsigned long long>(s.cluster.peak_window), s.spilled_terms / 1e6);
+}
+
+int RunDistributedCluster(ClusterArgs& a) {
+  const bool root = a.comm->rank() == 0;
+  BadRecordPrinter bad("cluster");
+  auto result = RunClusterDistributed(*a.comm, a.pipeline.input, a.outputs, a.options,
+                                      [&](const Document& d) { bad(d); });
+  if (!result.ok()) {
+    return root ? ReportFailure("cluster", result.status()) : ExitCode(result.status());
+  }
+  if (root) {
+    bad.Finish();
+    PrintClusterSummary(a, result.value().run);
+    PrintRankSummaries("cluster", result.value().ranks, stderr);
+  }
+  return 0;
+}
+
+int RunClusterCommand(ClusterArgs& a) {
+  a.pipeline.Apply();
+  a.options.dedup = a.pipeline.options;
+  a.options.tfidf.stemming = a.no_stemming ? Stemming::kNone : Stemming::kByLanguage;
+  if (a.comm != nullptr) return RunDistributedCluster(a);
+  BadRecordPrinter bad("cluster");
+  ProgressLine progress("cluster", a.pipeline.quiet);
+  auto result = RunCluster(a.pipeline.input, a.outputs, a.options,
+                           [&](const Document& d) { bad(d); },
+                           [&](uint64_t records, uint64_t bytes) { progress.Update(records, bytes); });
+  progress.Done();
+  bad.Finish();
+  if (!result.ok()) return ReportFailure("cluster", result.status());
+  const ClusterSummary& s = result.value();
+  PrintClusterSummary(a, s);
   WarnIfOverMemoryLimit("cluster", s.dedup, stderr);
   return 0;
 }
