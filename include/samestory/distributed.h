@@ -17,9 +17,12 @@
 // Cluster groups the copies as dedup does (the same stages, every rank extracting its records'
 // TF-IDF terms too); rank 0 then receives, batch by batch in input order, each record's outcome
 // (id, errors, its group) with its title and date, and the terms of the records that get a
-// vector (representatives and partial copies): no fingerprint. Rank 0 runs the rest of the
-// single-machine pipeline on them (TF-IDF fit, story clustering, output: the same code), but
-// the kNN graph search (its exact band join, the costliest stage) is split across every rank by
+// vector (representatives and partial copies): no fingerprint. Document frequencies are counted
+// by each rank over the terms it sends and summed at owner ranks by term hash; rank 0 fits the
+// model on the kept terms' sums (the single machine's model). Rank 0 runs the rest of the
+// single-machine pipeline (story clustering: the same code) and sends every rank its records'
+// stories; each rank writes its records' lines at their offsets, as dedup does. But the kNN
+// graph search (its exact band join, the costliest stage) is split across every rank by
 // date range: each rank searches a contiguous range of the date-ordered documents against those
 // within the date reach below it, with the vectors of that window served by rank 0; the best-k
 // lists of documents near a range's edge are merged at their rank, and rank 0 gathers the edges
@@ -79,8 +82,9 @@ struct RankSummary {
   // its records' outcomes and terms). Exact mode (gathered): sending the fingerprints to rank 0;
   // on rank 0, receiving them and grouping the copies.
   double exchange_seconds = 0;
-  // Dedup: writing its lines. Cluster (and exact mode): rank 0's clustering and writing; the
-  // others' share of the graph search (cluster), else waiting.
+  // Dedup: writing its lines. Cluster: rank 0's clustering; the others' share of the graph
+  // search; then every rank writing its lines (exact mode: rank 0 writes them all). Exact-mode
+  // dedup: rank 0 writing; the others waiting.
   double rest_seconds = 0;
   uint64_t peak_rss = 0;
 };

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "distributed/record_codec.h"
 #include "distributed/shuffle_share.h"
 #include "pipeline/stages.h"
+#include "pipeline/writers.h"
 
 namespace samestory::internal {
 namespace {
@@ -155,7 +157,7 @@ Status FitAcrossRanks(Counted& group, const TfidfOptions& options, LocalFrequenc
 
 Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
                     const TermExtractor* extractor, const TfidfOptions* fit,
-                    const RecordReporter& reporter, Pass* pass) {
+                    const RecordReporter& reporter, Pass* pass, HeldRecords* kept) {
   FoundCopies found;
   if (Status s = FindCopies(group, input, options, extractor, reporter, &found); !s.ok()) {
     return s;
@@ -272,7 +274,68 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
     s.seconds.group += Since(t0);
     pass->result.input_status = input_status;
   }
+  kept->layout = m.layout;
+  kept->size = m.size_local();
+  kept->out = std::move(found.m.out);
+  kept->input_status = input_status;
   return group.Agree(mine);
+}
+
+Status WriteHeldRecords(Counted& group, const std::vector<uint32_t>& story,
+                        const std::vector<std::string>& ids, size_t batch, HeldRecords* held,
+                        OrderedOutput* output) {
+  const Layout& layout = *held->layout;
+  const int size = group.comm().size(), me = group.comm().rank();
+  constexpr uint32_t kNone = UINT32_MAX;  // a record with an error: no story
+  // Rank 0: each rank's records' stories, in the rank's order, then the ids of the stories they
+  // name that the rank does not hold (each once).
+  std::vector<std::string> send(static_cast<size_t>(size));
+  if (me == 0) {
+    std::vector<std::string> names(static_cast<size_t>(size));
+    std::vector<std::unordered_set<uint32_t>> named(static_cast<size_t>(size));
+    for (uint64_t g = 0; g < story.size(); ++g) {
+      const int r = layout.Holder(g);
+      const uint32_t s = story[g];
+      Put(&send[static_cast<size_t>(r)], s);
+      if (s != kNone && layout.Holder(s) != r && named[static_cast<size_t>(r)].insert(s).second) {
+        Put(&names[static_cast<size_t>(r)], s);
+        PutBytes(&names[static_cast<size_t>(r)], ids[s]);
+      }
+    }
+    for (int r = 0; r < size; ++r) send[static_cast<size_t>(r)] += names[static_cast<size_t>(r)];
+  }
+  auto got = group.AllToAll(std::move(send));
+  if (!got.ok()) return got.status();
+  // The stories as indices into held->out.ids (a held record, or an id appended).
+  DedupResult& out = held->out;
+  std::vector<uint32_t> local(held->size);
+  Cursor in(got.value()[0]);
+  for (uint32_t& s : local) s = in.Get<uint32_t>();
+  std::unordered_map<uint32_t, uint32_t> appended;  // story -> its id's index in out.ids
+  while (in.ok() && !in.empty()) {
+    const uint32_t s = in.Get<uint32_t>();
+    const std::string_view id = in.Bytes();
+    appended.emplace(s, static_cast<uint32_t>(out.ids.size()));
+    out.ids.emplace_back(id);
+  }
+  got.value().clear();
+  bool damaged = !in.ok();
+  for (uint32_t& s : local) {
+    if (s == kNone) continue;
+    if (layout.Holder(s) == me) {
+      s = static_cast<uint32_t>(layout.LocalOf(s));
+    } else if (const auto it = appended.find(s); it != appended.end()) {
+      s = it->second;
+    } else {
+      damaged = true;
+      break;
+    }
+  }
+  if (Status s = group.Agree(damaged ? Damaged() : Status::OK()); !s.ok()) return s;
+  const size_t n = held->size;
+  return output->Write(group, layout, (n + batch - 1) / batch, [&](size_t j, std::string* buf) {
+    AppendRecordLines(out, &local, j * batch, std::min(n, (j + 1) * batch), buf);
+  });
 }
 
 }  // namespace samestory::internal

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 
 #include "cluster/graph_split.h"
@@ -170,14 +171,16 @@ class GroupSplit final : public internal::GraphSplit {
 
 // `extractor`: a cluster run's terms (null for dedup); `fit`: its TF-IDF options when the ranks
 // fit the model (null with a saved model). `graph`: a cluster run's options, whose graph search
-// every rank shares while rank 0 runs `rest`; null for dedup (the other ranks wait).
-template <typename Summary, typename Rest>
+// every rank shares while rank 0 runs `rest`; null for dedup (the other ranks wait). Then every
+// rank runs `write(group, start, held, summary)`: `held` is its records when the copies were
+// shuffled (a cluster run in LSH mode; else null), `summary` rank 0's.
+template <typename Summary, typename Rest, typename Write>
 Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
                                const DedupPipelineOptions& options,
                                const TermExtractor* extractor, const TfidfOptions* fit,
                                std::initializer_list<internal::NamedOutput> outputs,
                                const RecordReporter& reporter, Status pre, Rest&& rest,
-                               const ClusterOptions* graph = nullptr) {
+                               Write&& write, const ClusterOptions* graph = nullptr) {
   const Clock::time_point start = Clock::now();
   RankSummary me;
   me.rank = comm.rank();
@@ -193,10 +196,11 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   if (Status s = group.Agree(status); !s.ok()) return s;
 
   internal::Pass pass;
+  std::optional<internal::HeldRecords> held;
   if (extractor != nullptr && options.dedup.mode == DedupMode::kLsh) {
     // Clustering's copies from the shuffled dedup: no fingerprint goes to rank 0.
     if (Status s = internal::ShuffledPass(group, input, options, extractor, fit, reporter,
-                                          &pass);
+                                          &pass, &held.emplace());
         !s.ok()) {
       return s;
     }
@@ -225,6 +229,7 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
     if (Status s = internal::JoinClusterGraph(split, *graph); status.ok()) status = s;
   }
   if (Status s = group.Agree(status); !s.ok()) return s;
+  if (Status s = write(group, start, held ? &*held : nullptr, &summary); !s.ok()) return s;
   me.rest_seconds = Since(t0);
   me.peak_rss = PeakRss();
   auto ranks = group.AllGather(EncodeRank(me));
@@ -269,6 +274,9 @@ Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view i
         r.summary.memory.peak_rss = PeakRss();
         summary->run = r.summary;
         return Status::OK();
+      },
+      [](Counted&, Clock::time_point, internal::HeldRecords*, DistributedDedupSummary*) {
+        return Status::OK();  // rank 0 wrote
       });
   return result;
 }
@@ -292,6 +300,10 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
   run.summarize_stories = !outputs.stories.empty();
   ClusterOptions graph = options.cluster;  // the other ranks' share of the graph search
   if (graph.threads == 0) graph.threads = options.dedup.threads;
+  // Rank 0 writes the model and the stories; then the records are written by the ranks that
+  // hold them, at their offsets, when the copies were shuffled (else by rank 0, from its pass).
+  std::optional<ClusterResult> result;                  // rank 0's
+  std::optional<PendingOutput> stories, records;        // rank 0's
   return RunDistributed<DistributedClusterSummary>(
       comm, input, options.dedup, &extractor.value(),
       options.model.empty() ? &options.tfidf : nullptr,  // else the saved model's
@@ -299,26 +311,54 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
       reporter, pre,
       [&](internal::Pass& pass, Clock::time_point start, DistributedClusterSummary* summary,
           internal::GraphSplit* split) {
-        auto result = internal::ClusterFromPass(pass, run, model, RunHooks{}, start, split);
-        if (!result.ok()) return result.status();
-        ClusterResult& r = result.value();
+        auto clustered = internal::ClusterFromPass(pass, run, model, RunHooks{}, start, split);
+        if (!clustered.ok()) return clustered.status();
+        ClusterResult& r = result.emplace(std::move(clustered.value()));
         const Clock::time_point t0 = Clock::now();
-        PendingOutput out(outputs.output), stories(outputs.stories);
+        stories.emplace(outputs.stories);
+        records.emplace(outputs.output);
         if (Status s = internal::WriteClusterOutputs(
-                ClusterOutputs{out.write_path(),
-                               outputs.stories.empty() ? "" : stories.write_path(), outputs.model},
+                ClusterOutputs{"", outputs.stories.empty() ? "" : stories->write_path(),
+                               outputs.model},
                 r, options);
             !s.ok()) {
           return s;
         }
-        if (!r.records.input_status.ok()) return r.records.input_status;
-        if (Status s = out.Commit(); !s.ok()) return s;
-        if (Status s = stories.Commit(); !s.ok()) return s;
         r.summary.dedup.seconds.write = Since(t0);
-        r.summary.dedup.seconds.total = Since(start);
-        r.summary.dedup.memory.peak_rss = PeakRss();
         summary->run = r.summary;
         return Status::OK();
+      },
+      [&](Counted& group, Clock::time_point start, internal::HeldRecords* held,
+          DistributedClusterSummary* summary) {
+        const Clock::time_point t0 = Clock::now();
+        const bool root = group.comm().rank() == 0;
+        Status status, input_status = root ? result->records.input_status : Status::OK();
+        std::optional<internal::OrderedOutput> written;  // by every rank
+        if (held != nullptr) {
+          auto tag = group.AllGather(std::to_string(getpid()));
+          if (!tag.ok()) return tag.status();
+          written.emplace(outputs.output, tag.value()[0], "");
+          static const std::vector<uint32_t> kNoStories;
+          static const std::vector<std::string> kNoIds;
+          status = internal::WriteHeldRecords(
+              group, root ? result->story : kNoStories, root ? result->records.ids : kNoIds,
+              options.dedup.batch_size, held, &*written);
+          input_status = held->input_status;
+        } else if (root) {
+          status = internal::WriteRecords(records->write_path(), result->records, &result->story);
+        }
+        if (Status s = group.Agree(status); !s.ok()) return s;
+        // An input that broke off: the records read were written, not put in place.
+        if (Status s = group.Agree(input_status); !s.ok()) return s;
+        if (root) {
+          status = written ? written->Commit() : records->Commit();
+          if (status.ok()) status = stories->Commit();
+          DedupSummary& s = summary->run.dedup;
+          s.seconds.write += Since(t0);
+          s.seconds.total = Since(start);
+          s.memory.peak_rss = PeakRss();
+        }
+        return group.Agree(status);
       },
       &graph);
 }

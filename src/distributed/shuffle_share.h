@@ -16,6 +16,7 @@
 #include "cluster/term_spill.h"
 #include "dedup/evidence.h"
 #include "distributed/group.h"
+#include "distributed/ordered_output.h"
 #include "io/temp_file.h"
 #include "pipeline/fingerprint_pass.h"
 #include "samestory/dedup.h"
@@ -122,15 +123,32 @@ Status FindCopies(Counted& group, std::string_view input, const DedupPipelineOpt
 // seconds, no peak RSS). Collective.
 Result<DedupSummary> SumCopies(Counted& group, const FoundCopies& found);
 
+// A cluster run's records as their holders keep them after ShuffledPass, to write them.
+struct HeldRecords {
+  std::optional<Layout> layout;
+  DedupResult out;  // as ShuffleShare's (ids of representatives held elsewhere appended)
+  size_t size = 0;  // records held
+  Status input_status;  // the run's: OK, or what ended an input early on some rank
+};
+
 // A cluster run's pass (pipeline/fingerprint_pass.h) on rank 0 from the shuffled dedup
 // (copies_pass.cc): FindCopies groups the copies across the ranks; rank 0 then receives, in
 // input order, every record's outcome, title, date and, when it gets a vector (a representative
 // or a partial copy), its terms. With `fit` (no saved model), the document frequencies of those
-// terms are summed across the ranks and rank 0's pass->model is fitted on them with `fit`.
-// Returns a failure every rank shares (the first by rank). REQUIRES: extractor. Collective.
+// terms are summed across the ranks and rank 0's pass->model is fitted on them with `fit`. Every
+// rank keeps its records in *held, for WriteHeldRecords. Returns a failure every rank shares (the
+// first by rank). REQUIRES: extractor. Collective.
 Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
                     const TermExtractor* extractor, const TfidfOptions* fit,
-                    const RecordReporter& reporter, Pass* pass);
+                    const RecordReporter& reporter, Pass* pass, HeldRecords* held);
+
+// A cluster run's record lines, written by the ranks that hold the records, each at its offsets
+// in `output` (not committed): rank 0 sends every rank its records' stories (`story`: rank 0's
+// ClusterResult::story, by global record; `ids`: its records' ids, for the stories named by a
+// record held on another rank). `story` and `ids` are read on rank 0 only. Collective.
+Status WriteHeldRecords(Counted& group, const std::vector<uint32_t>& story,
+                        const std::vector<std::string>& ids, size_t batch, HeldRecords* held,
+                        OrderedOutput* output);
 
 }  // namespace samestory::internal
 

@@ -132,7 +132,9 @@ Status WriteClusterOutputs(const ClusterOutputs& outputs, const ClusterResult& r
     const std::string note = TermNote(options.dedup.text, options.tfidf);
     if (Status s = result.model->Save(outputs.model, note); !s.ok()) return s;
   }
-  if (Status s = WriteRecords(outputs.output, result.records, &result.story); !s.ok()) return s;
+  if (!outputs.output.empty()) {
+    if (Status s = WriteRecords(outputs.output, result.records, &result.story); !s.ok()) return s;
+  }
   if (outputs.stories.empty()) return Status::OK();
   return WriteStories(outputs.stories, result.records, result.stories);
 }

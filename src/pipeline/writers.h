@@ -38,7 +38,8 @@ Status WriteStories(const std::string& path, const DedupResult& result,
 Status WriteDedupOutputs(const DedupOutputs& outputs, const DedupResult& result);
 
 // Every output a cluster run asked for: the model (when outputs.model is set; saved with the
-// note of `options`' term options), the records, and the stories (when outputs.stories is set).
+// note of `options`' term options), the records (unless outputs.output is empty: a distributed
+// run's ranks write them), and the stories (when outputs.stories is set).
 Status WriteClusterOutputs(const ClusterOutputs& outputs, const ClusterResult& result,
                            const ClusterPipelineOptions& options);
 
