@@ -448,6 +448,35 @@ TEST(TfidfModelTest, MinDfDropsRareTerms) {
   EXPECT_EQ(builder.Finish().num_terms(), 0u);
 }
 
+TEST(TfidfModelTest, FrequenciesAddedFromShardsFitAsOneBuilder) {
+  // Two shards' counts summed (a distributed run's owners) fit the one builder's model: the
+  // documents count for max_df and idf, the summed df for min_df (term 3 is in one document of
+  // each shard: kept at min_df 2 only when summed; term 1 is in 4 of 5: dropped at max_df 0.7).
+  TfidfOptions o = MaxDf(0.7);
+  o.min_df = 2;
+  const std::vector<std::vector<TermCount>> docs = {Doc({1, 2, 3}), Doc({1, 2}), Doc({1, 4}),
+                                                    Doc({1, 3, 4}), Doc({5})};
+  const TfidfModel whole = Fit(o, docs);
+  TfidfBuilder summed(o);
+  summed.AddFrequencies(3, std::vector<std::pair<uint64_t, uint32_t>>{{1, 3}, {2, 2}, {3, 1},
+                                                                      {4, 1}});
+  summed.AddFrequencies(2, std::vector<std::pair<uint64_t, uint32_t>>{{1, 1}, {3, 1}, {4, 1},
+                                                                      {5, 1}});
+  const TfidfModel model = summed.Finish();
+  EXPECT_EQ(model.num_documents(), whole.num_documents());
+  const std::map<uint64_t, float> idf = Idfs(model);
+  EXPECT_EQ(idf, Idfs(whole));
+  EXPECT_EQ(idf.count(1), 0u);
+  EXPECT_EQ(idf.count(3), 1u);
+  EXPECT_EQ(idf.count(5), 0u);
+  // Mixed with documents added one by one.
+  TfidfBuilder mixed(o);
+  for (size_t d = 0; d < 3; ++d) mixed.Add(docs[d]);
+  mixed.AddFrequencies(2, std::vector<std::pair<uint64_t, uint32_t>>{{1, 1}, {3, 1}, {4, 1},
+                                                                     {5, 1}});
+  EXPECT_EQ(Idfs(mixed.Finish()), Idfs(whole));
+}
+
 TEST(TfidfModelTest, TransformIsUnitLengthWithSublinearTf) {
   TfidfOptions o = MaxDf(1.0);
   const TfidfModel m = Fit(o, {Doc({1, 2, 3}), Doc({1}), Doc({2}), Doc({3, 4})});
