@@ -105,9 +105,10 @@ class GraphBuilder {
       auto got = split_->AllToAll(std::move(send));
       if (!got.ok()) return got.status();
       for (const std::string& m : got.value()) {
-        const size_t at = edges.size();
-        edges.resize(at + m.size() / sizeof(Edge));
-        std::memcpy(edges.data() + at, m.data(), m.size() / sizeof(Edge) * sizeof(Edge));
+        const size_t at = edges.size(), count = m.size() / sizeof(Edge);
+        if (count == 0) continue;  // (an empty vector's data may be null: no memcpy)
+        edges.resize(at + count);
+        std::memcpy(edges.data() + at, m.data(), count * sizeof(Edge));
       }
     }
     std::sort(edges.begin(), edges.end(),

@@ -46,7 +46,7 @@ bool DecodeEvidence(std::string_view bytes, CopyFingerprint* fp) {
   fp->sample_limit = limit;
   const char* p = bytes.data() + kHeader;
   fp->sample.resize(samples);
-  std::memcpy(fp->sample.data(), p, samples * 4ull);
+  if (samples > 0) std::memcpy(fp->sample.data(), p, samples * 4ull);  // no null data to memcpy
   p += samples * 4ull;
   fp->facts.resize(facts);
   for (Fact& f : fp->facts) {

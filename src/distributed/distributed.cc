@@ -340,14 +340,20 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
           written.emplace(outputs.output, tag.value()[0], "");
           static const std::vector<uint32_t> kNoStories;
           static const std::vector<std::string> kNoIds;
-          status = internal::WriteHeldRecords(
-              group, root ? result->story : kNoStories, root ? result->records.ids : kNoIds,
-              options.dedup.batch_size, held, &*written);
+          if (Status s = internal::WriteHeldRecords(
+                  group, root ? result->story : kNoStories, root ? result->records.ids : kNoIds,
+                  options.dedup.batch_size, held, &*written);
+              !s.ok()) {
+            return s;  // every rank's
+          }
           input_status = held->input_status;
-        } else if (root) {
-          status = internal::WriteRecords(records->write_path(), result->records, &result->story);
+        } else {
+          if (root) {
+            status =
+                internal::WriteRecords(records->write_path(), result->records, &result->story);
+          }
+          if (Status s = group.Agree(status); !s.ok()) return s;
         }
-        if (Status s = group.Agree(status); !s.ok()) return s;
         // An input that broke off: the records read were written, not put in place.
         if (Status s = group.Agree(input_status); !s.ok()) return s;
         if (root) {

@@ -145,7 +145,8 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
 // A cluster run's record lines, written by the ranks that hold the records, each at its offsets
 // in `output` (not committed): rank 0 sends every rank its records' stories (`story`: rank 0's
 // ClusterResult::story, by global record; `ids`: its records' ids, for the stories named by a
-// record held on another rank). `story` and `ids` are read on rank 0 only. Collective.
+// record held on another rank). `story` and `ids` are read on rank 0 only. Returns a failure
+// every rank shares. Collective.
 Status WriteHeldRecords(Counted& group, const std::vector<uint32_t>& story,
                         const std::vector<std::string>& ids, size_t batch, HeldRecords* held,
                         OrderedOutput* output);
