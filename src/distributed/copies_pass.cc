@@ -27,20 +27,17 @@ namespace {
 constexpr uint64_t kBudgetPerRoundRecord = uint64_t{1} << 20;
 constexpr uint64_t kMinRoundRecords = 1024, kMaxRoundRecords = 65536;
 
-// Record i of the rank's share for rank 0: id, line, error, warning, representative (a global
-// record index), kind, score, is_short, title, date and its terms (none when it gets no vector).
+// Record i of the rank's share for rank 0, what the clustering reads of it: id, error,
+// representative (a global record index), kind, title (when kept), date and its terms (none when
+// it gets no vector). Its line, warning, score and short flag stay with it (WriteHeldRecords).
 void EncodeOutcome(const FoundCopies& found, size_t i, uint64_t representative,
                    const std::vector<TermCount>* terms, std::string* out) {
   const DedupResult& r = found.m.out;
   PutBytes(out, r.ids[i]);
-  Put(out, r.lines[i]);
   PutBytes(out, r.errors[i]);
-  PutBytes(out, r.warnings[i]);
   Put(out, representative);
   Put(out, static_cast<uint8_t>(r.kind[i]));
-  Put(out, r.score[i]);
-  Put(out, r.is_short[i]);
-  PutBytes(out, found.m.titles[i]);
+  if (found.m.keep_titles) PutBytes(out, found.m.titles[i]);
   const std::optional<UnixSeconds>& date = found.m.dates[i];
   Put(out, static_cast<uint8_t>(date.has_value()));
   Put(out, date.value_or(0));
@@ -53,18 +50,15 @@ void EncodeOutcome(const FoundCopies& found, size_t i, uint64_t representative,
   }
 }
 
-// Appends the record at the cursor to rank 0's pass (as GroupBuilder::Add keeps a record).
+// Appends the record at the cursor to rank 0's pass (as GroupBuilder::Add keeps a record, less
+// the columns only the record's line needs).
 bool DecodeOutcome(Cursor& in, std::vector<TermCount>* terms, Pass* pass) {
   DedupResult& r = pass->result;
   r.ids.emplace_back(in.Bytes());
-  r.lines.push_back(in.Get<uint64_t>());
   r.errors.emplace_back(in.Bytes());
-  r.warnings.emplace_back(in.Bytes());
   r.representative.push_back(static_cast<uint32_t>(in.Get<uint64_t>()));
   r.kind.push_back(static_cast<DupKind>(in.Get<uint8_t>()));
-  r.score.push_back(in.Get<float>());
-  r.is_short.push_back(in.Get<uint8_t>());
-  pass->titles.emplace_back(in.Bytes());
+  if (pass->keep_titles) pass->titles.emplace_back(in.Bytes());
   const bool dated = in.Get<uint8_t>() != 0;
   const int64_t date = in.Get<int64_t>();
   pass->dates.push_back(dated ? std::optional<UnixSeconds>(date) : std::nullopt);
@@ -159,6 +153,7 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
                     const TermExtractor* extractor, const TfidfOptions* fit,
                     const RecordReporter& reporter, Pass* pass, HeldRecords* kept) {
   FoundCopies found;
+  found.m.keep_titles = pass->keep_titles;
   if (Status s = FindCopies(group, input, options, extractor, reporter, &found); !s.ok()) {
     return s;
   }

@@ -67,7 +67,7 @@ Status FingerprintLocal(const OpenedShare& opened, const DedupPipelineOptions& o
   auto sink = [&](Document& doc, const CopyFingerprint* fp, const std::vector<TermCount>* terms) {
     ShuffleShare& m = *local;
     if (extractor != nullptr) {  // as GroupBuilder::Add keeps them
-      m.titles.push_back(std::move(doc.title));
+      if (m.keep_titles) m.titles.push_back(std::move(doc.title));
       m.dates.push_back(doc.date);
       static const std::vector<TermCount> kNone;
       m.terms.Add(fp != nullptr && terms != nullptr ? *terms : kNone);

@@ -170,15 +170,16 @@ class GroupSplit final : public internal::GraphSplit {
 };
 
 // `extractor`: a cluster run's terms (null for dedup); `fit`: its TF-IDF options when the ranks
-// fit the model (null with a saved model). `graph`: a cluster run's options, whose graph search
-// every rank shares while rank 0 runs `rest`; null for dedup (the other ranks wait). Then every
-// rank runs `write(group, start, held, summary)`: `held` is its records when the copies were
-// shuffled (a cluster run in LSH mode; else null), `summary` rank 0's.
+// fit the model (null with a saved model); `titles`: it summarizes its stories (rank 0 keeps the
+// titles). `graph`: a cluster run's options, whose graph search every rank shares while rank 0
+// runs `rest`; null for dedup (the other ranks wait). Then every rank runs
+// `write(group, start, held, summary)`: `held` is its records when the copies were shuffled (a
+// cluster run in LSH mode; else null), `summary` rank 0's.
 template <typename Summary, typename Rest, typename Write>
 Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
                                const DedupPipelineOptions& options,
                                const TermExtractor* extractor, const TfidfOptions* fit,
-                               std::initializer_list<internal::NamedOutput> outputs,
+                               bool titles, std::initializer_list<internal::NamedOutput> outputs,
                                const RecordReporter& reporter, Status pre, Rest&& rest,
                                Write&& write, const ClusterOptions* graph = nullptr) {
   const Clock::time_point start = Clock::now();
@@ -196,6 +197,7 @@ Result<Summary> RunDistributed(Communicator& comm, std::string_view input,
   if (Status s = group.Agree(status); !s.ok()) return s;
 
   internal::Pass pass;
+  pass.keep_titles = titles;
   std::optional<internal::HeldRecords> held;
   if (extractor != nullptr && options.dedup.mode == DedupMode::kLsh) {
     // Clustering's copies from the shuffled dedup: no fingerprint goes to rank 0.
@@ -252,7 +254,7 @@ Result<DistributedDedupSummary> DedupImpl(Communicator& comm, std::string_view i
   DedupPipelineOptions run = options;
   run.dedup.collect_pairs = !outputs.pairs.empty();
   auto result = RunDistributed<DistributedDedupSummary>(
-      comm, input, run, nullptr, nullptr,
+      comm, input, run, nullptr, nullptr, false,
       {{"output", outputs.output}, {"--pairs", outputs.pairs}},
       reporter, Status::OK(),
       [&](internal::Pass& pass, Clock::time_point start, DistributedDedupSummary* summary,
@@ -307,6 +309,7 @@ Result<DistributedClusterSummary> ClusterImpl(Communicator& comm, std::string_vi
   return RunDistributed<DistributedClusterSummary>(
       comm, input, options.dedup, &extractor.value(),
       options.model.empty() ? &options.tfidf : nullptr,  // else the saved model's
+      run.summarize_stories,
       {{"output", outputs.output}, {"--stories", outputs.stories}, {"--save-model", outputs.model}},
       reporter, pre,
       [&](internal::Pass& pass, Clock::time_point start, DistributedClusterSummary* summary,

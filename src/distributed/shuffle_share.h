@@ -57,7 +57,9 @@ struct ShuffleShare {
   }
   uint64_t input_records = 0;                       // the whole input's
   PassTimes times;
-  // When terms are extracted (clustering), per record: its terms (spilled), title and date.
+  // When terms are extracted (clustering), per record: its terms (spilled), title (when
+  // keep_titles: the run summarizes its stories) and date.
+  bool keep_titles = false;
   TermSpill terms;
   std::vector<std::string> titles;
   std::vector<std::optional<UnixSeconds>> dates;
@@ -133,11 +135,13 @@ struct HeldRecords {
 
 // A cluster run's pass (pipeline/fingerprint_pass.h) on rank 0 from the shuffled dedup
 // (copies_pass.cc): FindCopies groups the copies across the ranks; rank 0 then receives, in
-// input order, every record's outcome, title, date and, when it gets a vector (a representative
-// or a partial copy), its terms. With `fit` (no saved model), the document frequencies of those
-// terms are summed across the ranks and rank 0's pass->model is fitted on them with `fit`. Every
-// rank keeps its records in *held, for WriteHeldRecords. Returns a failure every rank shares (the
-// first by rank). REQUIRES: extractor. Collective.
+// input order, what the clustering needs of every record (id, error, group, date, and its title
+// when pass->keep_titles, set on every rank) and, when it gets a vector (a representative or a
+// partial copy), its terms; not the lines, warnings, scores or short flags: the holders write the
+// records (rank 0's pass->result has no such columns). With `fit` (no saved model), the document
+// frequencies of those terms are summed across the ranks and rank 0's pass->model is fitted on
+// them with `fit`. Every rank keeps its records in *held, for WriteHeldRecords. Returns a failure
+// every rank shares (the first by rank). REQUIRES: extractor. Collective.
 Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineOptions& options,
                     const TermExtractor* extractor, const TfidfOptions* fit,
                     const RecordReporter& reporter, Pass* pass, HeldRecords* held);

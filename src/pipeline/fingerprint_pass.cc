@@ -11,6 +11,7 @@
 #include <cstring>
 #include <future>
 #include <thread>
+#include <type_traits>
 
 #include "core/clock.h"
 
@@ -177,7 +178,7 @@ Status GroupBuilder::Add(Document& doc, const CopyFingerprint* fp,
   result.errors.push_back(std::move(doc.error));
   result.warnings.push_back(std::move(doc.warning));
   if (terms_) {
-    pass_->titles.push_back(std::move(doc.title));
+    if (pass_->keep_titles) pass_->titles.push_back(std::move(doc.title));
     pass_->dates.push_back(doc.date);
     static const std::vector<TermCount> kNone;
     pass_->terms.Add(fp != nullptr && terms != nullptr ? *terms : kNone);
@@ -225,24 +226,32 @@ Status GroupBuilder::Finish(const PassTimes& times) {
   return Status::OK();
 }
 
-uint64_t PassRecordBytes(const Pass& pass) {
-  uint64_t bytes = RecordBytes(pass.result, pass.result.size());
-  for (const std::string& title : pass.titles) {
-    bytes += sizeof(std::string) + sizeof(std::optional<UnixSeconds>) + StringHeap(title);
+namespace {
+
+// Records [0, records) of a column (those it has).
+template <typename T>
+uint64_t ColumnBytes(const std::vector<T>& column, size_t records) {
+  const size_t n = std::min(records, column.size());
+  uint64_t bytes = n * sizeof(T);
+  if constexpr (std::is_same_v<T, std::string>) {
+    for (size_t i = 0; i < n; ++i) bytes += StringHeap(column[i]);
   }
   return bytes;
 }
 
+}  // namespace
+
+uint64_t PassRecordBytes(const Pass& pass) {
+  const size_t n = pass.result.size();
+  return RecordBytes(pass.result, n) + ColumnBytes(pass.titles, n) + ColumnBytes(pass.dates, n);
+}
+
 uint64_t RecordBytes(const DedupResult& result, size_t records) {
   // What the output needs of each record once its text is gone.
-  constexpr size_t kPerRecord = 3 * sizeof(std::string) + sizeof(uint64_t) + sizeof(uint32_t) +
-                                sizeof(DupKind) + sizeof(float) + sizeof(uint8_t);
-  uint64_t bytes = records * kPerRecord;
-  for (size_t i = 0; i < records; ++i) {
-    bytes += StringHeap(result.ids[i]) + StringHeap(result.errors[i]) +
-             StringHeap(result.warnings[i]);
-  }
-  return bytes;
+  return ColumnBytes(result.ids, records) + ColumnBytes(result.lines, records) +
+         ColumnBytes(result.errors, records) + ColumnBytes(result.warnings, records) +
+         ColumnBytes(result.representative, records) + ColumnBytes(result.kind, records) +
+         ColumnBytes(result.score, records) + ColumnBytes(result.is_short, records);
 }
 
 Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& options,

@@ -19,8 +19,10 @@ namespace samestory::internal {
 
 struct Pass {
   DedupResult result;  // per record: ids, lines, errors, warnings, groups; and the summary
+  // Set before the pass: keep the titles (a cluster run that summarizes its stories).
+  bool keep_titles = false;
   // When terms are extracted (clustering), per record:
-  std::vector<std::string> titles;                   // for story summaries
+  std::vector<std::string> titles;                   // for story summaries (keep_titles)
   std::vector<std::optional<UnixSeconds>> dates;     // for story naming and date reach
   TermSpill terms;
   std::unordered_map<uint64_t, std::string> spellings;  // term hash -> a stem's spelling
@@ -76,7 +78,8 @@ Status ReadAndFingerprint(JsonlReader& input, const DedupPipelineOptions& option
                           const TermExtractor* extractor, const RunHooks& hooks, Pass* pass);
 
 // What the output needs of records [0, records) once their texts are gone (the summary's
-// memory.records): their ids, errors, warnings and groups.
+// memory.records): their ids, errors, warnings and groups (the columns the result has: a
+// distributed cluster run's rank 0 holds no lines, warnings, scores or short flags).
 uint64_t RecordBytes(const DedupResult& result, size_t records);
 // What a pass holds of its records: RecordBytes, and the titles and dates kept for clustering.
 uint64_t PassRecordBytes(const Pass& pass);

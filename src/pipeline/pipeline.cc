@@ -113,6 +113,7 @@ Result<ClusterResult> ClusterImpl(JsonlReader& input, const ClusterPipelineOptio
   auto model = internal::LoadSavedModel(options);
   if (!model.ok()) return model.status();
   internal::Pass pass;
+  pass.keep_titles = options.summarize_stories;
   if (Status s = internal::ReadAndFingerprint(input, options.dedup, &extractor.value(), hooks,
                                               &pass);
       !s.ok()) {

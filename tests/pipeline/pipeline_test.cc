@@ -185,5 +185,29 @@ TEST(PipelineTest, ClusterResultIsWhatRunClusterWrites) {
   EXPECT_GT(r.summary.stories, 0u);
 }
 
+// The titles are kept for the story summaries alone: without them the run holds less (the
+// summary's memory.records counts what the pass keeps of its records) and answers the same.
+TEST(PipelineTest, TitlesAreKeptOnlyToSummarizeStories) {
+  ClusterPipelineOptions options;
+  options.dedup = SmallBatches();
+  auto run = [&](bool summarize) {
+    options.summarize_stories = summarize;
+    auto reader = JsonlReader::Open(kSample, ReaderOptions{});
+    EXPECT_TRUE(reader.ok());
+    auto result = Cluster(*reader.value(), options);
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    return std::move(result.value());
+  };
+  const ClusterResult with = run(true), without = run(false);
+  EXPECT_EQ(ToJsonLines(with), ToJsonLines(without));
+  EXPECT_FALSE(with.stories.empty());
+  EXPECT_TRUE(without.stories.empty());
+  const size_t n = with.records.size();
+  ASSERT_GT(n, 0u);
+  // At least a string per record (the titles' own bytes besides).
+  EXPECT_GE(with.records.summary.memory.records,
+            without.records.summary.memory.records + n * sizeof(std::string));
+}
+
 }  // namespace
 }  // namespace samestory
