@@ -15,10 +15,11 @@
 // renamed into place once every rank succeeded.
 //
 // Cluster groups the copies as dedup does (the same stages, every rank extracting its records'
-// TF-IDF terms too); rank 0 then receives, batch by batch in input order, each record's outcome
-// (id, errors, its group) with its title and date, and the terms of the records that get a
-// vector (representatives and partial copies): no fingerprint. Document frequencies are counted
-// by each rank over the terms it sends and summed at owner ranks by term hash; rank 0 fits the
+// TF-IDF terms too); rank 0 then receives, batch by batch in input order, what clustering reads
+// of each record (id, errors, its group, its date; its title only when the stories are
+// summarized), and the terms of the records that get a vector (representatives and partial
+// copies): no fingerprint. Document frequencies are counted by each rank over the terms it sends
+// and summed at owner ranks by term hash; rank 0 fits the
 // model on the kept terms' sums (the single machine's model). Rank 0 runs the rest of the
 // single-machine pipeline (story clustering: the same code) and sends every rank its records'
 // stories; each rank writes its records' lines at their offsets, as dedup does. But the kNN
