@@ -135,6 +135,10 @@ class TfidfBuilder {
   // another builder's counts (a shard's, summed across machines) added to this one's. Finish then
   // fits as if every document had been added here.
   void AddFrequencies(size_t documents, std::span<const std::pair<uint64_t, uint32_t>> df);
+  // The counts so far (documents added, and term hash -> documents containing it): what a shard
+  // sends to be summed with the others' (AddFrequencies).
+  size_t documents() const { return documents_; }
+  const std::unordered_map<uint64_t, uint32_t>& frequencies() const { return df_; }
   // REQUIRES: called once, after the last Add.
   TfidfModel Finish();
 

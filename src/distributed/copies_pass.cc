@@ -73,34 +73,24 @@ bool DecodeOutcome(Cursor& in, std::vector<TermCount>* terms, Pass* pass) {
   return true;
 }
 
-// A rank's document frequencies of the terms of the records it sends a vector's terms for.
-struct LocalFrequencies {
-  uint64_t documents = 0;
-  std::unordered_map<uint64_t, uint32_t> df;  // term hash -> documents
-
-  void Add(const std::vector<TermCount>& terms) {  // as TfidfBuilder::Add counts a document
-    ++documents;
-    for (const TermCount& t : terms) ++df[t.term];
-  }
-};
-
 // The TF-IDF model of the run's representatives from every rank's counts, into *model on rank 0
 // (unless `stopped`): each term's counts are summed at its owner rank (by hash), which sends rank
 // 0 the terms the model keeps; every owner hears every rank's documents. Rank 0 fits what one
 // machine fits (the model's term ids follow the hashes, not the order of the counts). A damaged
 // message goes to *mine (when OK); a failed exchange is returned. Collective.
-Status FitAcrossRanks(Counted& group, const TfidfOptions& options, LocalFrequencies local,
+// `local`: this rank's counts (of the terms it sent rank 0).
+Status FitAcrossRanks(Counted& group, const TfidfOptions& options, TfidfBuilder local,
                       bool stopped, Status* mine, std::shared_ptr<const TfidfModel>* model) {
   const int size = group.comm().size();
   const bool root = group.comm().rank() == 0;
   std::vector<std::string> send(static_cast<size_t>(size));
-  for (std::string& to : send) Put(&to, local.documents);
-  for (const auto& [term, df] : local.df) {
+  for (std::string& to : send) Put(&to, static_cast<uint64_t>(local.documents()));
+  for (const auto& [term, df] : local.frequencies()) {
     std::string& to = send[static_cast<size_t>(OwnerOf(term, size))];
     Put(&to, term);
     Put(&to, df);
   }
-  local.df = {};
+  local = TfidfBuilder(options);  // its counts freed
   auto got = group.AllToAll(std::move(send));
   if (!got.ok()) return got.status();
   bool damaged = false;
@@ -188,7 +178,8 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   std::vector<std::vector<TermCount>> read;
   std::vector<uint32_t> wanted;
   std::vector<TermCount> terms;
-  LocalFrequencies frequencies;  // of the terms this rank sends
+  // The document frequencies of the terms this rank sends (with a saved model, none counted).
+  TfidfBuilder frequencies(fit != nullptr ? *fit : TfidfOptions{});
   for (size_t from = 0; from < order.size(); from += per_round) {
     const size_t to = std::min(order.size(), from + per_round);
     std::vector<std::string> send(static_cast<size_t>(size));
@@ -251,7 +242,8 @@ Status ShuffledPass(Counted& group, std::string_view input, const DedupPipelineO
   if (!got.ok()) return got.status();
   if (fit != nullptr) {  // document frequencies summed across the ranks
     const Clock::time_point f0 = Clock::now();
-    if (!mine.ok()) frequencies = {};  // a failed rank's counts are not a share of the run's
+    // A failed rank's counts are not a share of the run's.
+    if (!mine.ok()) frequencies = TfidfBuilder(*fit);
     if (Status s = FitAcrossRanks(group, *fit, std::move(frequencies), stopped, &mine,
                                   &pass->model);
         !s.ok()) {

@@ -475,6 +475,16 @@ TEST(TfidfModelTest, FrequenciesAddedFromShardsFitAsOneBuilder) {
   mixed.AddFrequencies(2, std::vector<std::pair<uint64_t, uint32_t>>{{1, 1}, {3, 1}, {4, 1},
                                                                      {5, 1}});
   EXPECT_EQ(Idfs(mixed.Finish()), Idfs(whole));
+  // A shard's builder's own counts (what a rank sends), added to another builder.
+  TfidfBuilder shard(o), rest(o);
+  for (size_t d = 3; d < docs.size(); ++d) shard.Add(docs[d]);
+  EXPECT_EQ(shard.documents(), 2u);
+  EXPECT_EQ(shard.frequencies().size(), 4u);  // terms 1, 3, 4, 5
+  for (size_t d = 0; d < 3; ++d) rest.Add(docs[d]);
+  const std::vector<std::pair<uint64_t, uint32_t>> counts(shard.frequencies().begin(),
+                                                          shard.frequencies().end());
+  rest.AddFrequencies(shard.documents(), counts);
+  EXPECT_EQ(Idfs(rest.Finish()), Idfs(whole));
 }
 
 TEST(TfidfModelTest, TransformIsUnitLengthWithSublinearTf) {
