@@ -56,7 +56,7 @@ bool DecodeEvidence(std::string_view bytes, CopyFingerprint* fp) {
     p += 16;
   }
   fp->title.resize(titles);
-  std::memcpy(fp->title.data(), p, titles * 4ull);
+  if (titles > 0) std::memcpy(fp->title.data(), p, titles * 4ull);
   fp->sketch.clear();
   return true;
 }
