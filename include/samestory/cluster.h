@@ -67,9 +67,14 @@ struct ClusterOptions {
 };
 
 struct ClusterStats {
+  size_t documents = 0;    // documents clustered (the pipeline's: one per duplicate group)
   size_t edges = 0;        // candidate edges kept after re-scoring
   size_t clusters = 0;     // clusters of two or more documents
   size_t peak_window = 0;  // most documents whose vectors were held at once
+  // Documents in the kNN graph's largest connected component. Both steps of the story rule merge
+  // only clusters an edge joins, so components could be linked apart: this is what one of them
+  // would still hold (on real news, most of the corpus).
+  size_t largest_component = 0;
   std::string index;       // the FAISS factory string used
   // Wall seconds per step.
   double project_seconds = 0;  // loading the window's vectors from the source + projection

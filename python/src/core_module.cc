@@ -553,6 +553,8 @@ PYBIND11_MODULE(_core, m) {
         d["articles_in_stories"] = r.result.summary.articles_in_stories;
         d["terms"] = r.result.summary.terms;
         d["edges"] = r.result.summary.edges;
+        d["vectors"] = r.result.summary.cluster.documents;
+        d["largest_component"] = r.result.summary.cluster.largest_component;
         d["index"] = r.result.summary.index;
         d["cluster_seconds"] = r.result.summary.cluster_seconds;
         return d;

@@ -50,6 +50,8 @@ def test_sample_equals_the_command(tmp_path, mode):
     result = getattr(samestory, mode)(SAMPLE)
     assert result.to_jsonl() == cli(tmp_path, mode, SAMPLE)
     assert result.summary["groups"] > 0
+    if mode == "cluster":  # the sample has stories, so some component joins two vectors
+        assert 2 <= result.summary["largest_component"] <= result.summary["vectors"]
 
 
 @pytest.mark.parametrize("mode", ["dedup", "cluster"])

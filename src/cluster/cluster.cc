@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <new>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "cluster/graph_split.h"
 #include "cluster/knn_graph.h"
@@ -86,6 +88,24 @@ Status AddJoinRows(VectorSource& source, const ClusterOptions& options,
   return Status::OK();
 }
 
+// The number of nodes in the largest connected component of the graph of n nodes and `edges`.
+size_t LargestComponent(size_t n, std::span<const internal::KnnEdge> edges) {
+  std::vector<uint32_t> parent(n);
+  for (uint32_t i = 0; i < n; ++i) parent[i] = i;
+  auto find = [&](uint32_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const internal::KnnEdge& e : edges) {
+    const uint32_t a = find(e.a), b = find(e.b);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  }
+  std::vector<uint32_t> count(n, 0);
+  uint32_t largest = 0;
+  for (uint32_t i = 0; i < n; ++i) largest = std::max(largest, ++count[find(i)]);
+  return largest;
+}
+
 }  // namespace
 
 Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
@@ -133,7 +153,9 @@ Result<std::vector<uint32_t>> ClusterStories(VectorSource& source,
     std::vector<uint32_t> labels(n);
     for (uint32_t i = 0; i < n; ++i) labels[i] = linkage.Find(i);
     st.link_seconds = Since(t0);
+    st.documents = n;
     st.edges = edges->size();
+    st.largest_component = LargestComponent(n, edges.value());
     st.index = all_pairs ? "exact (all pairs)" : factory;
     std::vector<uint32_t> count(n, 0);
     for (uint32_t l : labels) ++count[l];

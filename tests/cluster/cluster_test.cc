@@ -313,6 +313,34 @@ TEST(ClusterStoriesTest, NoChainingAlongAPath) {
   EXPECT_NE(looser[0], looser[kN - 1]);
 }
 
+TEST(ClusterStoriesTest, LargestComponentCountsTheGraphNotTheStories) {
+  // A path of 9 documents (cos(i, i+1) = 0.5, as above), a separate pair and 3 orthogonal
+  // singletons: stories of at most two, but the path is one connected component of the graph.
+  std::vector<SparseVector> v;
+  for (uint32_t i = 0; i < 9; ++i) v.push_back(FromMap({{i, 1.0}, {i + 1, 1.0}}));
+  v.push_back(FromMap({{100, 1.0}, {101, 1.0}}));
+  v.push_back(FromMap({{100, 1.0}, {101, 1.0}, {102, 1.0}}));
+  for (uint32_t i = 0; i < 3; ++i) v.push_back(FromMap({{200 + i, 1.0}}));
+  ClusterStats stats;
+  const std::vector<uint32_t> labels = MustCluster(v, Options(0.4), &stats);
+  ASSERT_EQ(labels.size(), v.size());
+  EXPECT_EQ(labels[9], labels[10]) << "the separate pair is one story";
+  EXPECT_NE(labels[0], labels[8]) << "the path is not";
+  EXPECT_EQ(stats.edges, 8u + 1u);
+  EXPECT_EQ(stats.largest_component, 9u);
+  EXPECT_EQ(stats.documents, v.size());
+  // The same through the band join (an index), and no edges, no component beyond one document.
+  ClusterOptions flat = Options(0.4);
+  flat.index = "Flat";
+  ClusterStats flat_stats;
+  MustCluster(v, flat, &flat_stats);
+  EXPECT_EQ(flat_stats.largest_component, 9u);
+  ClusterStats none;
+  MustCluster(std::vector<SparseVector>(v.end() - 3, v.end()), Options(0.4), &none);
+  EXPECT_EQ(none.edges, 0u);
+  EXPECT_EQ(none.largest_component, 1u);
+}
+
 TEST(ClusterStoriesTest, NoChainingThroughABridgeDocument) {
   // Two tight groups A and B (4 identical documents each) and a bridge document half A, half B
   // (cos 0.71 with every member of both). Single linkage would join everything; average linkage

@@ -32,14 +32,16 @@ void PrintClusterSummary(const ClusterArgs& a, const ClusterSummary& s) {
   }
   std::fprintf(stderr,
                "  stories: %llu of two or more articles holding %llu articles; %llu terms, "
-               "%llu kNN edges, index \"%s\"; seconds: tfidf %.3f, cluster %.3f "
+               "%llu kNN edges (largest connected component %llu of %llu vectors), index \"%s\"; "
+               "seconds: tfidf %.3f, cluster %.3f "
                "(load+project %.3f, search %.3f, rescore %.3f, link %.3f)\n"
                "  window: at most %llu article vectors held at once; terms %.1f MB in a temporary "
                "file\n",
                static_cast<unsigned long long>(s.stories),
                static_cast<unsigned long long>(s.articles_in_stories),
                static_cast<unsigned long long>(s.terms), static_cast<unsigned long long>(s.edges),
-               s.index.c_str(), s.tfidf_seconds, s.cluster_seconds, s.cluster.project_seconds,
+               static_cast<unsigned long long>(s.cluster.largest_component),
+               static_cast<unsigned long long>(s.cluster.documents), s.index.c_str(), s.tfidf_seconds, s.cluster_seconds, s.cluster.project_seconds,
                s.cluster.search_seconds, s.cluster.rescore_seconds, s.cluster.link_seconds,
                static_cast<unsigned long long>(s.cluster.peak_window), s.spilled_terms / 1e6);
 }
