@@ -33,6 +33,7 @@
 #include "samestory/status.h"
 #include "samestory/text.h"
 #include "text/tokenize_helper.h"
+#include "test_temp.h"
 
 namespace samestory {
 namespace {
@@ -559,7 +560,7 @@ TEST(TfidfModelTest, EmptyModel) {
 
 std::string ModelPath(const std::string& name) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "samestory_tfidf_" + info->name() + "_" + name;
+  return testing_util::TestTempDir() + "samestory_tfidf_" + info->name() + "_" + name;
 }
 
 std::string ReadBytes(const std::string& path) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "samestory/generate.h"
+#include "test_temp.h"
 
 namespace samestory {
 namespace {
@@ -24,7 +25,7 @@ const std::string kSample = std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sampl
 
 std::string TempPath(std::string_view suffix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "samestory_distributed_" + info->name() + std::string(suffix);
+  return testing_util::TestTempDir() + "samestory_distributed_" + info->name() + std::string(suffix);
 }
 
 std::string ReadFileBytes(const std::string& path) {

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "test_temp.h"
+
 namespace samestory {
 namespace {
 
@@ -195,7 +197,7 @@ class ReadLabelsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = ::testing::TempDir() + "samestory_eval_" + info->name() + ".jsonl";
+    path_ = testing_util::TestTempDir() + "samestory_eval_" + info->name() + ".jsonl";
   }
   void TearDown() override { std::remove(path_.c_str()); }
 

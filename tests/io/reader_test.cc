@@ -17,6 +17,7 @@
 #include "samestory/document.h"
 #include "samestory/reader.h"
 #include "samestory/status.h"
+#include "test_temp.h"
 
 namespace samestory {
 namespace {
@@ -28,7 +29,7 @@ namespace {
 // A path under the test temp dir, unique to the running test.
 std::string TempPath(std::string_view suffix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "samestory_reader_" + info->test_suite_name() + "_" +
+  return testing_util::TestTempDir() + "samestory_reader_" + info->test_suite_name() + "_" +
          info->name() + std::string(suffix);
 }
 

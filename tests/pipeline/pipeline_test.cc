@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "test_temp.h"
+
 namespace samestory {
 namespace {
 
@@ -16,7 +18,7 @@ const std::string kSample = std::string(SAMESTORY_SOURCE_DIR) + "/datasets/sampl
 
 std::string TempPath(std::string_view suffix) {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return ::testing::TempDir() + "samestory_pipeline_" + info->name() + std::string(suffix);
+  return testing_util::TestTempDir() + "samestory_pipeline_" + info->name() + std::string(suffix);
 }
 
 std::string ReadFileBytes(const std::string& path) {
